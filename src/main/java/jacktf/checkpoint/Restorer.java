@@ -1,0 +1,82 @@
+package jacktf.checkpoint;
+
+import java.util.ArrayList;
+import java.util.List;
+import jacktf.model.ModelGraph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
+import org.tensorflow.op.train.Restore;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat16;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Runs a restore plan inside the graph: one RestoreV2 op reads every restored tensor and Assign
+ * ops write them into the variables, so the weights never pass through Java. The Java reader
+ * verifies every checksum first; TensorFlow's native reader only sees checked files.
+ */
+public final class Restorer {
+  private Restorer() {}
+
+  /** Checks the plan, verifies the checkpoint and restores; returns the number of variables restored. */
+  public static int restore(Session session, ModelGraph graph, RestorePlan plan) {
+    plan.check();
+    List<RestorePlan.Item> items = plan.items(RestorePlan.Status.RESTORED);
+    if (items.isEmpty()) {
+      return 0;
+    }
+    plan.checkpoint().verify(items.stream().map(RestorePlan.Item::checkpointName).toList());
+    session.run(restoreOp(graph, plan.checkpoint().path().toString(), items));
+    return items.size();
+  }
+
+  private static Op restoreOp(ModelGraph graph, String path, List<RestorePlan.Item> items) {
+    Ops tf = graph.variableOps("restore");
+    String[] names = items.stream().map(RestorePlan.Item::checkpointName).toArray(String[]::new);
+    String[] slices = new String[names.length];
+    java.util.Arrays.fill(slices, "");
+    List<Class<? extends TType>> types = new ArrayList<>();
+    for (RestorePlan.Item item : items) {
+      types.add(typeOf(item.target().dtype()));
+    }
+    Restore restored = tf.train.restore(tf.constant(path), tf.constant(NdArrays.vectorOfObjects(names)),
+        tf.constant(NdArrays.vectorOfObjects(slices)), types);
+    List<Op> assigns = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      assigns.add(assign(tf, items.get(i).target().variable(), restored.tensors().get(i)));
+    }
+    return tf.withControlDependencies(assigns).noOp();
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Op assign(Ops tf, Operand<?> variable, Operand<?> value) {
+    return tf.assign((Operand) variable, (Operand) value, Assign.validateShape(true));
+  }
+
+  static Class<? extends TType> typeOf(DataType dtype) {
+    return switch (dtype) {
+      case DT_FLOAT -> TFloat32.class;
+      case DT_DOUBLE -> TFloat64.class;
+      case DT_INT32 -> TInt32.class;
+      case DT_INT64 -> TInt64.class;
+      case DT_BOOL -> TBool.class;
+      case DT_UINT8 -> TUint8.class;
+      case DT_STRING -> TString.class;
+      case DT_HALF -> TFloat16.class;
+      case DT_BFLOAT16 -> TBfloat16.class;
+      default -> throw new IllegalArgumentException("Cannot restore variables of dtype " + DTypes.name(dtype));
+    };
+  }
+}

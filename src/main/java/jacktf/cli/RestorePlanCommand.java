@@ -1,0 +1,56 @@
+package jacktf.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.RestorePlan;
+import jacktf.checkpoint.RestoreTarget;
+import jacktf.model.BatchNormPolicy;
+import jacktf.model.ModelGraph;
+import jacktf.model.ResNetV1;
+import org.tensorflow.Graph;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code jacktf restore-plan}: what a warm start would restore, exclude, miss or reject. */
+@Command(name = "restore-plan", mixinStandardHelpOptions = true,
+    description = "Show what a warm start from a checkpoint would do with each variable of the model.")
+final class RestorePlanCommand implements Callable<Integer> {
+
+  @Mixin
+  ModelOptions modelOptions;
+
+  @Mixin
+  WarmStartOptions warmStart;
+
+  @Option(names = "--verbose", description = "Also list restored variables and unused checkpoint entries.")
+  boolean verbose;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (warmStart.checkpointPath == null) {
+      throw new IllegalArgumentException("--checkpoint-path is required");
+    }
+    ResNetV1 network = modelOptions.network();
+    try (Graph graph = new Graph(); Checkpoint checkpoint = Checkpoint.open(warmStart.checkpointPath)) {
+      ModelGraph modelGraph = ModelGraph.local(graph);
+      network.build(modelGraph, modelGraph.ops("").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, 224, 224, 3))), BatchNormPolicy.inference());
+      List<RestoreTarget> targets = modelGraph.variables().variables().stream().map(RestoreTarget::of).toList();
+      RestorePlan plan = RestorePlan.create(targets, checkpoint, warmStart.options());
+      spec.commandLine().getOut().print(plan.format(verbose));
+      spec.commandLine().getOut().flush();
+      plan.check();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,58 @@
+package jacktf.model;
+
+import jacktf.runtime.Placement;
+import org.tensorflow.Graph;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+
+/**
+ * A graph with its name scopes, its variable store and its device placement: what every tower,
+ * restore, optimizer and saver of one model is built into.
+ */
+public final class ModelGraph {
+  /** Seed of the variables' initial values unless one is given. */
+  public static final long DEFAULT_SEED = 42;
+
+  private final Graph graph;
+  private final Placement placement;
+  private final NameScopes scopes;
+  private final VariableStore variables;
+
+  public ModelGraph(Graph graph, Placement placement, long seed) {
+    this.graph = graph;
+    this.placement = placement;
+    this.scopes = new NameScopes(Ops.create(graph));
+    this.variables = new VariableStore(scopes, placement, seed);
+  }
+
+  public static ModelGraph local(Graph graph) {
+    return new ModelGraph(graph, Placement.local(), DEFAULT_SEED);
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public VariableStore variables() {
+    return variables;
+  }
+
+  public Placement placement() {
+    return placement;
+  }
+
+  /** Compute ops in scope {@code path} ("" for the root). */
+  public Ops ops(String path) {
+    return placement.forCompute(scopes.ops(path));
+  }
+
+  /** Ops that hold state (variables, optimizer slots, counters) in scope {@code path}. */
+  public Ops variableOps(String path) {
+    return placement.forVariables(scopes.ops(path));
+  }
+
+  /** One op that runs every variable initializer created so far. */
+  public Op initializer() {
+    return ops("").withControlDependencies(variables.initializers()).withName("init").noOp();
+  }
+}

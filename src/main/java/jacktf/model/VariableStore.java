@@ -1,0 +1,84 @@
+package jacktf.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import jacktf.runtime.Placement;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Creates each variable once by its full name and hands the same one back on reuse, so a
+ * training tower and an evaluation tower in one graph share one set of variables (slim's
+ * {@code reuse=True}).
+ */
+public final class VariableStore {
+  private final NameScopes scopes;
+  private final Placement placement;
+  private final long seed;
+  private final Map<String, ModelVariable> byName = new LinkedHashMap<>();
+  private final List<Op> initializers = new ArrayList<>();
+
+  VariableStore(NameScopes scopes, Placement placement, long seed) {
+    this.scopes = scopes;
+    this.placement = placement;
+    this.seed = seed;
+  }
+
+  /**
+   * The variable {@code scope/name}; created with {@code initialValue} the first time, reused
+   * afterwards (the shape must then agree).
+   */
+  public ModelVariable getOrCreate(String scope, String name, Shape shape, VariableRole role,
+      Function<InitContext, Operand<TFloat32>> initialValue) {
+    String fullName = scope + "/" + name;
+    ModelVariable existing = byName.get(fullName);
+    if (existing != null) {
+      if (!existing.shape().equals(shape)) {
+        throw new IllegalStateException("Variable " + fullName + " reused with shape " + shape
+            + " but was created with " + existing.shape());
+      }
+      return existing;
+    }
+    Ops layer = placement.forVariables(scopes.ops(scope));
+    Variable<TFloat32> variable = layer.withName(name).variable(shape, TFloat32.class);
+    if (!variable.op().name().equals(fullName)) {
+      throw new IllegalStateException("Variable was named " + variable.op().name() + " instead of "
+          + fullName + ": a scope was created twice");
+    }
+    Ops init = placement.forVariables(scopes.ops(scope + "/" + name + "_init"));
+    initializers.add(init.withName("Assign").assign(variable,
+        initialValue.apply(new InitContext(init, shape, seed, fullName.hashCode() & 0x7fffffffL))));
+    ModelVariable created = new ModelVariable(fullName, shape, role, variable);
+    byName.put(fullName, created);
+    return created;
+  }
+
+  /** Every variable in creation order. */
+  public List<ModelVariable> variables() {
+    return List.copyOf(byName.values());
+  }
+
+  public ModelVariable variable(String fullName) {
+    ModelVariable v = byName.get(fullName);
+    if (v == null) {
+      throw new IllegalArgumentException("No variable named " + fullName);
+    }
+    return v;
+  }
+
+  /** The assign ops that give every variable its fresh value. */
+  public List<Op> initializers() {
+    return Collections.unmodifiableList(initializers);
+  }
+
+  /** What an initial-value function may use: ops in the variable's init scope and a stable seed. */
+  public record InitContext(Ops ops, Shape shape, long graphSeed, long variableSeed) {}
+}

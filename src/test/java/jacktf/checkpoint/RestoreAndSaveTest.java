@@ -1,0 +1,247 @@
+package jacktf.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import jacktf.TestData;
+import jacktf.model.Architecture;
+import jacktf.model.BatchNormPolicy;
+import jacktf.model.ModelGraph;
+import jacktf.model.ModelVariable;
+import jacktf.model.ResNetV1;
+import jacktf.model.TestVariables;
+import jacktf.runtime.Placement;
+import jacktf.runtime.Sessions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/** Warm start and save through RestoreV2/SaveV2 in the graph, on real and self-written checkpoints. */
+class RestoreAndSaveTest {
+
+  /** A resnet_v1_50 graph with an open session and initialised variables. */
+  static final class Model implements AutoCloseable {
+    final Graph graph = new Graph();
+    final ModelGraph mg;
+    final Session session;
+
+    Model(Integer classes, long seed) {
+      mg = new ModelGraph(graph, Placement.local(), seed);
+      ResNetV1.builder(Architecture.RESNET_V1_50).numClasses(classes).build().build(mg,
+          mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 32, 32, 3))),
+          BatchNormPolicy.inference());
+      session = Sessions.open(graph);
+      session.run(mg.initializer());
+    }
+
+    List<RestoreTarget> targets() {
+      return mg.variables().variables().stream().map(RestoreTarget::of).toList();
+    }
+
+    Map<String, float[]> values() {
+      return TestVariables.snapshot(session, mg);
+    }
+
+    int restore(Path ckpt, RestoreOptions options) {
+      try (Checkpoint c = Checkpoint.open(ckpt)) {
+        return Restorer.restore(session, mg, RestorePlan.create(targets(), c, options));
+      }
+    }
+
+    @Override
+    public void close() {
+      session.close();
+      graph.close();
+    }
+  }
+
+  private static Path saveRandom(Model m, Path dir, long seed) throws IOException {
+    TestVariables.randomize(m.session, m.mg, seed);
+    return new CheckpointSaver(m.mg, m.targets(), dir, 5).save(m.session, 100);
+  }
+
+  @Test
+  void roundTripIsBitForBit(@TempDir Path dir) throws IOException {
+    Map<String, float[]> saved;
+    Path prefix;
+    try (Model m = new Model(10, 1)) {
+      prefix = saveRandom(m, dir, 11);
+      saved = m.values();
+    }
+    assertEquals(dir.resolve("model.ckpt-100"), prefix);
+    assertEquals("model.ckpt-100", CheckpointState.read(dir).orElseThrow().latest());
+    try (Checkpoint c = Checkpoint.open(dir)) {
+      assertEquals(267, c.tensors().size());
+      for (TensorInfo t : c.tensors()) {
+        assertArrayEquals(saved.get(t.name()), c.read(t.name()).floats(), 0f, t.name());
+      }
+    }
+    try (Model fresh = new Model(10, 2)) {
+      assertEquals(267, fresh.restore(dir, RestoreOptions.all()));
+      Map<String, float[]> restored = fresh.values();
+      for (var e : saved.entrySet()) {
+        assertArrayEquals(e.getValue(), restored.get(e.getKey()), 0f, e.getKey());
+      }
+    }
+  }
+
+  @Test
+  void thousandClassLogitsIntoTwoClassModel(@TempDir Path dir) throws IOException {
+    Map<String, float[]> pretrained;
+    try (Model m = new Model(1000, 1)) {
+      saveRandom(m, dir, 5);
+      pretrained = m.values();
+    }
+    try (Model m = new Model(2, 3)) {
+      CheckpointException mismatch = assertThrows(CheckpointException.class,
+          () -> m.restore(dir, RestoreOptions.all()));
+      String msg = mismatch.getMessage();
+      assertTrue(msg.contains("resnet_v1_50/logits/weights: model has float32 [1,1,2048,2], checkpoint has float32 [1,1,2048,1000]"), msg);
+      assertTrue(msg.contains("resnet_v1_50/logits/biases"), msg);
+      assertTrue(msg.contains("--checkpoint-exclude-scopes resnet_v1_50/logits"), msg);
+
+      Map<String, float[]> fresh = m.values();
+      assertEquals(265, m.restore(dir, RestoreOptions.excluding("resnet_v1_50/logits")));
+      Map<String, float[]> after = m.values();
+      for (var e : after.entrySet()) {
+        float[] expected = e.getKey().startsWith("resnet_v1_50/logits") ? fresh.get(e.getKey()) : pretrained.get(e.getKey());
+        assertArrayEquals(expected, e.getValue(), 0f, e.getKey());
+      }
+    }
+  }
+
+  @Test
+  void excludedBlockStaysFreshAndTheRestIsRestoredExactly(@TempDir Path dir) throws IOException {
+    Map<String, float[]> pretrained;
+    try (Model m = new Model(2, 1)) {
+      saveRandom(m, dir, 6);
+      pretrained = m.values();
+    }
+    try (Model m = new Model(2, 9)) {
+      Map<String, float[]> fresh = m.values();
+      int restored = m.restore(dir, RestoreOptions.excluding("resnet_v1_50/block4"));
+      long block4 = m.mg.variables().variables().stream().filter(v -> v.isUnder("resnet_v1_50/block4")).count();
+      assertEquals(267 - block4, restored);
+      Map<String, float[]> after = m.values();
+      for (ModelVariable v : m.mg.variables().variables()) {
+        Map<String, float[]> source = v.isUnder("resnet_v1_50/block4") ? fresh : pretrained;
+        assertArrayEquals(source.get(v.name()), after.get(v.name()), 0f, v.name());
+      }
+    }
+  }
+
+  @Test
+  void missingVariablesFailOrStartFreshWithIgnoreMissingVars(@TempDir Path dir) throws IOException {
+    Map<String, float[]> pretrained;
+    try (Model m = new Model(2, 1)) {
+      TestVariables.randomize(m.session, m.mg, 8);
+      List<RestoreTarget> withoutBlock4 = m.targets().stream()
+          .filter(t -> !t.name().startsWith("resnet_v1_50/block4")).toList();
+      new CheckpointSaver(m.mg, withoutBlock4, dir, 1).save(m.session, 1);
+      pretrained = m.values();
+    }
+    try (Model m = new Model(2, 4)) {
+      CheckpointException e = assertThrows(CheckpointException.class, () -> m.restore(dir, RestoreOptions.all()));
+      assertTrue(e.getMessage().startsWith("50 of 267 variables are not in checkpoint"), e.getMessage());
+      assertTrue(e.getMessage().contains("--ignore-missing-vars"), e.getMessage());
+
+      Map<String, float[]> fresh = m.values();
+      RestoreOptions ignore = new RestoreOptions(List.of(), Map.of(), true);
+      try (Checkpoint c = Checkpoint.open(dir)) {
+        RestorePlan plan = RestorePlan.create(m.targets(), c, ignore);
+        assertEquals(50, plan.warnings().size());
+        assertEquals(217, Restorer.restore(m.session, m.mg, plan));
+      }
+      Map<String, float[]> after = m.values();
+      for (ModelVariable v : m.mg.variables().variables()) {
+        Map<String, float[]> source = v.isUnder("resnet_v1_50/block4") ? fresh : pretrained;
+        assertArrayEquals(source.get(v.name()), after.get(v.name()), 0f, v.name());
+      }
+    }
+  }
+
+  @Test
+  void scopeMapReadsABackboneSavedUnderAnotherScope(@TempDir Path dir) throws IOException {
+    Map<String, float[]> pretrained;
+    try (Model m = new Model(null, 1)) {
+      TestVariables.randomize(m.session, m.mg, 12);
+      List<RestoreTarget> renamed = m.targets().stream().map(t -> new RestoreTarget(
+          t.name().replaceFirst("^resnet_v1_50/", "tower_0/resnet/"), t.shape(), t.dtype(), t.variable())).toList();
+      new CheckpointSaver(m.mg, renamed, dir, 1).save(m.session, 1);
+      pretrained = m.values();
+    }
+    try (Model m = new Model(null, 2)) {
+      RestoreOptions map = new RestoreOptions(List.of(), RestoreOptions.parseScopeMap("tower_0/resnet/:resnet_v1_50/"), false);
+      assertEquals(265, m.restore(dir, map));
+      Map<String, float[]> after = m.values();
+      pretrained.forEach((name, v) -> assertArrayEquals(v, after.get(name), 0f, name));
+    }
+  }
+
+  @Test
+  void realV1AndV2CheckpointsRestoreThroughRestoreV2() {
+    try (Graph g = new Graph()) {
+      ModelGraph mg = ModelGraph.local(g);
+      Ops tf = mg.variableOps("");
+      Variable<TFloat32> a = tf.withName("a").variable(Shape.scalar(), TFloat32.class);
+      Variable<TFloat32> b = tf.withName("b").variable(Shape.scalar(), TFloat32.class);
+      Variable<TInt64> step = tf.withName("global_step").variable(Shape.scalar(), TInt64.class);
+      try (Session s = Sessions.open(g)) {
+        List<RestoreTarget> ab = List.of(RestoreTarget.of(a, DataType.DT_FLOAT), RestoreTarget.of(b, DataType.DT_FLOAT));
+        try (Checkpoint v1 = Checkpoint.open(TestData.checkpoints().resolve("half_plus_two_v1/export-00000-of-00001"))) {
+          assertEquals(2, Restorer.restore(s, mg, RestorePlan.create(ab, v1, RestoreOptions.all())));
+        }
+        try (Result r = s.runner().fetch(a).fetch(b).run()) {
+          assertEquals(0.5f, ((TFloat32) r.get(0)).getFloat());
+          assertEquals(2.0f, ((TFloat32) r.get(1)).getFloat());
+        }
+        try (Checkpoint v2 = Checkpoint.open(TestData.checkpoints().resolve("two_shards"))) {
+          RestorePlan plan = RestorePlan.create(List.of(RestoreTarget.of(step, DataType.DT_INT64)), v2, RestoreOptions.all());
+          assertEquals(249, plan.unused().size());
+          assertEquals(1, Restorer.restore(s, mg, plan));
+        }
+        try (Result r = s.runner().fetch(step).run()) {
+          assertEquals(1L, ((TInt64) r.get(0)).getLong());
+        }
+      }
+    }
+  }
+
+  @Test
+  void keepsOnlyTheNewestCheckpoints(@TempDir Path dir) throws IOException {
+    try (Graph g = new Graph()) {
+      ModelGraph mg = ModelGraph.local(g);
+      Variable<TFloat32> v = mg.variableOps("").withName("v").variable(Shape.of(3), TFloat32.class);
+      try (Session s = Sessions.open(g)) {
+        s.run(mg.ops("").assign(v, mg.ops("").constant(new float[] {1, 2, 3})));
+        CheckpointSaver saver = new CheckpointSaver(mg, List.of(RestoreTarget.of(v, DataType.DT_FLOAT)), dir, 2);
+        for (long step = 1; step <= 5; step++) {
+          saver.save(s, step * 10);
+        }
+      }
+    }
+    CheckpointState state = CheckpointState.read(dir).orElseThrow();
+    assertEquals("model.ckpt-50", state.latest());
+    assertEquals(List.of("model.ckpt-40", "model.ckpt-50"), state.all());
+    assertFalse(Files.exists(dir.resolve("model.ckpt-30.index")));
+    assertFalse(Files.exists(dir.resolve("model.ckpt-30.data-00000-of-00001")));
+    assertTrue(Files.exists(dir.resolve("model.ckpt-40.index")));
+  }
+}
