@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         DemoCommand.class,
         ModelCommand.class,
         InspectCommand.class,
+        DataCommand.class,
         RestorePlanCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -1,0 +1,178 @@
+package jacktf.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Cheap checks of an image file from its header and trailer, without decoding: finds the
+ * zero-byte, truncated, mislabelled and oversized files real datasets contain, and reports
+ * width and height for statistics.
+ */
+public final class ImageFiles {
+  /** Extensions a dataset folder is scanned for. */
+  public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp");
+  /** Larger images would take gigabytes to decode; they are reported instead. */
+  public static final long MAX_PIXELS = 100_000_000L;
+
+  private static final int HEADER_BYTES = 64 * 1024;
+
+  private ImageFiles() {}
+
+  /** What a file holds; {@code problem} is null for a usable image. */
+  public record ImageInfo(Path file, String format, int width, int height, int channels, String problem) {
+    public boolean usable() {
+      return problem == null;
+    }
+
+    static ImageInfo bad(Path file, String format, String problem) {
+      return new ImageInfo(file, format, 0, 0, 0, problem);
+    }
+  }
+
+  public static boolean hasImageExtension(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot >= 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+  }
+
+  public static ImageInfo inspect(Path file) {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      if (size == 0) {
+        return ImageInfo.bad(file, "?", "zero bytes");
+      }
+      ByteBuffer head = read(channel, 0, (int) Math.min(size, HEADER_BYTES));
+      ByteBuffer tail = read(channel, Math.max(0, size - 16), (int) Math.min(size, 16));
+      ImageInfo info = identify(file, head, tail, size);
+      if (info.usable() && (long) info.width() * info.height() > MAX_PIXELS) {
+        return ImageInfo.bad(file, info.format(), "too large to decode: " + info.width() + "x" + info.height()
+            + " pixels (limit " + MAX_PIXELS / 1_000_000 + " megapixels)");
+      }
+      if (info.usable() && (info.width() <= 0 || info.height() <= 0)) {
+        return ImageInfo.bad(file, info.format(), "has no pixels (" + info.width() + "x" + info.height() + ")");
+      }
+      return info;
+    } catch (IOException e) {
+      return ImageInfo.bad(file, "?", "cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static ByteBuffer read(FileChannel channel, long offset, int length) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(length);
+    while (b.hasRemaining() && channel.read(b, offset + b.position()) > 0) {
+      // keep reading
+    }
+    return b.flip();
+  }
+
+  private static ImageInfo identify(Path file, ByteBuffer head, ByteBuffer tail, long size) {
+    int b0 = head.remaining() > 0 ? head.get(0) & 0xff : -1;
+    int b1 = head.remaining() > 1 ? head.get(1) & 0xff : -1;
+    if (b0 == 0xff && b1 == 0xd8) {
+      return jpeg(file, head, tail);
+    }
+    if (head.remaining() >= 24 && head.getLong(0) == 0x89504e470d0a1a0aL) {
+      return png(file, head, tail);
+    }
+    if (head.remaining() >= 10 && (startsWith(head, "GIF87a") || startsWith(head, "GIF89a"))) {
+      head.order(ByteOrder.LITTLE_ENDIAN);
+      int w = head.getShort(6) & 0xffff;
+      int h = head.getShort(8) & 0xffff;
+      int last = tail.get(tail.limit() - 1) & 0xff;
+      return last == 0x3b ? new ImageInfo(file, "gif", w, h, 3, null)
+          : ImageInfo.bad(file, "gif", "truncated (no GIF trailer)");
+    }
+    if (head.remaining() >= 26 && b0 == 'B' && b1 == 'M') {
+      head.order(ByteOrder.LITTLE_ENDIAN);
+      long declared = head.getInt(2) & 0xffffffffL;
+      int w = head.getInt(18);
+      int h = Math.abs(head.getInt(22));
+      return declared > size ? ImageInfo.bad(file, "bmp", "truncated (" + size + " of " + declared + " bytes)")
+          : new ImageInfo(file, "bmp", w, h, 3, null);
+    }
+    String what = looksLikeText(head) ? "not an image (text)" : "not an image (unknown format)";
+    return ImageInfo.bad(file, "?", what);
+  }
+
+  private static ImageInfo jpeg(Path file, ByteBuffer head, ByteBuffer tail) {
+    int n = tail.limit();
+    boolean ends = n >= 2 && (tail.get(n - 2) & 0xff) == 0xff && (tail.get(n - 1) & 0xff) == 0xd9;
+    int pos = 2;
+    head.order(ByteOrder.BIG_ENDIAN);
+    while (pos + 4 <= head.limit()) {
+      if ((head.get(pos) & 0xff) != 0xff) {
+        return ImageInfo.bad(file, "jpeg", "corrupt JPEG header");
+      }
+      int marker = head.get(pos + 1) & 0xff;
+      if (marker == 0xff) {
+        pos++;
+        continue;
+      }
+      int length = head.getShort(pos + 2) & 0xffff;
+      boolean sof = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
+      if (sof && pos + 10 <= head.limit()) {
+        int h = head.getShort(pos + 5) & 0xffff;
+        int w = head.getShort(pos + 7) & 0xffff;
+        int components = head.get(pos + 9) & 0xff;
+        if (components == 4) {
+          return ImageInfo.bad(file, "jpeg", "CMYK JPEG, unsupported (convert it to RGB)");
+        }
+        if (components != 1 && components != 3) {
+          return ImageInfo.bad(file, "jpeg", "JPEG with " + components + " colour components, unsupported");
+        }
+        if (!ends) {
+          return ImageInfo.bad(file, "jpeg", "truncated (no end-of-image marker)");
+        }
+        return new ImageInfo(file, "jpeg", w, h, components, null);
+      }
+      if (marker == 0xd9 || marker == 0xda) {
+        break;
+      }
+      pos += 2 + length;
+    }
+    return ImageInfo.bad(file, "jpeg", ends ? "corrupt JPEG header (no frame header)" : "truncated JPEG");
+  }
+
+  private static ImageInfo png(Path file, ByteBuffer head, ByteBuffer tail) {
+    head.order(ByteOrder.BIG_ENDIAN);
+    int w = head.getInt(16);
+    int h = head.getInt(20);
+    int colourType = head.remaining() > 25 ? head.get(25) & 0xff : 2;
+    int channels = switch (colourType) {
+      case 0 -> 1;
+      case 4 -> 2;
+      case 6 -> 4;
+      default -> 3;
+    };
+    int n = tail.limit();
+    boolean ends = n >= 8 && tail.getInt(n - 8) == 0x49454e44; // "IEND" then its CRC
+    return ends ? new ImageInfo(file, "png", w, h, channels, null)
+        : ImageInfo.bad(file, "png", "truncated (no IEND chunk)");
+  }
+
+  private static boolean startsWith(ByteBuffer b, String magic) {
+    for (int i = 0; i < magic.length(); i++) {
+      if (b.get(i) != magic.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean looksLikeText(ByteBuffer head) {
+    int n = Math.min(head.limit(), 512);
+    for (int i = 0; i < n; i++) {
+      int c = head.get(i) & 0xff;
+      if (c < 9 || (c > 13 && c < 32 && c != 27)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,144 @@
+package jacktf.data;
+
+import java.util.List;
+import jacktf.model.ModelGraph;
+import org.tensorflow.ConcreteFunction;
+import org.tensorflow.Operand;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.data.IgnoreErrorsDataset;
+import org.tensorflow.op.data.IteratorGetNext;
+import org.tensorflow.op.data.ParallelMapDataset;
+import org.tensorflow.op.data.ShuffleDataset;
+import org.tensorflow.op.random.AnonymousSeedGenerator;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.family.TType;
+
+/**
+ * The input pipeline as raw tf.data ops in the model's graph: file names and labels, shuffled
+ * (reshuffled every epoch, seeded), decoded and preprocessed by a parallel map, batched and
+ * prefetched, and read through an iterator in the same graph, so images never pass through Java.
+ * A file that fails to decode is skipped (and counted by the caller from what arrives).
+ */
+public final class InputPipeline {
+  /** AUTOTUNE for parallelism and prefetch. */
+  private static final long AUTOTUNE = -1;
+
+  /** How the examples are read. */
+  public record Config(int batchSize, int imageSize, boolean training, long seed, long epochs, boolean dropRemainder) {
+    public Config {
+      if (batchSize < 1) {
+        throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+      }
+    }
+
+    /** Augmented, shuffled, repeating forever, full batches only: for training. */
+    public static Config training(int batchSize, int imageSize, long seed) {
+      return new Config(batchSize, imageSize, true, seed, -1, true);
+    }
+
+    /** One pass in file order with eval preprocessing, keeping the last partial batch. */
+    public static Config evaluation(int batchSize, int imageSize) {
+      return new Config(batchSize, imageSize, false, 0, 1, false);
+    }
+  }
+
+  private final Op initializer;
+  private final Operand<TFloat32> images;
+  private final Operand<TInt64> labels;
+  private final Operand<TString> files;
+  private final int size;
+
+  private InputPipeline(Op initializer, Operand<TFloat32> images, Operand<TInt64> labels,
+      Operand<TString> files, int size) {
+    this.initializer = initializer;
+    this.images = images;
+    this.labels = labels;
+    this.files = files;
+    this.size = size;
+  }
+
+  @SuppressWarnings("unchecked")
+  public static InputPipeline build(ModelGraph graph, String scope, ImageDataset dataset, Config config) {
+    if (dataset.size() == 0) {
+      throw new IllegalArgumentException("The dataset has no usable images");
+    }
+    Ops tf = graph.ops(scope);
+    String[] paths = dataset.files().toArray(String[]::new);
+    long[] labelIds = dataset.examples().stream().mapToLong(Example::label).toArray();
+    List<Class<? extends TType>> sliceTypes = List.of(TString.class, TInt64.class);
+    List<Shape> sliceShapes = List.of(Shape.scalar(), Shape.scalar());
+    Operand<? extends TType> ds = tf.data.tensorSliceDataset(
+        List.of(tf.constant(NdArrays.vectorOfObjects(paths)), tf.constant(labelIds)), sliceShapes);
+    if (config.training()) {
+      AnonymousSeedGenerator seeds = tf.random.anonymousSeedGenerator(tf.constant(config.seed()),
+          tf.constant(config.seed() + 1), tf.constant(true));
+      ds = tf.data.shuffleDataset(ds, tf.constant((long) paths.length), tf.constant(config.seed()),
+          tf.constant(config.seed() + 1), seeds.handle(), sliceTypes, sliceShapes,
+          ShuffleDataset.reshuffleEachIteration(true));
+    }
+    if (config.epochs() != 1) {
+      ds = tf.data.repeatDataset(ds, tf.constant(config.epochs()), sliceTypes, sliceShapes);
+    }
+    VggPreprocessing preprocessing = new VggPreprocessing(config.imageSize());
+    ConcreteFunction decode = ConcreteFunction.create(fn -> {
+      Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+      Placeholder<TInt64> label = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+      var image = VggPreprocessing.decode(fn, fn.io.readFile(file));
+      Operand<TFloat32> processed = config.training()
+          ? preprocessing.train(fn, image, config.seed()) : preprocessing.eval(fn, image);
+      return Signature.builder().input("file", file).input("label", label)
+          .output("image", processed).output("label_out", fn.identity(label)).output("file_out", fn.identity(file))
+          .build();
+    });
+    List<Class<? extends TType>> types = List.of(TFloat32.class, TInt64.class, TString.class);
+    Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
+    List<Shape> shapes = List.of(imageShape, Shape.scalar(), Shape.scalar());
+    ds = tf.data.parallelMapDataset(ds, List.of(), tf.constant(AUTOTUNE), decode, types, shapes,
+        ParallelMapDataset.deterministic("true"));
+    ds = tf.data.ignoreErrorsDataset(ds, types, shapes, IgnoreErrorsDataset.logWarning(true));
+    List<Shape> batchShapes = List.of(Shape.of(config.dropRemainder() ? config.batchSize() : -1,
+        config.imageSize(), config.imageSize(), 3), batchOf(config), batchOf(config));
+    ds = tf.data.batchDataset(ds, tf.constant((long) config.batchSize()), tf.constant(config.dropRemainder()),
+        types, batchShapes);
+    ds = tf.data.prefetchDataset(ds, tf.constant(AUTOTUNE), types, batchShapes);
+    var iterator = tf.data.iterator("", "", types, batchShapes);
+    Op init = tf.data.makeIterator(ds, iterator);
+    IteratorGetNext next = tf.data.iteratorGetNext(iterator, types, batchShapes);
+    return new InputPipeline(init, (Operand<TFloat32>) next.components().get(0),
+        (Operand<TInt64>) next.components().get(1), (Operand<TString>) next.components().get(2), dataset.size());
+  }
+
+  private static Shape batchOf(Config config) {
+    return Shape.of(config.dropRemainder() ? config.batchSize() : -1);
+  }
+
+  /** Run to (re)start reading from the first element. */
+  public Op initializer() {
+    return initializer;
+  }
+
+  /** float32 [B, S, S, 3], preprocessed. */
+  public Operand<TFloat32> images() {
+    return images;
+  }
+
+  public Operand<TInt64> labels() {
+    return labels;
+  }
+
+  public Operand<TString> files() {
+    return files;
+  }
+
+  /** Examples per epoch. */
+  public int size() {
+    return size;
+  }
+}

@@ -1,0 +1,132 @@
+package jacktf.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import jacktf.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetTest {
+
+  @Test
+  void classPerFolderIdsBySortedFolderName(@TempDir Path dir) throws IOException {
+    SyntheticImages.generate(dir, 3, 4, 32, 1, 0, SyntheticImages.Layout.FOLDERS);
+    DatasetSplits splits = ImageFolder.load(dir, 0, 0);
+    assertEquals(List.of("circle", "square", "triangle"), splits.train().classNames());
+    assertEquals(12, splits.train().size());
+    assertEquals(0, splits.validation().size());
+    for (Example e : splits.train().examples()) {
+      assertEquals(splits.train().classNames().get(e.label()), e.file().getParent().getFileName().toString());
+    }
+  }
+
+  @Test
+  void kaggleFlatLayoutTakesTheLabelFromTheName(@TempDir Path dir) throws IOException {
+    Path images = TestData.images();
+    Files.copy(images.resolve("dog.jpg"), dir.resolve("dog.1.jpg"));
+    Files.copy(images.resolve("dog1.jpg"), dir.resolve("dog.2.jpg"));
+    Files.copy(images.resolve("cat.jpg"), dir.resolve("cat.1.jpg"));
+    Files.copy(images.resolve("cat_2.jpg"), dir.resolve("cat.10.jpg"));
+    Files.writeString(dir.resolve("README.txt"), "not an image");
+    ImageDataset d = ImageFolder.load(dir, 0, 0).train();
+    assertEquals(List.of("cat", "dog"), d.classNames());
+    Map<String, Integer> labels = d.examples().stream()
+        .collect(Collectors.toMap(e -> e.file().getFileName().toString(), Example::label));
+    assertEquals(Map.of("cat.1.jpg", 0, "cat.10.jpg", 0, "dog.1.jpg", 1, "dog.2.jpg", 1), labels);
+  }
+
+  @Test
+  void trainAndValidationFoldersShareClassIds(@TempDir Path dir) throws IOException {
+    SyntheticImages.generate(dir.resolve("train"), 2, 3, 32, 1, 0, SyntheticImages.Layout.FOLDERS);
+    SyntheticImages.generate(dir.resolve("validation"), 1, 2, 32, 2, 1, SyntheticImages.Layout.FOLDERS);
+    DatasetSplits s = ImageFolder.load(dir, 0.5, 0);
+    assertEquals(6, s.train().size());
+    assertEquals(2, s.validation().size());
+    assertTrue(s.validation().examples().stream().allMatch(e -> e.label() == 1), "square is id 1 in both");
+  }
+
+  @Test
+  void validationSplitIsStratifiedAndDeterministic(@TempDir Path dir) throws IOException {
+    SyntheticImages.generate(dir, 2, 20, 32, 1, 0, SyntheticImages.Layout.FOLDERS);
+    DatasetSplits a = ImageFolder.load(dir, 0.1, 7);
+    DatasetSplits b = ImageFolder.load(dir, 0.1, 7);
+    DatasetSplits c = ImageFolder.load(dir, 0.1, 8);
+    assertEquals(a.validation().examples(), b.validation().examples());
+    assertTrue(!a.validation().examples().equals(c.validation().examples()), "another seed, another split");
+    assertEquals(2, a.validation().countsPerClass()[0]);
+    assertEquals(2, a.validation().countsPerClass()[1]);
+    assertEquals(36, a.train().size());
+    assertTrue(a.train().examples().stream().noneMatch(a.validation().examples()::contains));
+  }
+
+  @Test
+  void labelsFileRoundTrip(@TempDir Path dir) throws IOException {
+    List<String> names = List.of("cat", "dog", "guinea pig");
+    Labels.write(dir, names);
+    assertEquals("0:cat\n1:dog\n2:guinea pig\n", Files.readString(dir.resolve("labels.txt")));
+    assertEquals(names, Labels.read(dir));
+    Files.writeString(dir.resolve("labels.txt"), "0:cat\n2:dog\n");
+    IOException e = assertThrows(IOException.class, () -> Labels.read(dir));
+    assertTrue(e.getMessage().contains("id 1 is missing"), e.getMessage());
+  }
+
+  @Test
+  void badFilesAreReportedWithTheirReasons(@TempDir Path dir) throws IOException {
+    Path cats = Files.createDirectories(dir.resolve("cat"));
+    Path dogs = Files.createDirectories(dir.resolve("dog"));
+    Files.copy(TestData.images().resolve("cat.jpg"), cats.resolve("good.jpg"));
+    Files.copy(TestData.images().resolve("cat_gray.jpg"), cats.resolve("gray.jpg"));
+    Files.copy(TestData.images().resolve("dog.jpg"), dogs.resolve("good.jpg"));
+    TestImages.pngWithAlpha(dogs.resolve("alpha.png"));
+    TestImages.png16Bit(dogs.resolve("deep.png"));
+    TestImages.zeroBytes(cats.resolve("empty.jpg"));
+    TestImages.truncatedJpeg(TestData.images().resolve("cat_2.jpg"), cats.resolve("cut.jpg"));
+    TestImages.textNamedJpg(dogs.resolve("page.jpg"));
+    TestImages.cmykJpeg(dogs.resolve("print.jpg"));
+    ImageDataset d = ImageFolder.load(dir, 0, 0).train();
+    Map<String, String> reasons = d.rejected().stream().collect(Collectors.toMap(
+        i -> i.file().getParent().getFileName() + "/" + i.file().getFileName(), ImageFiles.ImageInfo::problem));
+    assertEquals(4, reasons.size(), reasons.toString());
+    assertEquals("zero bytes", reasons.get("cat/empty.jpg"));
+    assertTrue(reasons.get("cat/cut.jpg").contains("truncated"), reasons.toString());
+    assertEquals("not an image (text)", reasons.get("dog/page.jpg"));
+    assertTrue(reasons.get("dog/print.jpg").contains("CMYK"), reasons.toString());
+    assertEquals(5, d.size());
+  }
+
+  @Test
+  void hugeDimensionsAreRejectedBeforeDecoding(@TempDir Path dir) throws IOException {
+    byte[] png = Files.readAllBytes(TestImages.png(dir.resolve("small.png"), 2, 2, new int[] {0, 0, 0, 0}));
+    java.nio.ByteBuffer.wrap(png).putInt(16, 20000).putInt(20, 20000);
+    Path huge = Files.write(dir.resolve("huge.png"), png);
+    ImageFiles.ImageInfo info = ImageFiles.inspect(huge);
+    assertTrue(info.problem().contains("too large"), info.problem());
+  }
+
+  @Test
+  void missingOrFileDatasetIsAClearError(@TempDir Path dir) throws IOException {
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> ImageFolder.load(dir.resolve("nope"), 0, 0));
+    assertTrue(missing.getMessage().contains("does not exist"));
+    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> ImageFolder.load(dir, 0, 0));
+    assertTrue(empty.getMessage().contains("No images in"));
+  }
+
+  @Test
+  void synthIsByteForByteReproducible(@TempDir Path dir) throws IOException {
+    SyntheticImages.generate(dir.resolve("a"), 2, 3, 48, 5, 2, SyntheticImages.Layout.FLAT);
+    SyntheticImages.generate(dir.resolve("b"), 2, 3, 48, 5, 2, SyntheticImages.Layout.FLAT);
+    for (String f : List.of("triangle.0.jpg", "cross.2.jpg")) {
+      assertTrue(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("a").resolve(f)),
+          Files.readAllBytes(dir.resolve("b").resolve(f))), f);
+    }
+  }
+}
