@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         ModelCommand.class,
         InspectCommand.class,
         DataCommand.class,
+        TrainCommand.class,
         RestorePlanCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -50,14 +50,16 @@ public final class InputPipeline {
   }
 
   private final Op initializer;
+  private final Operand<TInt64> skip;
   private final Operand<TFloat32> images;
   private final Operand<TInt64> labels;
   private final Operand<TString> files;
   private final int size;
 
-  private InputPipeline(Op initializer, Operand<TFloat32> images, Operand<TInt64> labels,
+  private InputPipeline(Op initializer, Operand<TInt64> skip, Operand<TFloat32> images, Operand<TInt64> labels,
       Operand<TString> files, int size) {
     this.initializer = initializer;
+    this.skip = skip;
     this.images = images;
     this.labels = labels;
     this.files = files;
@@ -86,14 +88,25 @@ public final class InputPipeline {
     if (config.epochs() != 1) {
       ds = tf.data.repeatDataset(ds, tf.constant(config.epochs()), sliceTypes, sliceShapes);
     }
+    // Number the elements of the whole stream: the number seeds each element's augmentation, and
+    // skipping a resumed run's consumed elements happens before any decoding.
+    List<Class<? extends TType>> indexedTypes = List.of(TInt64.class, TString.class, TInt64.class);
+    List<Shape> indexedShapes = List.of(Shape.scalar(), Shape.scalar(), Shape.scalar());
+    Operand<? extends TType> indices = tf.data.rangeDataset(tf.constant(0L), tf.constant(Long.MAX_VALUE),
+        tf.constant(1L), List.of(TInt64.class), List.of(Shape.scalar()));
+    ds = tf.data.zipDataset(List.of(indices, ds), indexedTypes, indexedShapes);
+    Operand<TInt64> skip = tf.withName("skip").placeholderWithDefault(tf.constant(0L), Shape.scalar());
+    ds = tf.data.skipDataset(ds, skip, indexedTypes, indexedShapes);
     VggPreprocessing preprocessing = new VggPreprocessing(config.imageSize());
     ConcreteFunction decode = ConcreteFunction.create(fn -> {
+      Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
       Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
       Placeholder<TInt64> label = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
       var image = VggPreprocessing.decode(fn, fn.io.readFile(file));
       Operand<TFloat32> processed = config.training()
-          ? preprocessing.train(fn, image, config.seed()) : preprocessing.eval(fn, image);
-      return Signature.builder().input("file", file).input("label", label)
+          ? preprocessing.train(fn, image, fn.stack(List.of(fn.constant(config.seed()), index)))
+          : preprocessing.eval(fn, image);
+      return Signature.builder().input("index", index).input("file", file).input("label", label)
           .output("image", processed).output("label_out", fn.identity(label)).output("file_out", fn.identity(file))
           .build();
     });
@@ -111,7 +124,7 @@ public final class InputPipeline {
     var iterator = tf.data.iterator("", "", types, batchShapes);
     Op init = tf.data.makeIterator(ds, iterator);
     IteratorGetNext next = tf.data.iteratorGetNext(iterator, types, batchShapes);
-    return new InputPipeline(init, (Operand<TFloat32>) next.components().get(0),
+    return new InputPipeline(init, skip, (Operand<TFloat32>) next.components().get(0),
         (Operand<TInt64>) next.components().get(1), (Operand<TString>) next.components().get(2), dataset.size());
   }
 
@@ -122,6 +135,11 @@ public final class InputPipeline {
   /** Run to (re)start reading from the first element. */
   public Op initializer() {
     return initializer;
+  }
+
+  /** Feed with {@link #initializer()} to start after this many elements (a resumed run's). */
+  public Operand<TInt64> skip() {
+    return skip;
   }
 
   /** float32 [B, S, S, 3], preprocessed. */

@@ -6,11 +6,10 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.image.DecodeImage;
 import org.tensorflow.op.image.ResizeBilinear;
-import org.tensorflow.op.random.RandomUniform;
-import org.tensorflow.op.random.RandomUniformInt;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
@@ -55,20 +54,23 @@ public final class VggPreprocessing {
     return tf.image.decodeImage(contents, TUint8.class, DecodeImage.channels(3L), DecodeImage.expandAnimations(false));
   }
 
-  public Operand<TFloat32> train(Ops tf, Operand<TUint8> image, long seed) {
-    Operand<TInt32> side = tf.random.randomUniformInt(tf.constant(new int[0]), tf.constant(resizeSideMin),
-        tf.constant(resizeSideMax + 1), RandomUniformInt.seed(seed), RandomUniformInt.seed2(1L));
+  /**
+   * Training preprocessing. Randomness is stateless, a function of {@code seed} (int64 [2]: run
+   * seed, element index), so every element is augmented the same way in a resumed run.
+   */
+  public Operand<TFloat32> train(Ops tf, Operand<TUint8> image, Operand<TInt64> seed) {
+    Operand<TInt32> side = tf.random.statelessRandomUniformInt(tf.constant(new int[0]), draw(tf, seed, 1),
+        tf.constant(resizeSideMin), tf.constant(resizeSideMax + 1));
     Operand<TFloat32> resized = aspectPreservingResize(tf, image, side);
     Operand<TInt32> shape = tf.shape(resized);
     Operand<TInt32> maxOffsetH = tf.math.add(tf.math.sub(element(tf, shape, 0), tf.constant(imageSize)), tf.constant(1));
     Operand<TInt32> maxOffsetW = tf.math.add(tf.math.sub(element(tf, shape, 1), tf.constant(imageSize)), tf.constant(1));
-    Operand<TInt32> offsetH = tf.random.randomUniformInt(tf.constant(new int[0]), tf.constant(0), maxOffsetH,
-        RandomUniformInt.seed(seed), RandomUniformInt.seed2(2L));
-    Operand<TInt32> offsetW = tf.random.randomUniformInt(tf.constant(new int[0]), tf.constant(0), maxOffsetW,
-        RandomUniformInt.seed(seed), RandomUniformInt.seed2(3L));
+    // uniform in [0, max): a uniform [0, 1) draw scaled, since the bound is a tensor
+    Operand<TInt32> offsetH = uniformBelow(tf, draw(tf, seed, 2), maxOffsetH);
+    Operand<TInt32> offsetW = uniformBelow(tf, draw(tf, seed, 3), maxOffsetW);
     Operand<TFloat32> cropped = crop(tf, resized, offsetH, offsetW);
-    Operand<TBool> flip = tf.math.less(tf.random.randomUniform(tf.constant(new int[0]), TFloat32.class,
-        RandomUniform.seed(seed), RandomUniform.seed2(4L)), tf.constant(0.5f));
+    Operand<TBool> flip = tf.math.less(tf.random.statelessRandomUniform(tf.constant(new int[0]), draw(tf, seed, 4)),
+        tf.constant(0.5f));
     Operand<TFloat32> flipped = tf.select(flip, tf.reverse(cropped, tf.constant(new int[] {1})), cropped);
     return subtractMeans(tf, flipped);
   }
@@ -79,6 +81,17 @@ public final class VggPreprocessing {
     Operand<TInt32> offsetH = tf.math.floorDiv(tf.math.sub(element(tf, shape, 0), tf.constant(imageSize)), tf.constant(2));
     Operand<TInt32> offsetW = tf.math.floorDiv(tf.math.sub(element(tf, shape, 1), tf.constant(imageSize)), tf.constant(2));
     return subtractMeans(tf, crop(tf, resized, offsetH, offsetW));
+  }
+
+  /** A distinct stateless seed per random draw of one element. */
+  private static Operand<TInt64> draw(Ops tf, Operand<TInt64> seed, long k) {
+    return tf.math.add(tf.math.mul(seed, tf.constant(new long[] {1, 8})), tf.constant(new long[] {0, k}));
+  }
+
+  private static Operand<TInt32> uniformBelow(Ops tf, Operand<TInt64> seed, Operand<TInt32> bound) {
+    Operand<TFloat32> u = tf.random.statelessRandomUniform(tf.constant(new int[0]), seed);
+    Operand<TInt32> value = tf.dtypes.cast(tf.math.floor(tf.math.mul(u, tf.dtypes.cast(bound, TFloat32.class))), TInt32.class);
+    return tf.math.minimum(value, tf.math.sub(bound, tf.constant(1)));
   }
 
   /** Smaller side to {@code side}, other side rint(scale * size), bilinear without corner alignment. */

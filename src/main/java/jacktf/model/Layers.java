@@ -14,21 +14,22 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * slim's layers with {@code resnet_arg_scope}'s defaults: convolutions without biases followed by
- * BatchNorm (scale, epsilon 1e-5, decay 0.997) and ReLU; He-initialised weights. Activations are
+ * BatchNorm (scale, epsilon 1e-5, decay 0.997 unless set) and ReLU; He-initialised weights. Activations are
  * in the precision's compute type; variables are float32 and cast where used.
  */
 final class Layers {
   static final float BATCH_NORM_EPSILON = 1e-5f;
-  static final float BATCH_NORM_DECAY = 0.997f;
 
   private final ModelGraph graph;
   private final Precision precision;
   private final BatchNormPolicy batchNorm;
+  private final float batchNormDecay;
   private final Endpoints endpoints;
   private final List<Op> updateOps = new ArrayList<>();
 
-  Layers(ModelGraph graph, Precision precision, BatchNormPolicy batchNorm, Endpoints endpoints) {
+  Layers(ModelGraph graph, Precision precision, BatchNormPolicy batchNorm, float batchNormDecay, Endpoints endpoints) {
     this.graph = graph;
+    this.batchNormDecay = batchNormDecay;
     this.precision = precision;
     this.batchNorm = batchNorm;
     this.endpoints = endpoints;
@@ -141,7 +142,7 @@ final class Layers {
     if (training) {
       // moving -= (moving - batch) * (1 - decay); batchVariance is already Bessel-corrected.
       Ops update = ops(scope + "/AssignMovingAvg");
-      Operand<TFloat32> rate = update.constant(1f - BATCH_NORM_DECAY);
+      Operand<TFloat32> rate = update.constant(1f - batchNormDecay);
       updateOps.add(update.assignSub(movingMean.variable(),
           update.math.mul(update.math.sub(mean, bn.batchMean()), rate)));
       updateOps.add(update.assignSub(movingVariance.variable(),

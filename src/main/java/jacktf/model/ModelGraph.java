@@ -22,7 +22,7 @@ public final class ModelGraph {
     this.graph = graph;
     this.placement = placement;
     this.scopes = new NameScopes(Ops.create(graph));
-    this.variables = new VariableStore(scopes, placement, seed);
+    this.variables = new VariableStore(graph, scopes, placement, seed);
   }
 
   public static ModelGraph local(Graph graph) {

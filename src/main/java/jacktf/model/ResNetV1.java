@@ -19,8 +19,10 @@ public final class ResNetV1 {
   private final Integer numClasses;
   private final Head head;
   private final Precision precision;
+  private final float batchNormDecay;
 
   private ResNetV1(Builder b) {
+    this.batchNormDecay = b.batchNormDecay;
     this.architecture = b.architecture;
     this.numClasses = b.numClasses;
     this.head = b.head;
@@ -64,7 +66,7 @@ public final class ResNetV1 {
   public Tower build(ModelGraph graph, Operand<TFloat32> images, BatchNormPolicy batchNorm) {
     String root = scope();
     Endpoints endpoints = new Endpoints(root);
-    Layers layers = new Layers(graph, precision, batchNorm, endpoints);
+    Layers layers = new Layers(graph, precision, batchNorm, batchNormDecay, endpoints);
     Ops tf = graph.ops(root);
 
     Operand<TFloating> net = precision == Precision.FP32
@@ -143,6 +145,7 @@ public final class ResNetV1 {
     private Integer numClasses;
     private Head head = Head.SLIM;
     private Precision precision = Precision.FP32;
+    private float batchNormDecay = 0.997f;
 
     private Builder(Architecture architecture) {
       this.architecture = Objects.requireNonNull(architecture);
@@ -164,6 +167,15 @@ public final class ResNetV1 {
 
     public Builder precision(Precision precision) {
       this.precision = Objects.requireNonNull(precision);
+      return this;
+    }
+
+    /** Decay of the moving averages (slim's resnet_arg_scope batch_norm_decay, 0.997). */
+    public Builder batchNormDecay(float decay) {
+      if (!(decay >= 0 && decay < 1)) {
+        throw new IllegalArgumentException("batch norm decay must be in [0, 1), got " + decay);
+      }
+      this.batchNormDecay = decay;
       return this;
     }
 

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import jacktf.runtime.Placement;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
 
 /**
  * Creates each variable once by its full name and hands the same one back on reuse, so a
@@ -20,13 +22,16 @@ import org.tensorflow.types.TFloat32;
  * {@code reuse=True}).
  */
 public final class VariableStore {
+  private final Graph graph;
   private final NameScopes scopes;
   private final Placement placement;
   private final long seed;
   private final Map<String, ModelVariable> byName = new LinkedHashMap<>();
   private final List<Op> initializers = new ArrayList<>();
+  private final java.util.Set<String> stateNames = new java.util.HashSet<>();
 
-  VariableStore(NameScopes scopes, Placement placement, long seed) {
+  VariableStore(Graph graph, NameScopes scopes, Placement placement, long seed) {
+    this.graph = graph;
     this.scopes = scopes;
     this.placement = placement;
     this.seed = seed;
@@ -59,6 +64,31 @@ public final class VariableStore {
     ModelVariable created = new ModelVariable(fullName, shape, role, variable);
     byName.put(fullName, created);
     return created;
+  }
+
+  /**
+   * A variable that is not part of the network (optimizer slot, global step, beta powers) with an
+   * exact full name such as {@code resnet_v1_50/conv1/weights/Momentum}, as TF1 names them. Its
+   * initial value is built by {@code initialValue} in the ops of {@code initScope}.
+   */
+  public <T extends TType> Variable<T> createState(String fullName, Shape shape, Class<T> type,
+      String initScope, Function<Ops, Operand<T>> initialValue) {
+    if (byName.containsKey(fullName) || stateNames.contains(fullName)) {
+      throw new IllegalStateException("Variable " + fullName + " exists already");
+    }
+    Ops root = placement.forVariables(scopes.root());
+    // Built by name: a scope named like the variable it belongs to cannot be created twice.
+    Variable<T> variable = new Variable<>(graph.opBuilder(Variable.OP_NAME, fullName, root.scope())
+        .setAttr("shape", shape)
+        .setAttr("dtype", TensorTypes.dataType(type))
+        .build());
+    if (!variable.op().name().equals(fullName)) {
+      throw new IllegalStateException("Variable was named " + variable.op().name() + " instead of " + fullName);
+    }
+    Ops init = placement.forVariables(scopes.ops(initScope));
+    initializers.add(init.assign(variable, initialValue.apply(init)));
+    stateNames.add(fullName);
+    return variable;
   }
 
   /** Every variable in creation order. */

@@ -30,6 +30,10 @@ class InputPipelineTest {
   record Read(List<float[]> images, List<Long> labels, List<String> files) {}
 
   static Read readAll(ImageDataset d, InputPipeline.Config config, int maxBatches) {
+    return readAll(d, config, maxBatches, 0);
+  }
+
+  static Read readAll(ImageDataset d, InputPipeline.Config config, int maxBatches, long skip) {
     try (Graph g = new Graph()) {
       ModelGraph mg = ModelGraph.local(g);
       InputPipeline p = InputPipeline.build(mg, "input", d, config);
@@ -37,7 +41,9 @@ class InputPipelineTest {
       List<Long> labels = new ArrayList<>();
       List<String> files = new ArrayList<>();
       try (Session s = Sessions.open(g)) {
-        s.run(p.initializer());
+        try (TInt64 skipped = TInt64.scalarOf(skip)) {
+          s.runner().feed(p.skip(), skipped).addTarget(p.initializer()).run();
+        }
         for (int b = 0; b < maxBatches; b++) {
           try (Result r = s.runner().fetch(p.images()).fetch(p.labels()).fetch(p.files()).run()) {
             float[] batch = TestVariables.toArray(r.get(0));
@@ -160,6 +166,18 @@ class InputPipelineTest {
     assertTrue(distinct.size() > 16, "random crops/flips differ between epochs: " + distinct.size());
     Read again = readAll(d, InputPipeline.Config.training(4, 32, 11), 2);
     assertEquals(read.files().subList(0, 8), again.files(), "same seed, same order");
+  }
+
+  @Test
+  void aResumedRunSeesExactlyTheElementsThatWereLeft(@TempDir Path dir) throws IOException {
+    SyntheticImages.generate(dir, 2, 4, 48, 3, 0, SyntheticImages.Layout.FOLDERS);
+    ImageDataset d = ImageFolder.load(dir, 0, 0).train();
+    Read whole = readAll(d, InputPipeline.Config.training(4, 32, 5), 5);
+    Read rest = readAll(d, InputPipeline.Config.training(4, 32, 5), 2, 12);
+    assertEquals(whole.files().subList(12, 20), rest.files());
+    for (int i = 0; i < 8; i++) {
+      assertArrayEquals(whole.images().get(12 + i), rest.images().get(i), 0f, "same augmentation of element " + (12 + i));
+    }
   }
 
   @Test

@@ -78,7 +78,7 @@ class LayersNumericsTest {
     try (Graph g = new Graph()) {
       ModelGraph mg = ModelGraph.local(g);
       Operand<TFloat32> input = mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, size, size, cin)));
-      Layers layers = new Layers(mg, Precision.FP32, BatchNormPolicy.inference(), new Endpoints("net"));
+      Layers layers = new Layers(mg, Precision.FP32, BatchNormPolicy.inference(), 0.997f, new Endpoints("net"));
       Operand<TFloating> y = layers.convSame("net/conv", Layers.cast(input), cout, kernel, stride);
       try (Session s = Sessions.open(g)) {
         s.run(mg.initializer());

@@ -1,0 +1,234 @@
+package jacktf.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.CheckpointSaver;
+import jacktf.checkpoint.RestoreOptions;
+import jacktf.checkpoint.RestorePlan;
+import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.Restorer;
+import jacktf.data.DatasetSplits;
+import jacktf.data.ImageFolder;
+import jacktf.data.Labels;
+import jacktf.model.ModelVariable;
+import jacktf.runtime.Sessions;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Runs a training job: the Java form of slim's {@code train_image_classifier.py}. Resumes from the
+ * train dir's checkpoint when there is one, else warm-starts from {@code checkpointPath} through a
+ * restore plan; trains only the selected variables; saves crash-safe checkpoints and TensorBoard
+ * summaries; stops cleanly on {@link #cancel()}. Never calls System.exit.
+ */
+public final class Trainer {
+  private final TrainConfig config;
+  private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean cancelled;
+
+  private Trainer(TrainConfig config) {
+    this.config = config;
+  }
+
+  public static Trainer create(TrainConfig config) {
+    return new Trainer(config);
+  }
+
+  public Trainer addListener(TrainingListener listener) {
+    listeners.add(listener);
+    return this;
+  }
+
+  /** Asks the run to stop after the current step; it saves a checkpoint and returns CANCELLED. */
+  public void cancel() {
+    cancelled = true;
+  }
+
+  public TrainResult train() throws IOException {
+    Path trainDir = config.trainDir();
+    if (Files.exists(trainDir) && !Files.isDirectory(trainDir)) {
+      throw new IllegalArgumentException("--train-dir " + trainDir + " is a file, not a directory");
+    }
+    DatasetSplits data = ImageFolder.load(config.datasetDir(), config.validationSplit(), config.seed());
+    int numClasses = data.train().numClasses();
+    if (config.numClasses() != null && config.numClasses() != numClasses) {
+      throw new IllegalArgumentException("--num-classes " + config.numClasses() + " disagrees with the dataset, which has "
+          + numClasses + " classes " + data.train().classNames() + "; leave --num-classes out to use the dataset's");
+    }
+    if (numClasses < 2) {
+      throw new IllegalArgumentException("The dataset has one class " + data.train().classNames()
+          + "; a classifier needs at least two");
+    }
+    Files.createDirectories(trainDir);
+    CheckpointSaver.removeTemporaries(trainDir);
+    Labels.write(trainDir, data.train().classNames());
+    long maxSteps = config.maxNumberOfSteps() != null ? config.maxNumberOfSteps()
+        : (long) Math.ceil((config.epochs() == null ? 10.0 : config.epochs()) * data.train().size() / config.batchSize());
+
+    try (Graph graph = new Graph()) {
+      TrainingGraph g = new TrainingGraph(graph, config, data, numClasses, maxSteps);
+      CheckpointSaver saver = new CheckpointSaver(g.model, g.saveTargets, trainDir, config.keepCheckpoints());
+      try (Session session = Sessions.open(graph)) {
+        session.run(g.model.initializer());
+        RestorePlan warmStart = null;
+        String resumedFrom = null;
+        var latest = CheckpointSaver.latest(trainDir);
+        if (latest.isPresent()) {
+          try (Checkpoint ckpt = Checkpoint.open(latest.get())) {
+            Restorer.restore(session, g.model, RestorePlan.create(g.saveTargets, ckpt, RestoreOptions.all()));
+          }
+          resumedFrom = latest.get().toString();
+        } else if (config.checkpointPath() != null) {
+          try (Checkpoint ckpt = Checkpoint.open(config.checkpointPath())) {
+            List<RestoreTarget> modelTargets = g.model.variables().variables().stream().map(RestoreTarget::of).toList();
+            warmStart = RestorePlan.create(modelTargets, ckpt, config.restoreOptions());
+            Restorer.restore(session, g.model, warmStart);
+          }
+        }
+        long step = readStep(session, g);
+        try (TInt64 consumed = TInt64.scalarOf(step * config.batchSize())) {
+          session.runner().feed(g.input.skip(), consumed).addTarget(g.input.initializer()).run();
+        }
+        g.summaries.open(session, graph.toGraphDef().toByteArray());
+        TrainingPlan plan = new TrainingPlan(data.train().classNames(), data.train().size(), data.validation().size(),
+            step, maxSteps, names(g.trainable), names(g.frozen), warmStart, resumedFrom,
+            data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList());
+        listeners.forEach(l -> l.onStart(plan));
+        TrainResult result = loop(session, g, saver, step, maxSteps, data.train().size());
+        g.summaries.close(session);
+        listeners.forEach(l -> l.onEnd(result));
+        return result;
+      }
+    }
+  }
+
+  private TrainResult loop(Session session, TrainingGraph g, CheckpointSaver saver, long startStep, long maxSteps,
+      int trainSize) throws IOException {
+    long step = startStep;
+    long lastSave = System.nanoTime();
+    long lastSummary = 0;
+    long lastEpoch = step * config.batchSize() / trainSize;
+    Path checkpoint = CheckpointSaver.latest(config.trainDir()).orElse(null);
+    long savedStep = checkpoint == null ? -1 : step;
+    StepEvent last = null;
+    ValidationResult lastValidation = null;
+    double stepsPerSecond = 0;
+    while (step < maxSteps && !cancelled) {
+      boolean summarize = System.nanoTime() - lastSummary >= config.saveSummariesSecs() * 1e9 || step + 1 == maxSteps;
+      long t0 = System.nanoTime();
+      Session.Runner runner = session.runner().fetch(g.trainStep).fetch(g.totalLoss).fetch(g.crossEntropy)
+          .fetch(g.regularization).fetch(g.accuracy).fetch(g.learningRate);
+      try (TInt64 summaryStep = TInt64.scalarOf(step + 1); TFloat32 rate = TFloat32.scalarOf((float) stepsPerSecond)) {
+        if (summarize) {
+          runner.feed(g.summaries.step, summaryStep).feed(g.summaries.stepsPerSecond, rate).addTarget(g.summaries.trainOp());
+        }
+        try (Result r = runDetectingNan(runner, step, checkpoint)) {
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          step = ((TInt64) r.get(0)).getLong();
+          float loss = ((TFloat32) r.get(1)).getFloat();
+          if (!Float.isFinite(loss)) {
+            throw new TrainingDivergedException(step, loss, checkpoint == null ? null : checkpoint.toString());
+          }
+          stepsPerSecond = 1 / seconds;
+          last = new StepEvent(step, (double) step * config.batchSize() / trainSize, loss, ((TFloat32) r.get(2)).getFloat(),
+              ((TFloat32) r.get(3)).getFloat(), ((TFloat32) r.get(4)).getFloat(), ((TFloat32) r.get(5)).getFloat(),
+              seconds, config.batchSize() / seconds);
+        }
+      }
+      if (summarize) {
+        lastSummary = System.nanoTime();
+      }
+      StepEvent event = last;
+      listeners.forEach(l -> l.onStep(event));
+      long epoch = step * config.batchSize() / trainSize;
+      if (epoch > lastEpoch) {
+        lastEpoch = epoch;
+        listeners.forEach(l -> l.onEpoch(epoch, event));
+      }
+      if (g.validation != null && config.validationEvery() > 0 && step % config.validationEvery() == 0) {
+        lastValidation = validate(session, g, step);
+      }
+      boolean saveDue = config.saveEverySteps() != null ? step % config.saveEverySteps() == 0
+          : System.nanoTime() - lastSave >= config.saveIntervalSecs() * 1e9;
+      if (saveDue) {
+        checkpoint = save(session, saver, step);
+        savedStep = step;
+        lastSave = System.nanoTime();
+      }
+    }
+    if (savedStep != step) {
+      checkpoint = save(session, saver, step);
+    }
+    if (g.validation != null && (lastValidation == null || lastValidation.step() != step)) {
+      lastValidation = validate(session, g, step);
+    }
+    return new TrainResult(cancelled && step < maxSteps ? TrainResult.Status.CANCELLED : TrainResult.Status.COMPLETED,
+        step, last, lastValidation, checkpoint);
+  }
+
+  /** A NaN reaching a histogram summary fails the run inside TF; it is the same divergence. */
+  private static Result runDetectingNan(Session.Runner runner, long step, Path checkpoint) {
+    try {
+      return runner.run();
+    } catch (TFInvalidArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().contains("Nan in summary")) {
+        throw new TrainingDivergedException(step + 1, Float.NaN, checkpoint == null ? null : checkpoint.toString());
+      }
+      throw e;
+    }
+  }
+
+  private Path save(Session session, CheckpointSaver saver, long step) throws IOException {
+    Path checkpoint = saver.save(session, step);
+    listeners.forEach(l -> l.onCheckpoint(checkpoint, step));
+    return checkpoint;
+  }
+
+  private ValidationResult validate(Session session, TrainingGraph g, long step) {
+    session.run(g.validation.initializer());
+    double correct = 0;
+    double loss = 0;
+    int examples = 0;
+    while (true) {
+      try (Result r = session.runner().fetch(g.validationCorrect).fetch(g.validationLossSum).fetch(g.validationLabels).run()) {
+        correct += ((TFloat32) r.get(0)).getFloat();
+        loss += ((TFloat32) r.get(1)).getFloat();
+        examples += (int) r.get(2).shape().get(0);
+      } catch (TFOutOfRangeException end) {
+        break;
+      }
+    }
+    ValidationResult result = new ValidationResult(step, examples, examples == 0 ? 0 : (float) (correct / examples),
+        examples == 0 ? 0 : (float) (loss / examples));
+    try (TInt64 s = TInt64.scalarOf(step); TFloat32 a = TFloat32.scalarOf(result.accuracy());
+        TFloat32 l = TFloat32.scalarOf(result.crossEntropy())) {
+      session.runner().feed(g.summaries.step, s).feed(g.summaries.evalAccuracy, a)
+          .feed(g.summaries.evalCrossEntropy, l).addTarget(g.summaries.evalOp()).run();
+    }
+    listeners.forEach(li -> li.onValidation(result));
+    return result;
+  }
+
+  private static long readStep(Session session, TrainingGraph g) {
+    try (Result r = session.runner().fetch(g.globalStep).run()) {
+      return ((TInt64) r.get(0)).getLong();
+    }
+  }
+
+  private static List<String> names(List<ModelVariable> variables) {
+    List<String> names = new ArrayList<>();
+    variables.forEach(v -> names.add(v.name()));
+    return names;
+  }
+
+}

@@ -1,0 +1,174 @@
+package jacktf.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jacktf.checkpoint.RestoreTarget;
+import jacktf.data.DatasetSplits;
+import jacktf.data.InputPipeline;
+import jacktf.model.BatchNormMode;
+import jacktf.model.BatchNormPolicy;
+import jacktf.model.ModelGraph;
+import jacktf.model.ModelVariable;
+import jacktf.model.ResNetV1;
+import jacktf.model.Tower;
+import jacktf.runtime.Placement;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The training graph: input pipeline, training tower, loss (softmax cross-entropy with label
+ * smoothing plus slim's weight decay on trainable weights), gradients of the trainable variables
+ * only, the optimizer's updates, batch-norm moving averages and {@code global_step}; plus an
+ * evaluation tower on the validation split sharing the same variables.
+ */
+final class TrainingGraph {
+  final ModelGraph model;
+  final ResNetV1 network;
+  final InputPipeline input;
+  final InputPipeline validation;
+  final Tower tower;
+  final List<ModelVariable> trainable = new ArrayList<>();
+  final List<ModelVariable> frozen = new ArrayList<>();
+  final Variable<TInt64> globalStep;
+  final Operand<TFloat32> totalLoss;
+  final Operand<TFloat32> crossEntropy;
+  final Operand<TFloat32> regularization;
+  final Operand<TFloat32> accuracy;
+  final Operand<TFloat32> learningRate;
+  final Operand<TInt64> trainStep;
+  final Operand<TFloat32> validationCorrect;
+  final Operand<TFloat32> validationLossSum;
+  final Operand<TInt64> validationLabels;
+  final List<RestoreTarget> saveTargets = new ArrayList<>();
+  final TrainSummaries summaries;
+
+  TrainingGraph(Graph graph, TrainConfig config, DatasetSplits data, int numClasses, long maxSteps) {
+    this.model = new ModelGraph(graph, Placement.local(), config.seed());
+    this.network = ResNetV1.builder(config.model()).numClasses(numClasses).head(config.head())
+        .precision(config.precision()).batchNormDecay(config.batchNormDecay()).build();
+    this.input = InputPipeline.build(model, "input", data.train(),
+        InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
+    // A frozen layer runs batch norm on its moving statistics unless --frozen-bn train (slim's way).
+    BatchNormPolicy batchNorm = config.frozenBatchNorm() == BatchNormMode.INFERENCE
+        ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
+        : BatchNormPolicy.training();
+    this.tower = network.build(model, input.images(), batchNorm);
+    for (ModelVariable v : model.variables().variables()) {
+      if (v.role().trainable() && config.isTrainable(v.name())) {
+        trainable.add(v);
+      } else if (v.role().trainable()) {
+        frozen.add(v);
+      }
+    }
+    if (trainable.isEmpty()) {
+      throw new IllegalArgumentException("Nothing to train: no variable is under --trainable-scopes "
+          + config.trainableScopes() + " (or everything is under --freeze-scopes " + config.freezeScopes()
+          + "). Scopes look like " + network.scope() + "/block4 or " + network.headScope());
+    }
+
+    Ops tf = model.ops("");
+    this.globalStep = model.variables().createState("global_step", Shape.scalar(), TInt64.class, "global_step_init",
+        init -> init.constant(0L));
+
+    Ops lossScope = model.ops("losses");
+    Operand<TFloat32> onehot = lossScope.oneHot(input.labels(), lossScope.constant(numClasses),
+        lossScope.constant(1f - config.labelSmoothing() + config.labelSmoothing() / numClasses),
+        lossScope.constant(config.labelSmoothing() / numClasses));
+    this.crossEntropy = lossScope.withName("cross_entropy").math.mean(
+        lossScope.nn.softmaxCrossEntropyWithLogits(tower.logits(), onehot).loss(), lossScope.constant(0));
+    List<Operand<TFloat32>> decays = new ArrayList<>();
+    for (ModelVariable v : trainable) {
+      if (v.role().regularized()) {
+        decays.add(lossScope.nn.l2Loss(lossScope.identity(v.variable())));
+      }
+    }
+    this.regularization = config.weightDecay() == 0 || decays.isEmpty()
+        ? lossScope.constant(0f)
+        : lossScope.withName("regularization_loss").math.mul(lossScope.constant(config.weightDecay()), lossScope.math.addN(decays));
+    this.totalLoss = lossScope.withName("total_loss").math.add(crossEntropy, regularization);
+    Operand<TInt64> predicted = tf.math.argMax(tower.logits(), tf.constant(1));
+    this.accuracy = tf.withName("accuracy").math.mean(tf.dtypes.cast(tf.math.equal(predicted, input.labels()), TFloat32.class),
+        tf.constant(0));
+
+    long stepsPerEpoch = Math.max(1, data.train().size() / config.batchSize());
+    long decaySteps = "exponential".equals(config.learningRateDecayType())
+        ? Math.max(1, (long) (stepsPerEpoch * config.numEpochsPerDecay()))
+        : Math.max(1, maxSteps);
+    LearningRateSchedule schedule = new LearningRateSchedule(config.learningRateDecayType(), config.learningRate(),
+        config.learningRateDecayFactor(), decaySteps, true, config.endLearningRate(), config.warmupSteps());
+    this.learningRate = model.ops("learning_rate").withName("value").identity(
+        schedule.build(model.ops("learning_rate"), tf.identity(globalStep)));
+
+    // Gradients of the trainable variables only: frozen layers below the lowest trainable one
+    // are not differentiated at all, and frozen ones in between only pass gradients through.
+    Output<?>[] variables = trainable.stream().map(v -> v.variable().asOutput()).toArray(Output<?>[]::new);
+    Output<?>[] gradients = graph.addGradients(totalLoss.asOutput(), variables);
+    // Every gradient is computed before any variable changes (TF1's GATE_GRAPH): the backward
+    // pass reads weights through aliases of the variables, so an early update would race with it.
+    List<org.tensorflow.Operation> allGradients = new ArrayList<>();
+    for (Output<?> gradient : gradients) {
+      allGradients.add(gradient.op());
+    }
+    Ops gated = model.ops("gradients_gate").withControlDependencyOps(allGradients);
+    List<Optimizer.GradientAndVariable> pairs = new ArrayList<>();
+    for (int i = 0; i < trainable.size(); i++) {
+      pairs.add(new Optimizer.GradientAndVariable(trainable.get(i), gated.identity(float32(gradients[i]))));
+    }
+    Optimizer optimizer = Optimizer.create(config.optimizer(), config.optimizerParams());
+    List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
+    updates.addAll(tower.updateOps());
+    this.trainStep = tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep, tf.constant(1L));
+
+    model.variables().variables().forEach(v -> saveTargets.add(RestoreTarget.of(v)));
+    saveTargets.addAll(optimizer.state());
+    saveTargets.add(RestoreTarget.of(globalStep, DataType.DT_INT64));
+
+    if (data.validation().size() > 0) {
+      this.validation = InputPipeline.build(model, "validation_input", data.validation(),
+          InputPipeline.Config.evaluation(config.batchSize(), config.imageSize()));
+      Tower evalTower = network.build(model, validation.images(), BatchNormPolicy.inference());
+      Ops v = model.ops("validation");
+      this.validationLabels = validation.labels();
+      this.validationCorrect = v.reduceSum(v.dtypes.cast(v.math.equal(v.math.argMax(evalTower.logits(), v.constant(1)),
+          validation.labels()), TFloat32.class), v.constant(0));
+      Operand<TFloat32> evalOnehot = v.oneHot(validation.labels(), v.constant(numClasses), v.constant(1f), v.constant(0f));
+      this.validationLossSum = v.reduceSum(v.nn.softmaxCrossEntropyWithLogits(evalTower.logits(), evalOnehot).loss(),
+          v.constant(0));
+    } else {
+      this.validation = null;
+      this.validationLabels = null;
+      this.validationCorrect = null;
+      this.validationLossSum = null;
+    }
+
+    this.summaries = new TrainSummaries(model.ops("summaries"), config.trainDir());
+    summaries.trainScalar("total_loss", totalLoss);
+    summaries.trainScalar("losses/cross_entropy", crossEntropy);
+    summaries.trainScalar("losses/regularization_loss", regularization);
+    summaries.trainScalar("learning_rate", learningRate);
+    summaries.trainScalar("accuracy", accuracy);
+    Map<String, Operand<?>> blocks = new LinkedHashMap<>();
+    tower.endpoints().asMap().forEach((name, value) -> {
+      if (name.matches(".*/block\\d") || name.equals("global_pool")) {
+        blocks.put(name, value);
+      }
+    });
+    summaries.histograms(trainable, blocks);
+    summaries.inputImages(input.images());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> float32(Output<?> output) {
+    return (Operand<TFloat32>) output;
+  }
+}

@@ -1,0 +1,18 @@
+package jacktf.train;
+
+import java.nio.file.Path;
+
+/** Callbacks of a training run, on the training thread; keep them quick. */
+public interface TrainingListener {
+  default void onStart(TrainingPlan plan) {}
+
+  default void onStep(StepEvent event) {}
+
+  default void onEpoch(long epoch, StepEvent last) {}
+
+  default void onCheckpoint(Path checkpoint, long step) {}
+
+  default void onValidation(ValidationResult result) {}
+
+  default void onEnd(TrainResult result) {}
+}

@@ -1,0 +1,182 @@
+package jacktf.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.CheckpointException;
+import jacktf.checkpoint.CheckpointState;
+import jacktf.checkpoint.RestoreOptions;
+import jacktf.checkpoint.TensorInfo;
+import jacktf.data.SyntheticImages;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.DataType;
+
+/** The seed's operations end to end through the Trainer, on small synthetic data. */
+class FineTuningTest {
+  @TempDir
+  static Path shared;
+  static Path pretrainData;
+  static Path catsDogs;
+  static Path pretrained;
+
+  @BeforeAll
+  static void pretrain() throws IOException {
+    pretrainData = shared.resolve("shapes");
+    catsDogs = shared.resolve("cats_dogs");
+    SyntheticImages.generate(pretrainData, 4, 6, 40, 1, 0, SyntheticImages.Layout.FOLDERS);
+    SyntheticImages.generate(catsDogs, 2, 6, 40, 2, 6, SyntheticImages.Layout.FLAT);
+    Path dir = shared.resolve("pretrain");
+    train(config(pretrainData, dir).maxNumberOfSteps(3L).build());
+    pretrained = dir.resolve("model.ckpt-3");
+  }
+
+  static TrainConfig.Builder config(Path data, Path trainDir) {
+    return TrainConfig.builder(data, trainDir).imageSize(48).batchSize(4).optimizer("momentum")
+        .learningRate(0.0001f).learningRateDecayType("fixed").batchNormDecay(0.9f).saveSummariesSecs(3600);
+  }
+
+  static TrainResult train(TrainConfig config) throws IOException {
+    return Trainer.create(config).train();
+  }
+
+  static Map<String, float[]> floats(Path checkpoint) {
+    Map<String, float[]> values = new HashMap<>();
+    try (Checkpoint c = Checkpoint.open(checkpoint)) {
+      for (TensorInfo t : c.tensors()) {
+        if (t.dtype() == DataType.DT_FLOAT && !t.name().endsWith("/Momentum")) {
+          values.put(t.name(), c.read(t.name()).floats());
+        }
+      }
+    }
+    return values;
+  }
+
+  @Test
+  void newHeadFromAThousandClassStyleCheckpoint(@TempDir Path dir) throws IOException {
+    CheckpointException mismatch = assertThrows(CheckpointException.class,
+        () -> train(config(catsDogs, dir.resolve("a")).checkpointPath(pretrained).maxNumberOfSteps(0L).build()));
+    assertTrue(mismatch.getMessage().contains("--checkpoint-exclude-scopes resnet_v1_50/logits"), mismatch.getMessage());
+
+    TrainResult r = train(config(catsDogs, dir.resolve("b")).checkpointPath(pretrained)
+        .restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits")).maxNumberOfSteps(0L).build());
+    Map<String, float[]> source = floats(pretrained);
+    Map<String, float[]> warm = floats(r.checkpoint());
+    assertEquals(4, source.get("resnet_v1_50/logits/biases").length);
+    assertEquals(2, warm.get("resnet_v1_50/logits/biases").length);
+    for (var e : warm.entrySet()) {
+      if (e.getKey().startsWith("resnet_v1_50/") && !e.getKey().startsWith("resnet_v1_50/logits")) {
+        assertArrayEquals(source.get(e.getKey()), e.getValue(), 0f, e.getKey());
+      }
+    }
+    assertEquals(List.of("diamond", "hexagon"), jacktf.data.Labels.read(dir.resolve("b")));
+  }
+
+  @Test
+  void excludedBlockStartsFreshAndTheRestIsLoaded(@TempDir Path dir) throws IOException {
+    Map<String, float[]> fresh = floats(train(config(pretrainData, dir.resolve("fresh")).maxNumberOfSteps(0L)
+        .build()).checkpoint());
+    Map<String, float[]> warm = floats(train(config(pretrainData, dir.resolve("warm")).checkpointPath(pretrained)
+        .restoreOptions(RestoreOptions.excluding("resnet_v1_50/block4")).maxNumberOfSteps(0L).build()).checkpoint());
+    Map<String, float[]> source = floats(pretrained);
+    int freshCount = 0;
+    for (var e : warm.entrySet()) {
+      boolean excluded = e.getKey().startsWith("resnet_v1_50/block4");
+      assertArrayEquals((excluded ? fresh : source).get(e.getKey()), e.getValue(), 0f, e.getKey());
+      freshCount += excluded ? 1 : 0;
+    }
+    assertEquals(50, freshCount, "block4's 3 units x 3 convs + shortcut, 5 variables each");
+    assertFalse(java.util.Arrays.equals(fresh.get("resnet_v1_50/conv1/weights"), source.get("resnet_v1_50/conv1/weights")));
+  }
+
+  @Test
+  void onlyTrainableScopesChangeEverythingElseIsBitIdentical(@TempDir Path dir) throws IOException {
+    TrainResult r = train(config(pretrainData, dir).checkpointPath(pretrained)
+        .trainableScopes(List.of("resnet_v1_50/logits", "resnet_v1_50/block4")).maxNumberOfSteps(4L).build());
+    assertEquals(4, r.finalStep());
+    Map<String, float[]> before = floats(pretrained);
+    Map<String, float[]> after = floats(r.checkpoint());
+    int changed = 0;
+    for (var e : before.entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith("resnet_v1_50/")) {
+        continue;
+      }
+      boolean trainable = name.startsWith("resnet_v1_50/logits") || name.startsWith("resnet_v1_50/block4");
+      if (trainable) {
+        changed += java.util.Arrays.equals(e.getValue(), after.get(name)) ? 0 : 1;
+      } else {
+        assertArrayEquals(e.getValue(), after.get(name), 0f, name + " is frozen");
+      }
+    }
+    assertTrue(changed >= 50, "trainable variables moved: " + changed);
+    try (Checkpoint c = Checkpoint.open(r.checkpoint())) {
+      assertTrue(c.find("resnet_v1_50/block4/unit_1/bottleneck_v1/conv1/weights/Momentum").isPresent());
+      assertFalse(c.find("resnet_v1_50/block1/unit_1/bottleneck_v1/conv1/weights/Momentum").isPresent(),
+          "frozen variables get no optimizer slots");
+    }
+  }
+
+  @Test
+  void resumingGivesTheSameStateAsAnUninterruptedRun(@TempDir Path dir) throws IOException {
+    TrainConfig straight = config(pretrainData, dir.resolve("straight")).maxNumberOfSteps(6L).build();
+    Map<String, float[]> uninterrupted = floats(train(straight).checkpoint());
+
+    Path resumedDir = dir.resolve("resumed");
+    train(config(pretrainData, resumedDir).maxNumberOfSteps(3L).build());
+    TrainResult resumed = train(config(pretrainData, resumedDir).maxNumberOfSteps(6L)
+        .checkpointPath(Path.of("ignored-when-resuming")).build());
+    assertEquals(6, resumed.finalStep());
+    assertEquals("model.ckpt-6", CheckpointState.read(resumedDir).orElseThrow().latest());
+    Map<String, float[]> after = floats(resumed.checkpoint());
+    assertEquals(uninterrupted.keySet(), after.keySet());
+    try (Checkpoint a = Checkpoint.open(dir.resolve("straight")); Checkpoint b = Checkpoint.open(resumedDir)) {
+      String slot = "resnet_v1_50/logits/weights/Momentum";
+      assertArrayEquals(a.read(slot).floats(), b.read(slot).floats(), 1e-5f, "optimizer state");
+      assertArrayEquals(a.read("global_step").longs(), b.read("global_step").longs());
+    }
+    for (var e : uninterrupted.entrySet()) {
+      assertArrayEquals(e.getValue(), after.get(e.getKey()), 1e-5f, e.getKey());
+    }
+  }
+
+  @Test
+  void divergenceStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
+    Path trainDir = dir.resolve("run");
+    train(config(pretrainData, trainDir).maxNumberOfSteps(2L).build());
+    byte[] goodIndex = Files.readAllBytes(trainDir.resolve("model.ckpt-2.index"));
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> train(
+        config(pretrainData, trainDir).maxNumberOfSteps(50L).learningRate(1e30f).optimizer("sgd").build()));
+    assertTrue(e.getMessage().contains("model.ckpt-2"), e.getMessage());
+    assertEquals("model.ckpt-2", CheckpointState.read(trainDir).orElseThrow().latest());
+    assertArrayEquals(goodIndex, Files.readAllBytes(trainDir.resolve("model.ckpt-2.index")));
+    assertTrue(e.step() <= 4, "detected within a step: " + e.step());
+  }
+
+  @Test
+  void badConfigurationsAreClearErrors(@TempDir Path dir) throws IOException {
+    IllegalArgumentException nothing = assertThrows(IllegalArgumentException.class, () -> train(
+        config(pretrainData, dir.resolve("a")).trainableScopes(List.of("resnet_v1_50/block9")).build()));
+    assertTrue(nothing.getMessage().startsWith("Nothing to train"), nothing.getMessage());
+    IllegalArgumentException classes = assertThrows(IllegalArgumentException.class, () -> train(
+        config(pretrainData, dir.resolve("b")).numClasses(3).build()));
+    assertTrue(classes.getMessage().contains("--num-classes 3 disagrees with the dataset, which has 4 classes"),
+        classes.getMessage());
+    Path file = Files.writeString(dir.resolve("file"), "x");
+    IllegalArgumentException trainDirFile = assertThrows(IllegalArgumentException.class, () -> train(
+        config(pretrainData, file).build()));
+    assertTrue(trainDirFile.getMessage().contains("is a file"), trainDirFile.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Optimizer.create("adamw", Optimizer.Params.slimDefaults()));
+  }
+}
