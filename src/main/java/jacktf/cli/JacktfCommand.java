@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
         InspectCommand.class,
         DataCommand.class,
         TrainCommand.class,
+        EvalCommand.class,
+        PredictCommand.class,
+        ExtractCommand.class,
+        ExportCommand.class,
         RestorePlanCommand.class,
         CommandLine.HelpCommand.class
     })

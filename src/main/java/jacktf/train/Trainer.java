@@ -15,6 +15,7 @@ import jacktf.checkpoint.Restorer;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageFolder;
 import jacktf.data.Labels;
+import jacktf.data.ModelInfo;
 import jacktf.model.ModelVariable;
 import jacktf.runtime.Sessions;
 import org.tensorflow.Graph;
@@ -72,6 +73,7 @@ public final class Trainer {
     Files.createDirectories(trainDir);
     CheckpointSaver.removeTemporaries(trainDir);
     Labels.write(trainDir, data.train().classNames());
+    new ModelInfo(config.imageSize(), config.validationSplit(), config.seed()).write(trainDir);
     long maxSteps = config.maxNumberOfSteps() != null ? config.maxNumberOfSteps()
         : (long) Math.ceil((config.epochs() == null ? 10.0 : config.epochs()) * data.train().size() / config.batchSize());
 

@@ -1,0 +1,42 @@
+package jacktf.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import jacktf.export.SavedModelExporter;
+import jacktf.model.Precision;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code jacktf export}: a SavedModel for TF Serving, Python and the Java Classifier. */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Export a checkpoint as a versioned SavedModel (BASE/VERSION/) for TF Serving.")
+final class ExportCommand implements Callable<Integer> {
+  @Option(names = "--checkpoint-path", required = true, paramLabel = "CKPT", description = "Train dir or checkpoint prefix.")
+  Path checkpointPath;
+
+  @Option(names = "--output", required = true, paramLabel = "BASE", description = "Model base path, e.g. savedmodels/cats_dogs.")
+  Path output;
+
+  @Option(names = "--version", paramLabel = "N", description = "Version number (default: one above the highest present).")
+  Integer version;
+
+  @Option(names = "--feature-endpoint", defaultValue = "global_pool",
+      description = "Endpoint the 'features' signature returns (default: ${DEFAULT-VALUE}).")
+  String featureEndpoint;
+
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16", description = "Compute precision (default: ${DEFAULT-VALUE}).")
+  String precision;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = SavedModelExporter.export(checkpointPath, output, version, Precision.byName(precision), featureEndpoint);
+    spec.commandLine().getOut().println("Exported " + dir + " (signatures serving_default, predict_images, features)");
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}

@@ -1,0 +1,16 @@
+package jacktf.eval;
+
+import java.util.List;
+
+/**
+ * Metrics as slim's eval reports them plus what people look at next.
+ *
+ * @param confusion rows: true class, columns: predicted class
+ * @param samples a few images with their predictions, for reports
+ */
+public record EvalReport(String checkpoint, long globalStep, List<String> classNames, int examples, float accuracy,
+    float recallAt5, int[][] confusion, float[] precision, float[] recall, List<Sample> samples) {
+
+  /** One evaluated image. */
+  public record Sample(String file, int label, int predicted, float probability) {}
+}

@@ -1,0 +1,129 @@
+package jacktf.eval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.RestoreOptions;
+import jacktf.checkpoint.RestorePlan;
+import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.Restorer;
+import jacktf.data.ImageDataset;
+import jacktf.data.InputPipeline;
+import jacktf.data.Labels;
+import jacktf.data.ModelInfo;
+import jacktf.model.BatchNormPolicy;
+import jacktf.model.ModelGraph;
+import jacktf.model.ModelSpec;
+import jacktf.model.Precision;
+import jacktf.model.Tower;
+import jacktf.runtime.Placement;
+import jacktf.runtime.Sessions;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.exceptions.TFOutOfRangeException;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
+
+/** slim's eval_image_classifier.py: accuracy and top-5 recall of a checkpoint on a dataset split. */
+public final class Evaluator {
+  private static final int SAMPLES = 24;
+
+  private Evaluator() {}
+
+  /**
+   * Evaluates every image of {@code dataset} and, when {@code summaryDir} is given, writes
+   * {@code eval/Accuracy} and {@code eval/Recall_5} there at the checkpoint's global step.
+   */
+  public static EvalReport evaluate(Path checkpointPath, ImageDataset dataset, int batchSize, Path summaryDir)
+      throws IOException {
+    List<String> classNames = Labels.read(Labels.locate(checkpointPath));
+    if (!classNames.equals(dataset.classNames())) {
+      throw new IllegalArgumentException("The dataset's classes " + dataset.classNames()
+          + " are not the model's " + classNames + " (labels.txt beside the checkpoint)");
+    }
+    int imageSize = ModelInfo.near(checkpointPath).imageSize();
+    try (Checkpoint checkpoint = Checkpoint.open(checkpointPath); Graph graph = new Graph();
+        Session session = Sessions.open(graph)) {
+      ModelSpec spec = ModelSpec.detect(checkpoint);
+      ModelGraph model = new ModelGraph(graph, Placement.local(), ModelGraph.DEFAULT_SEED);
+      InputPipeline input = InputPipeline.build(model, "input", dataset, InputPipeline.Config.evaluation(batchSize, imageSize));
+      Tower tower = spec.network(Precision.FP32).build(model, input.images(), BatchNormPolicy.inference());
+      session.run(model.initializer());
+      List<RestoreTarget> targets = model.variables().variables().stream().map(RestoreTarget::of).toList();
+      Restorer.restore(session, model, RestorePlan.create(targets, checkpoint, RestoreOptions.all()));
+      long step = checkpoint.find("global_step").isPresent() ? checkpoint.read("global_step").longs()[0] : 0;
+      session.run(input.initializer());
+
+      int n = classNames.size();
+      int[][] confusion = new int[n][n];
+      int correct = 0;
+      int inTop5 = 0;
+      int examples = 0;
+      List<EvalReport.Sample> samples = new ArrayList<>();
+      while (true) {
+        try (Result r = session.runner().fetch(tower.predictions()).fetch(input.labels()).fetch(input.files()).run()) {
+          TFloat32 probabilities = (TFloat32) r.get(0);
+          TInt64 labels = (TInt64) r.get(1);
+          TString files = (TString) r.get(2);
+          int batch = (int) probabilities.shape().get(0);
+          for (int i = 0; i < batch; i++) {
+            int label = (int) labels.getLong(i);
+            float[] p = new float[n];
+            int best = 0;
+            for (int c = 0; c < n; c++) {
+              p[c] = probabilities.getFloat(i, c);
+              if (p[c] > p[best]) {
+                best = c;
+              }
+            }
+            int rank = 0;
+            for (int c = 0; c < n; c++) {
+              if (p[c] > p[label]) {
+                rank++;
+              }
+            }
+            confusion[label][best]++;
+            correct += best == label ? 1 : 0;
+            inTop5 += rank < 5 ? 1 : 0;
+            if (samples.size() < SAMPLES) {
+              samples.add(new EvalReport.Sample(files.getObject(i), label, best, p[best]));
+            }
+            examples++;
+          }
+        } catch (TFOutOfRangeException end) {
+          break;
+        }
+      }
+      float[] precision = new float[n];
+      float[] recall = new float[n];
+      for (int c = 0; c < n; c++) {
+        int predicted = 0;
+        int actual = 0;
+        for (int k = 0; k < n; k++) {
+          predicted += confusion[k][c];
+          actual += confusion[c][k];
+        }
+        precision[c] = predicted == 0 ? 0 : (float) confusion[c][c] / predicted;
+        recall[c] = actual == 0 ? 0 : (float) confusion[c][c] / actual;
+      }
+      float accuracy = examples == 0 ? 0 : (float) correct / examples;
+      float recall5 = examples == 0 ? 0 : (float) inTop5 / examples;
+      if (summaryDir != null) {
+        Files.createDirectories(summaryDir);
+        Map<String, Float> scalars = new LinkedHashMap<>();
+        scalars.put("eval/Accuracy", accuracy);
+        scalars.put("eval/Recall_5", recall5);
+        ScalarSummaryWriter.write(model.ops("eval_summaries"), session, summaryDir, step, scalars);
+      }
+      return new EvalReport(checkpoint.path().toString(), step, classNames, examples, accuracy, recall5, confusion,
+          precision, recall, samples);
+    }
+  }
+}

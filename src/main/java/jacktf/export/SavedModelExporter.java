@@ -1,0 +1,84 @@
+package jacktf.export;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+import jacktf.checkpoint.Checkpoint;
+import jacktf.data.Labels;
+import jacktf.data.ModelInfo;
+import jacktf.model.Precision;
+import jacktf.runtime.Sessions;
+import org.tensorflow.Graph;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.SessionFunction;
+
+/**
+ * Writes {@code BASE/VERSION/} as TF Serving expects: a SavedModel (tag {@code serve}) of the
+ * lean inference graph, its variables from the checkpoint and {@code assets/labels.txt}. The
+ * version appears atomically (written aside, then renamed), so a server watching BASE never
+ * loads half a model.
+ */
+public final class SavedModelExporter {
+  private SavedModelExporter() {}
+
+  /** Exports and returns the version directory. {@code version} null: one above the highest present. */
+  public static Path export(Path checkpointPath, Path base, Integer version, Precision precision,
+      String featureEndpoint) throws IOException {
+    List<String> classNames = Labels.read(Labels.locate(checkpointPath));
+    ModelInfo info = ModelInfo.near(checkpointPath);
+    int imageSize = info.imageSize();
+    Files.createDirectories(base);
+    int v = version != null ? version : highestVersion(base) + 1;
+    if (v < 1) {
+      throw new IllegalArgumentException("--version must be a positive integer, got " + v);
+    }
+    Path target = base.resolve(Integer.toString(v));
+    if (Files.exists(target)) {
+      throw new IllegalArgumentException(target + " exists already; TF Serving versions are immutable. "
+          + "Pick another --version or leave it out for the next one.");
+    }
+    Path staging = base.resolve(".tmp-" + v + "-" + ProcessHandle.current().pid());
+    deleteRecursively(staging);
+    try (Checkpoint checkpoint = Checkpoint.open(checkpointPath); Graph graph = new Graph();
+        Session session = Sessions.open(graph)) {
+      InferenceGraph inference = InferenceGraph.build(graph, session, checkpoint, classNames, imageSize, precision,
+          featureEndpoint);
+      SavedModelBundle.exporter(staging.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
+          .withFunctions(inference.signatures().stream().map(s -> SessionFunction.create(s, session))
+              .toArray(SessionFunction[]::new))
+          .export();
+      Path assets = Files.createDirectories(staging.resolve("assets"));
+      Labels.write(assets, classNames);
+      info.write(assets);
+      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      return target;
+    } finally {
+      deleteRecursively(staging);
+    }
+  }
+
+  static int highestVersion(Path base) throws IOException {
+    if (!Files.isDirectory(base)) {
+      return 0;
+    }
+    try (Stream<Path> children = Files.list(base)) {
+      return children.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{1,9}"))
+          .mapToInt(Integer::parseInt).max().orElse(0);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package jacktf.serve;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import jacktf.checkpoint.Checkpoint;
+import jacktf.data.Labels;
+import jacktf.data.ModelInfo;
+import jacktf.export.InferenceGraph;
+import jacktf.model.Precision;
+import jacktf.runtime.Sessions;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.ndarray.NdArrays;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
+
+/**
+ * Image classification for services: loads a jacktf SavedModel (or builds the same graph from a
+ * checkpoint) and classifies encoded JPEG/PNG/GIF/BMP bytes. Thread-safe (TensorFlow sessions
+ * run concurrently); close it to free the native memory.
+ */
+public final class Classifier implements AutoCloseable {
+  /** One class and its probability. */
+  public record Score(int classId, String className, float probability) {}
+
+  /** The scores of one image, best first. */
+  public record Prediction(List<Score> scores) {
+    public Score top() {
+      return scores.get(0);
+    }
+  }
+
+  private final AutoCloseable owner;
+  private final Session session;
+  private final Signature signature;
+  private final List<String> classNames;
+
+  private Classifier(AutoCloseable owner, Session session, Signature signature, List<String> classNames) {
+    this.owner = owner;
+    this.session = session;
+    this.signature = signature;
+    this.classNames = classNames;
+  }
+
+  /**
+   * Loads a SavedModel directory, or the highest numeric version under a TF Serving base path.
+   * A SavedModel without jacktf's {@code serving_default(image_bytes)} signature is refused with
+   * the signatures it does have.
+   */
+  public static Classifier load(Path savedModel) throws IOException {
+    Path dir = resolveVersion(savedModel);
+    if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+      throw new IOException("No saved_model.pb in " + dir + " (export one with: jacktf export)");
+    }
+    SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
+    try {
+      Signature signature = bundle.signatures().stream()
+          .filter(s -> s.key().equals(InferenceGraph.SERVING_DEFAULT)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("SavedModel " + dir + " has no serving_default signature; "
+              + "it has " + describe(bundle.signatures())));
+      if (!signature.inputNames().contains("image_bytes") || !signature.outputNames().contains("probabilities")) {
+        throw new IllegalArgumentException("SavedModel " + dir + " is not an image classifier of this tool: its "
+            + describe(List.of(signature)) + " where jacktf needs serving_default(image_bytes) -> probabilities");
+      }
+      List<String> names = Files.isRegularFile(dir.resolve("assets").resolve(Labels.FILE_NAME))
+          ? Labels.read(dir.resolve("assets")) : List.of();
+      return new Classifier(bundle, bundle.session(), signature, names);
+    } catch (RuntimeException | IOException e) {
+      bundle.close();
+      throw e;
+    }
+  }
+
+  /** Builds the inference graph of a checkpoint in memory (labels.txt beside it). */
+  public static Classifier fromCheckpoint(Path checkpointPath, Precision precision) throws IOException {
+    List<String> names = Labels.read(Labels.locate(checkpointPath));
+    int imageSize = ModelInfo.near(checkpointPath).imageSize();
+    Graph graph = new Graph();
+    Session session = Sessions.open(graph);
+    try (Checkpoint checkpoint = Checkpoint.open(checkpointPath)) {
+      InferenceGraph inference = InferenceGraph.build(graph, session, checkpoint, names, imageSize, precision, "global_pool");
+      AutoCloseable owner = () -> {
+        session.close();
+        graph.close();
+      };
+      return new Classifier(owner, session, inference.signatures().get(0), names);
+    } catch (RuntimeException e) {
+      session.close();
+      graph.close();
+      throw e;
+    }
+  }
+
+  static Path resolveVersion(Path path) throws IOException {
+    if (Files.isRegularFile(path.resolve("saved_model.pb")) || !Files.isDirectory(path)) {
+      return path;
+    }
+    try (Stream<Path> children = Files.list(path)) {
+      return children.filter(p -> p.getFileName().toString().matches("\\d{1,9}") && Files.isDirectory(p))
+          .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString())))
+          .orElse(path);
+    }
+  }
+
+  private static String describe(List<Signature> signatures) {
+    List<String> parts = new ArrayList<>();
+    for (Signature s : signatures) {
+      parts.add(s.key() + "(" + String.join(", ", s.inputNames()) + ") -> " + String.join(", ", s.outputNames()));
+    }
+    return String.join("; ", parts);
+  }
+
+  public List<String> classNames() {
+    return classNames;
+  }
+
+  public Prediction classify(byte[] image) {
+    return classifyAll(List.of(image)).get(0);
+  }
+
+  /** Classifies a batch in one run; an undecodable image fails the whole batch. */
+  public List<Prediction> classifyAll(List<byte[]> images) {
+    if (images.isEmpty()) {
+      return List.of();
+    }
+    String input = signature.getInputs().get("image_bytes").name;
+    String output = signature.getOutputs().get("probabilities").name;
+    try (TString bytes = TString.tensorOfBytes(NdArrays.vectorOfObjects(images.toArray(byte[][]::new)));
+        Result r = session.runner().feed(input, bytes).fetch(output).run()) {
+      TFloat32 probabilities = (TFloat32) r.get(0);
+      int classes = (int) probabilities.shape().get(1);
+      List<Prediction> predictions = new ArrayList<>();
+      for (int i = 0; i < images.size(); i++) {
+        List<Score> scores = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+          scores.add(new Score(c, c < classNames.size() ? classNames.get(c) : Integer.toString(c),
+              probabilities.getFloat(i, c)));
+        }
+        scores.sort(Comparator.comparingDouble(Score::probability).reversed());
+        predictions.add(new Prediction(scores));
+      }
+      return predictions;
+    }
+  }
+
+
+  @Override
+  public void close() {
+    try {
+      owner.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("Closing the model failed", e);
+    }
+  }
+
+}
