@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         PredictCommand.class,
         ExtractCommand.class,
         ExportCommand.class,
+        ServeCommand.class,
         RestorePlanCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.data.Labels;
@@ -18,6 +19,7 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
@@ -42,8 +44,11 @@ public final class Classifier implements AutoCloseable {
   private final Session session;
   private final Signature signature;
   private final List<String> classNames;
+  private final List<Signature> signatures;
 
-  private Classifier(AutoCloseable owner, Session session, Signature signature, List<String> classNames) {
+  private Classifier(AutoCloseable owner, Session session, Signature signature, List<String> classNames,
+      List<Signature> signatures) {
+    this.signatures = signatures;
     this.owner = owner;
     this.session = session;
     this.signature = signature;
@@ -72,7 +77,9 @@ public final class Classifier implements AutoCloseable {
       }
       List<String> names = Files.isRegularFile(dir.resolve("assets").resolve(Labels.FILE_NAME))
           ? Labels.read(dir.resolve("assets")) : List.of();
-      return new Classifier(bundle, bundle.session(), signature, names);
+      List<Signature> all = new ArrayList<>(List.of(signature));
+      bundle.signatures().stream().filter(x -> !x.key().equals(signature.key())).forEach(all::add);
+      return new Classifier(bundle, bundle.session(), signature, names, List.copyOf(all));
     } catch (RuntimeException | IOException e) {
       bundle.close();
       throw e;
@@ -91,7 +98,7 @@ public final class Classifier implements AutoCloseable {
         session.close();
         graph.close();
       };
-      return new Classifier(owner, session, inference.signatures().get(0), names);
+      return new Classifier(owner, session, inference.signatures().get(0), names, inference.signatures());
     } catch (RuntimeException e) {
       session.close();
       graph.close();
@@ -116,6 +123,29 @@ public final class Classifier implements AutoCloseable {
       parts.add(s.key() + "(" + String.join(", ", s.inputNames()) + ") -> " + String.join(", ", s.outputNames()));
     }
     return String.join("; ", parts);
+  }
+
+  /** The signatures a server can run, serving_default first. */
+  public List<Signature> signatures() {
+    return signatures;
+  }
+
+  /** Runs a signature with tensors fed by input name; the caller closes the result. */
+  public Result run(String signatureKey, Map<String, Tensor> inputs) {
+    Signature s = signatures.stream().filter(x -> x.key().equals(signatureKey)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("Unknown signature '" + signatureKey + "'; the model has "
+            + describe(signatures)));
+    Session.Runner runner = session.runner();
+    for (var e : inputs.entrySet()) {
+      Signature.TensorDescription d = s.getInputs().get(e.getKey());
+      if (d == null) {
+        throw new IllegalArgumentException("Signature '" + signatureKey + "' has no input '" + e.getKey()
+            + "'; its inputs are " + s.inputNames());
+      }
+      runner.feed(d.name, e.getValue());
+    }
+    s.getOutputs().values().forEach(d -> runner.fetch(d.name));
+    return runner.run();
   }
 
   public List<String> classNames() {
