@@ -10,9 +10,13 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jacktf export}: a SavedModel for TF Serving, Python and the Java Classifier. */
-@Command(name = "export", mixinStandardHelpOptions = true,
+// No standard --version flag here: --version is the model version, as TF Serving names it.
+@Command(name = "export",
     description = "Export a checkpoint as a versioned SavedModel (BASE/VERSION/) for TF Serving.")
 final class ExportCommand implements Callable<Integer> {
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
+
   @Option(names = "--checkpoint-path", required = true, paramLabel = "CKPT", description = "Train dir or checkpoint prefix.")
   Path checkpointPath;
 

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** kill -9 a JVM at random moments while it saves; the train dir must always resume. */
+@Tag("slow")
 class CrashDuringSaveTest {
   static final int RUNS = Integer.getInteger("jacktf.crashRuns", 6);
 

@@ -37,10 +37,12 @@ import jacktf.train.TrainConfig;
 import jacktf.train.Trainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A trained model taken through eval, extract, export, a fresh JVM and the REST server. */
+@Tag("slow")
 class ServingTest {
   @TempDir
   static Path dir;

@@ -19,11 +19,13 @@ import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.TensorInfo;
 import jacktf.data.SyntheticImages;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.DataType;
 
 /** The seed's operations end to end through the Trainer, on small synthetic data. */
+@Tag("slow")
 class FineTuningTest {
   @TempDir
   static Path shared;

@@ -1,0 +1,90 @@
+package jacktf.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import jacktf.TestData;
+import org.junit.jupiter.api.Test;
+
+/** The command line as a person uses it: help, output formats, exit codes and error messages. */
+class CliTest {
+  record Run(int exitCode, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = JacktfCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsEveryCommandAndEveryCommandHasHelp() {
+    Run help = run("--help");
+    assertEquals(0, help.exitCode());
+    List<String> commands = List.of("demo", "model", "inspect", "restore-plan", "data", "train", "eval", "predict",
+        "extract", "export", "serve");
+    for (String command : commands) {
+      assertTrue(help.out().contains("  " + command + " "), command + " in\n" + help.out());
+      Run commandHelp = run(command, "--help");
+      assertEquals(0, commandHelp.exitCode(), command);
+      assertTrue(commandHelp.out().startsWith("Usage: jacktf " + command), commandHelp.out());
+    }
+  }
+
+  @Test
+  void inspectPrintsNameDtypeShapeThenTotals() {
+    Run r = run("inspect", TestData.checkpoints().resolve("half_plus_two_v2_snappy/variables").toString());
+    assertEquals(0, r.exitCode(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(List.of("a\tfloat32\t", "a2\tfloat32\t", "b\tfloat32\t", "c\tfloat32\t", "c2\tfloat32\t"), lines.subList(0, 5));
+    assertTrue(lines.get(5).startsWith("# 5 tensors, 20 bytes (V2 checkpoint"), lines.get(5));
+
+    Run json = run("inspect", TestData.checkpoints().resolve("two_shards").toString(), "--json");
+    JsonObject doc = JsonParser.parseString(json.out()).getAsJsonObject();
+    assertEquals(250, doc.get("count").getAsInt());
+    assertEquals("V2", doc.get("format").getAsString());
+
+    Run tensor = run("inspect", TestData.checkpoints().resolve("two_shards").toString(), "--tensor",
+        "training/beta1_power");
+    assertEquals(List.of("training/beta1_power\tfloat32\t", "0.80999994"), tensor.out().lines().toList());
+    Run limited = run("inspect", TestData.checkpoints().resolve("two_shards").toString(), "--tensor",
+        "transformer/symbol_modality_8190_16/shared/weights_0", "--limit", "3");
+    assertEquals(4, limited.out().lines().count());
+  }
+
+  @Test
+  void modelListsSlimsVariables() {
+    Run r = run("model", "--num-classes", "1000", "--list-variables");
+    List<String> lines = r.out().lines().toList();
+    assertEquals(268, lines.size());
+    assertTrue(lines.contains("resnet_v1_50/logits/weights\t1,1,2048,1000"));
+    assertTrue(lines.get(267).startsWith("# 267 variables, 25610152 parameters"), lines.get(267));
+  }
+
+  @Test
+  void userErrorsAreOneClearLineAndExitCodeOne() {
+    Run missing = run("inspect", "/no/such/model.ckpt-5");
+    assertEquals(1, missing.exitCode());
+    assertTrue(missing.err().startsWith("jacktf inspect: error: /no/such/model.ckpt-5: no checkpoint here"), missing.err());
+    assertEquals(1, missing.err().lines().count());
+
+    Run badModel = run("model", "--model", "resnet_v3_50", "--list-variables");
+    assertEquals(1, badModel.exitCode());
+    assertTrue(badModel.err().contains("Unknown model 'resnet_v3_50'. Valid models: resnet_v1_50"), badModel.err());
+
+    Run badFlag = run("train", "--dataset-dir", "x");
+    assertEquals(2, badFlag.exitCode());
+    assertTrue(badFlag.err().contains("Missing required option: '--train-dir=DIR'"), badFlag.err());
+
+    Run mismatch = run("restore-plan", "--checkpoint-path",
+        TestData.checkpoints().resolve("half_plus_two_v1/export-00000-of-00001").toString(), "--num-classes", "2");
+    assertEquals(1, mismatch.exitCode());
+    assertTrue(mismatch.err().contains("267 of 267 variables are not in checkpoint"), mismatch.err());
+    assertTrue(mismatch.out().contains("missing 267"), mismatch.out());
+  }
+}
