@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         ExtractCommand.class,
         ExportCommand.class,
         ServeCommand.class,
+        BenchCommand.class,
         RestorePlanCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -1,0 +1,79 @@
+package jacktf.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import jacktf.bench.BenchResult;
+import jacktf.bench.Benchmark;
+import jacktf.model.Architecture;
+import jacktf.model.Precision;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code jacktf bench}: the one reproducible benchmark command. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure train/head/infer/pipeline/restore/serve speed against the machine's MatMul peak.")
+final class BenchCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "MODE", description = "train, head, infer, pipeline, restore, serve or peak.")
+  String mode;
+
+  @Option(names = "--model", defaultValue = "resnet_v1_50", description = "Network (default: ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Images per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--image-size", defaultValue = "224", description = "Input size (default: ${DEFAULT-VALUE}).")
+  int imageSize;
+
+  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16", description = "(default: ${DEFAULT-VALUE})")
+  String precision;
+
+  @Option(names = "--steps", defaultValue = "10", description = "Measured steps (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--work-dir", defaultValue = "target/bench", description = "Generated inputs (default: ${DEFAULT-VALUE}).")
+  Path work;
+
+  @Option(names = "--json", description = "One JSON object per run.")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (steps < 1 || warmup < 0 || batchSize < 1) {
+      throw new IllegalArgumentException("--steps and --batch-size must be >= 1, --warmup >= 0");
+    }
+    Files.createDirectories(work);
+    BenchResult r = new Benchmark(new Benchmark.Config(mode, Architecture.byName(model), batchSize, imageSize,
+        Precision.byName(precision), steps, warmup, work)).run();
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(Json.GSON.newBuilder().setPrettyPrinting().create().toJson(r).replaceAll("\\s*\\n\\s*", " "));
+    } else {
+      out.printf("%s %s %s batch %d at %d: median %.1f ms (min %.1f, max %.1f) over %d steps%n", r.mode(), r.model(),
+          r.precision(), r.batchSize(), r.imageSize(), r.medianMs(), r.minMs(), r.maxMs(), r.steps());
+      if (r.imagesPerSec() > 0) {
+        out.printf("  %.1f images/s%n", r.imagesPerSec());
+      }
+      if (r.flopsPerImage() != null) {
+        out.printf("  %.2f GFLOPs/image, %.0f%% of the %.0f GFLOP/s %s MatMul peak%n", r.flopsPerImage() / 1e9,
+            100 * r.fractionOfPeak(), r.peakGflops(), r.precision());
+      } else if (r.peakGflops() != null) {
+        out.printf("  MatMul peak %.0f GFLOP/s%n", r.peakGflops());
+      }
+      out.printf("  cpu/wall %.2f, peak RSS %.0f MB%n", r.cpuPerWall(), r.peakRssMb());
+    }
+    out.flush();
+    return 0;
+  }
+}
