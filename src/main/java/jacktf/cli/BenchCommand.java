@@ -58,7 +58,8 @@ final class BenchCommand implements Callable<Integer> {
         Precision.byName(precision), steps, warmup, work)).run();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(Json.GSON.newBuilder().setPrettyPrinting().create().toJson(r).replaceAll("\\s*\\n\\s*", " "));
+      out.println(new com.google.gson.GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues()
+          .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create().toJson(r));
     } else {
       out.printf("%s %s %s batch %d at %d: median %.1f ms (min %.1f, max %.1f) over %d steps%n", r.mode(), r.model(),
           r.precision(), r.batchSize(), r.imageSize(), r.medianMs(), r.minMs(), r.maxMs(), r.steps());

@@ -59,7 +59,8 @@ final class ConsoleProgress implements TrainingListener {
           e.accuracy(), e.imagesPerSecond()));
     }
     if (e.step() % logEvery == 0) {
-      println(String.format("global step %d: loss = %.4f (%.3f sec/step)", e.step(), e.totalLoss(), e.secondsPerStep()));
+      println(String.format("global step %d: loss = %.4f (%.3f sec/step)%s", e.step(), e.totalLoss(), e.secondsPerStep(),
+          e.skippedImages() == 0 ? "" : ", " + e.skippedImages() + " images skipped so far"));
     }
   }
 
@@ -72,6 +73,12 @@ final class ConsoleProgress implements TrainingListener {
   public void onValidation(ValidationResult r) {
     println(String.format("validation at step %d: accuracy = %.4f, loss = %.4f (%d images)", r.step(), r.accuracy(),
         r.crossEntropy(), r.examples()));
+  }
+
+  @Override
+  public void onSkippedImages(long epoch, java.util.List<String> files) {
+    println(String.format("warning: epoch %d skipped %d images that failed to decode:", epoch + 1, files.size()));
+    files.forEach(f -> println("  " + f));
   }
 
   @Override

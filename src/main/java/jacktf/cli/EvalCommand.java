@@ -75,6 +75,10 @@ final class EvalCommand implements Callable<Integer> {
         }
         out.println();
       }
+      if (!r.undecodable().isEmpty()) {
+        out.println("Left out " + r.undecodable().size() + " images that failed to decode:");
+        r.undecodable().forEach(f -> out.println("  " + f));
+      }
       out.println("Summaries: " + summaryDir);
     }
     out.flush();

@@ -54,15 +54,17 @@ public final class InputPipeline {
   private final Operand<TFloat32> images;
   private final Operand<TInt64> labels;
   private final Operand<TString> files;
+  private final Operand<TInt64> indices;
   private final int size;
 
   private InputPipeline(Op initializer, Operand<TInt64> skip, Operand<TFloat32> images, Operand<TInt64> labels,
-      Operand<TString> files, int size) {
+      Operand<TString> files, Operand<TInt64> indices, int size) {
     this.initializer = initializer;
     this.skip = skip;
     this.images = images;
     this.labels = labels;
     this.files = files;
+    this.indices = indices;
     this.size = size;
   }
 
@@ -108,16 +110,17 @@ public final class InputPipeline {
           : preprocessing.eval(fn, image);
       return Signature.builder().input("index", index).input("file", file).input("label", label)
           .output("image", processed).output("label_out", fn.identity(label)).output("file_out", fn.identity(file))
+          .output("index_out", fn.identity(index))
           .build();
     });
-    List<Class<? extends TType>> types = List.of(TFloat32.class, TInt64.class, TString.class);
+    List<Class<? extends TType>> types = List.of(TFloat32.class, TInt64.class, TString.class, TInt64.class);
     Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
-    List<Shape> shapes = List.of(imageShape, Shape.scalar(), Shape.scalar());
+    List<Shape> shapes = List.of(imageShape, Shape.scalar(), Shape.scalar(), Shape.scalar());
     ds = tf.data.parallelMapDataset(ds, List.of(), tf.constant(AUTOTUNE), decode, types, shapes,
         ParallelMapDataset.deterministic("true"));
     ds = tf.data.ignoreErrorsDataset(ds, types, shapes, IgnoreErrorsDataset.logWarning(true));
     List<Shape> batchShapes = List.of(Shape.of(config.dropRemainder() ? config.batchSize() : -1,
-        config.imageSize(), config.imageSize(), 3), batchOf(config), batchOf(config));
+        config.imageSize(), config.imageSize(), 3), batchOf(config), batchOf(config), batchOf(config));
     ds = tf.data.batchDataset(ds, tf.constant((long) config.batchSize()), tf.constant(config.dropRemainder()),
         types, batchShapes);
     ds = tf.data.prefetchDataset(ds, tf.constant(AUTOTUNE), types, batchShapes);
@@ -125,7 +128,8 @@ public final class InputPipeline {
     Op init = tf.data.makeIterator(ds, iterator);
     IteratorGetNext next = tf.data.iteratorGetNext(iterator, types, batchShapes);
     return new InputPipeline(init, skip, (Operand<TFloat32>) next.components().get(0),
-        (Operand<TInt64>) next.components().get(1), (Operand<TString>) next.components().get(2), dataset.size());
+        (Operand<TInt64>) next.components().get(1), (Operand<TString>) next.components().get(2),
+        (Operand<TInt64>) next.components().get(3), dataset.size());
   }
 
   private static Shape batchOf(Config config) {
@@ -153,6 +157,14 @@ public final class InputPipeline {
 
   public Operand<TString> files() {
     return files;
+  }
+
+  /**
+   * Each element's number in the whole stream (epoch = number / size): a number missing from
+   * what arrives is a file that failed to decode.
+   */
+  public Operand<TInt64> indices() {
+    return indices;
   }
 
   /** Examples per epoch. */

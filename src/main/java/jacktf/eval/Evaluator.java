@@ -67,6 +67,7 @@ public final class Evaluator {
       int inTop5 = 0;
       int examples = 0;
       List<EvalReport.Sample> samples = new ArrayList<>();
+      java.util.Set<String> seen = new java.util.HashSet<>();
       while (true) {
         try (Result r = session.runner().fetch(tower.predictions()).fetch(input.labels()).fetch(input.files()).run()) {
           TFloat32 probabilities = (TFloat32) r.get(0);
@@ -92,6 +93,7 @@ public final class Evaluator {
             confusion[label][best]++;
             correct += best == label ? 1 : 0;
             inTop5 += rank < 5 ? 1 : 0;
+            seen.add(files.getObject(i));
             if (samples.size() < SAMPLES) {
               samples.add(new EvalReport.Sample(files.getObject(i), label, best, p[best]));
             }
@@ -123,7 +125,7 @@ public final class Evaluator {
         ScalarSummaryWriter.write(model.ops("eval_summaries"), session, summaryDir, step, scalars);
       }
       return new EvalReport(checkpoint.path().toString(), step, classNames, examples, accuracy, recall5, confusion,
-          precision, recall, samples);
+          precision, recall, samples, dataset.files().stream().filter(f -> !seen.contains(f)).toList());
     }
   }
 }

@@ -25,6 +25,7 @@ final class TrainSummaries {
   private final Ops tf;
   final Placeholder<TInt64> step;
   final Placeholder<TFloat32> stepsPerSecond;
+  final Placeholder<TFloat32> skippedImages;
   private final Operand<? extends TType> trainWriter;
   private final Operand<? extends TType> evalWriter;
   private final List<Op> createWriters = new ArrayList<>();
@@ -39,6 +40,7 @@ final class TrainSummaries {
     this.tf = tf;
     this.step = tf.withName("step").placeholder(TInt64.class);
     this.stepsPerSecond = tf.withName("global_step_per_sec").placeholder(TFloat32.class);
+    this.skippedImages = tf.withName("skipped_images").placeholder(TFloat32.class);
     this.trainWriter = writer(tf, "train_writer", trainDir);
     this.evalWriter = writer(tf, "eval_writer", trainDir.resolve("eval"));
     this.evalAccuracy = tf.withName("eval_accuracy").placeholder(TFloat32.class);
@@ -49,6 +51,7 @@ final class TrainSummaries {
     this.graphDef = tf.withName("graph_def").placeholder(TString.class);
     this.writeGraph = tf.summary.writeGraphSummary(trainWriter, step, graphDef);
     scalar(trainWriter, "global_step/sec", stepsPerSecond);
+    scalar(trainWriter, "input/skipped_images", skippedImages);
   }
 
   private Operand<? extends TType> writer(Ops tf, String name, Path dir) {

@@ -25,6 +25,7 @@ import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.exceptions.TFOutOfRangeException;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TString;
 
 /**
  * Runs a training job: the Java form of slim's {@code train_image_classifier.py}. Resumes from the
@@ -106,7 +107,7 @@ public final class Trainer {
             step, maxSteps, names(g.trainable), names(g.frozen), warmStart, resumedFrom,
             data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList());
         listeners.forEach(l -> l.onStart(plan));
-        TrainResult result = loop(session, g, saver, step, maxSteps, data.train().size());
+        TrainResult result = loop(session, g, saver, step, maxSteps, data.train().files());
         g.summaries.close(session);
         listeners.forEach(l -> l.onEnd(result));
         return result;
@@ -115,7 +116,9 @@ public final class Trainer {
   }
 
   private TrainResult loop(Session session, TrainingGraph g, CheckpointSaver saver, long startStep, long maxSteps,
-      int trainSize) throws IOException {
+      List<String> trainFiles) throws IOException {
+    int trainSize = trainFiles.size();
+    SkipTracker skips = new SkipTracker(trainFiles);
     long step = startStep;
     long lastSave = System.nanoTime();
     long lastSummary = 0;
@@ -129,10 +132,13 @@ public final class Trainer {
       boolean summarize = System.nanoTime() - lastSummary >= config.saveSummariesSecs() * 1e9 || step + 1 == maxSteps;
       long t0 = System.nanoTime();
       Session.Runner runner = session.runner().fetch(g.trainStep).fetch(g.totalLoss).fetch(g.crossEntropy)
-          .fetch(g.regularization).fetch(g.accuracy).fetch(g.learningRate);
-      try (TInt64 summaryStep = TInt64.scalarOf(step + 1); TFloat32 rate = TFloat32.scalarOf((float) stepsPerSecond)) {
+          .fetch(g.regularization).fetch(g.accuracy).fetch(g.learningRate).fetch(g.input.indices())
+          .fetch(g.input.files());
+      try (TInt64 summaryStep = TInt64.scalarOf(step + 1); TFloat32 rate = TFloat32.scalarOf((float) stepsPerSecond);
+          TFloat32 skippedSoFar = TFloat32.scalarOf(skips.total())) {
         if (summarize) {
-          runner.feed(g.summaries.step, summaryStep).feed(g.summaries.stepsPerSecond, rate).addTarget(g.summaries.trainOp());
+          runner.feed(g.summaries.step, summaryStep).feed(g.summaries.stepsPerSecond, rate)
+              .feed(g.summaries.skippedImages, skippedSoFar).addTarget(g.summaries.trainOp());
         }
         try (Result r = runDetectingNan(runner, step, checkpoint)) {
           double seconds = (System.nanoTime() - t0) / 1e9;
@@ -142,9 +148,20 @@ public final class Trainer {
             throw new TrainingDivergedException(step, loss, checkpoint == null ? null : checkpoint.toString());
           }
           stepsPerSecond = 1 / seconds;
+          TInt64 indices = (TInt64) r.get(6);
+          TString files = (TString) r.get(7);
+          long[] batchIndices = new long[(int) indices.shape().get(0)];
+          String[] batchFiles = new String[batchIndices.length];
+          for (int i = 0; i < batchIndices.length; i++) {
+            batchIndices[i] = indices.getLong(i);
+            batchFiles[i] = files.getObject(i);
+          }
+          for (SkipTracker.Skipped s : skips.observe(batchIndices, batchFiles)) {
+            listeners.forEach(l -> l.onSkippedImages(s.epoch(), s.files()));
+          }
           last = new StepEvent(step, (double) step * config.batchSize() / trainSize, loss, ((TFloat32) r.get(2)).getFloat(),
               ((TFloat32) r.get(3)).getFloat(), ((TFloat32) r.get(4)).getFloat(), ((TFloat32) r.get(5)).getFloat(),
-              seconds, config.batchSize() / seconds);
+              seconds, config.batchSize() / seconds, skips.total());
         }
       }
       if (summarize) {

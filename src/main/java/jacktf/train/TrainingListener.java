@@ -14,5 +14,8 @@ public interface TrainingListener {
 
   default void onValidation(ValidationResult result) {}
 
+  /** Files of an epoch that failed to decode and were skipped. */
+  default void onSkippedImages(long epoch, java.util.List<String> files) {}
+
   default void onEnd(TrainResult result) {}
 }

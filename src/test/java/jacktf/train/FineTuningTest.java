@@ -18,6 +18,7 @@ import jacktf.checkpoint.CheckpointState;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.TensorInfo;
 import jacktf.data.SyntheticImages;
+import jacktf.data.TestImages;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -164,6 +165,53 @@ class FineTuningTest {
     assertEquals("model.ckpt-2", CheckpointState.read(trainDir).orElseThrow().latest());
     assertArrayEquals(goodIndex, Files.readAllBytes(trainDir.resolve("model.ckpt-2.index")));
     assertTrue(e.step() <= 4, "detected within a step: " + e.step());
+  }
+
+  @Test
+  void aDatasetMixedWithBadFilesTrainsAndEvaluatesToTheEndReportingExactlyTheBadOnes(@TempDir Path dir)
+      throws IOException {
+    Path data = dir.resolve("data");
+    SyntheticImages.generate(data, 2, 4, 40, 5, 0, SyntheticImages.Layout.FOLDERS);
+    Path circles = data.resolve("circle");
+    Path squares = data.resolve("square");
+    TestImages.zeroBytes(circles.resolve("empty.jpg"));
+    TestImages.truncatedJpeg(circles.resolve("circle_0000.jpg"), circles.resolve("cut.jpg"));
+    TestImages.textNamedJpg(squares.resolve("page.jpg"));
+    TestImages.cmykJpeg(squares.resolve("print.jpg"));
+    TestImages.pngWithAlpha(squares.resolve("alpha.png"));
+    TestImages.png16Bit(circles.resolve("deep.png"));
+    byte[] garbled = Files.readAllBytes(squares.resolve("square_0001.jpg"));
+    for (int i = 200; i < garbled.length - 2; i++) {
+      garbled[i] = (byte) 0xff; // passes the header check, fails to decode
+    }
+    Files.write(squares.resolve("garbled.jpg"), garbled);
+
+    List<String> reportedAtStart = new java.util.ArrayList<>();
+    List<String> skippedWhileTraining = new java.util.ArrayList<>();
+    TrainResult r = Trainer.create(config(data, dir.resolve("train")).maxNumberOfSteps(6L).build())
+        .addListener(new TrainingListener() {
+          @Override
+          public void onStart(TrainingPlan plan) {
+            reportedAtStart.addAll(plan.skippedFiles());
+          }
+
+          @Override
+          public void onSkippedImages(long epoch, List<String> files) {
+            skippedWhileTraining.addAll(files);
+          }
+        }).train();
+    assertEquals(6, r.finalStep());
+    assertEquals(4, reportedAtStart.size(), reportedAtStart.toString());
+    for (String bad : List.of("empty.jpg: zero bytes", "cut.jpg: truncated", "page.jpg: not an image", "print.jpg: CMYK")) {
+      assertTrue(reportedAtStart.stream().anyMatch(s -> s.contains(bad)), bad + " in " + reportedAtStart);
+    }
+    assertTrue(!skippedWhileTraining.isEmpty(), "11 usable files, 24 images consumed: epoch 1 is complete");
+    assertTrue(skippedWhileTraining.stream().allMatch(f -> f.endsWith("garbled.jpg")), skippedWhileTraining.toString());
+
+    var dataset = jacktf.data.ImageFolder.load(data, 0, 0).train();
+    assertEquals(11, dataset.size(), "8 drawn + alpha PNG + 16-bit PNG + garbled");
+    var report = jacktf.eval.Evaluator.evaluate(dir.resolve("train"), dataset, 4, null);
+    assertEquals(10, report.examples(), "everything but the undecodable file");
   }
 
   @Test
