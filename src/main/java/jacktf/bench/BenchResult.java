@@ -5,5 +5,5 @@ package jacktf.bench;
  * {@code cpuPerWall} near the core count means the run had the machine to itself.
  */
 public record BenchResult(String mode, String model, String precision, int batchSize, int imageSize, int steps,
-    double medianMs, double minMs, double maxMs, double imagesPerSec, double cpuPerWall, double peakRssMb,
+    double medianMs, double p99Ms, double minMs, double maxMs, double imagesPerSec, double cpuPerWall, double peakRssMb,
     Double flopsPerImage, Double fractionOfPeak, Double peakGflops) {}

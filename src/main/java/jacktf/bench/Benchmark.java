@@ -31,6 +31,7 @@ import jacktf.model.ResNetV1;
 import jacktf.model.Tower;
 import jacktf.runtime.Sessions;
 import jacktf.serve.Classifier;
+import jacktf.serve.ModelServer;
 import jacktf.train.Optimizer;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
@@ -53,7 +54,7 @@ import org.tensorflow.types.TInt64;
 public final class Benchmark {
   /** What to run. */
   public record Config(String mode, Architecture model, int batchSize, int imageSize, Precision precision, int steps,
-      int warmup, Path work) {}
+      int warmup, Path work, int clients, int serverBatchSize) {}
 
   private final Config config;
 
@@ -69,9 +70,10 @@ public final class Benchmark {
       case "pipeline" -> pipeline();
       case "restore" -> restore();
       case "serve" -> serve();
+      case "http" -> http();
       case "peak" -> peak();
       default -> throw new IllegalArgumentException("Unknown mode '" + config.mode()
-          + "'. Valid: train, head, infer, pipeline, restore, serve, peak");
+          + "'. Valid: train, head, infer, pipeline, restore, serve, http, peak");
     };
   }
 
@@ -112,9 +114,10 @@ public final class Benchmark {
     double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
         : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     double imagesPerSec = imagesPerStep / (median / 1000);
+    double p99 = sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)];
     Double fraction = flopsPerImage == null || peakFlops == null ? null : flopsPerImage * imagesPerSec / peakFlops;
     return new BenchResult(mode, config.model().scope(), config.precision().toString(), config.batchSize(),
-        config.imageSize(), t.ms().length, median, sorted[0], sorted[sorted.length - 1], imagesPerSec, t.cpuPerWall(),
+        config.imageSize(), t.ms().length, median, p99, sorted[0], sorted[sorted.length - 1], imagesPerSec, t.cpuPerWall(),
         peakRssMb(), flopsPerImage, fraction, peakFlops == null ? null : peakFlops / 1e9);
   }
 
@@ -304,17 +307,81 @@ public final class Benchmark {
     return result("restore", t, 0, null, null);
   }
 
-  private BenchResult serve() throws IOException {
+  /**
+   * The REST server under concurrent load: {@code clients} threads each send {@code steps}
+   * single-image predict requests over loopback; the figure is requests/s, latency per request.
+   */
+  private BenchResult http() throws IOException {
+    Path base = exportedModel();
+    byte[] bytes = photoSizedJpeg();
+    String body = "{\"instances\": [{\"b64\": \"" + java.util.Base64.getEncoder().encodeToString(bytes) + "\"}]}";
+    ModelServer.Config defaults = ModelServer.Config.defaults(base);
+    try (ModelServer server = ModelServer.start(new ModelServer.Config(base, "bench", "127.0.0.1", 0,
+        config.serverBatchSize(), 2000, defaults.maxBodyBytes(), 3600, Math.max(4, 2 * config.clients())))) {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + server.port() + "/v1/models/bench:predict"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+      for (int i = 0; i < config.warmup(); i++) {
+        client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+      }
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(config.clients());
+      List<java.util.concurrent.Future<double[]>> futures = new ArrayList<>();
+      long cpu0 = cpuNanos();
+      long wall0 = System.nanoTime();
+      for (int c = 0; c < config.clients(); c++) {
+        futures.add(pool.submit(() -> {
+          double[] ms = new double[config.steps()];
+          for (int i = 0; i < ms.length; i++) {
+            long t0 = System.nanoTime();
+            var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+              throw new IOException("request failed: " + response.body());
+            }
+            ms[i] = (System.nanoTime() - t0) / 1e6;
+          }
+          return ms;
+        }));
+      }
+      List<Double> all = new ArrayList<>();
+      for (var f : futures) {
+        for (double v : f.get()) {
+          all.add(v);
+        }
+      }
+      double wallSeconds = (System.nanoTime() - wall0) / 1e9;
+      double cpuPerWall = (cpuNanos() - cpu0) / 1e9 / wallSeconds;
+      pool.shutdown();
+      double[] ms = all.stream().mapToDouble(Double::doubleValue).toArray();
+      BenchResult latency = result("http", new Timing(ms, cpuPerWall), 1, null, null);
+      return new BenchResult(latency.mode(), latency.model(), latency.precision(), config.serverBatchSize(),
+          latency.imageSize(), ms.length, latency.medianMs(), latency.p99Ms(), latency.minMs(), latency.maxMs(),
+          ms.length / wallSeconds, cpuPerWall, peakRssMb(), null, null, null);
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      throw new IOException("HTTP benchmark failed", e);
+    }
+  }
+
+  private Path exportedModel() throws IOException {
     Path checkpoint = fullCheckpoint();
     Path base = config.work().resolve("savedmodel_" + config.model().scope() + "_" + config.precision());
     if (!Files.isDirectory(base.resolve("1"))) {
       SavedModelExporter.export(checkpoint, base, 1, config.precision(), "global_pool");
     }
+    return base;
+  }
+
+  private byte[] photoSizedJpeg() throws IOException {
     Path images = config.work().resolve("pipeline_jpegs");
     if (!Files.isDirectory(images)) {
       writePhotoSizedJpegs(images, 64);
     }
-    byte[] bytes = Files.readAllBytes(ImageFolder.load(images, 0, 0).train().examples().get(0).file());
+    return Files.readAllBytes(ImageFolder.load(images, 0, 0).train().examples().get(0).file());
+  }
+
+  private BenchResult serve() throws IOException {
+    Path base = exportedModel();
+    byte[] bytes = photoSizedJpeg();
     List<byte[]> batch = new ArrayList<>();
     for (int i = 0; i < config.batchSize(); i++) {
       batch.add(bytes);

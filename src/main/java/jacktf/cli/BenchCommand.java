@@ -16,9 +16,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jacktf bench}: the one reproducible benchmark command. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure train/head/infer/pipeline/restore/serve speed against the machine's MatMul peak.")
+    description = "Measure train/head/infer/pipeline/restore/serve/http speed against the machine's MatMul peak.")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "MODE", description = "train, head, infer, pipeline, restore, serve or peak.")
+  @Parameters(paramLabel = "MODE", description = "train, head, infer, pipeline, restore, serve (SavedModel through "
+      + "the Classifier API), http (the REST server under concurrent clients) or peak.")
   String mode;
 
   @Option(names = "--model", defaultValue = "resnet_v1_50", description = "Network (default: ${DEFAULT-VALUE}).")
@@ -42,6 +43,13 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--work-dir", defaultValue = "target/bench", description = "Generated inputs (default: ${DEFAULT-VALUE}).")
   Path work;
 
+  @Option(names = "--clients", defaultValue = "8", description = "http: concurrent clients (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(names = "--server-batch-size", defaultValue = "32",
+      description = "http: the server's --max-batch-size; 1 turns batching off (default: ${DEFAULT-VALUE}).")
+  int serverBatchSize;
+
   @Option(names = "--json", description = "One JSON object per run.")
   boolean json;
 
@@ -55,14 +63,15 @@ final class BenchCommand implements Callable<Integer> {
     }
     Files.createDirectories(work);
     BenchResult r = new Benchmark(new Benchmark.Config(mode, Architecture.byName(model), batchSize, imageSize,
-        Precision.byName(precision), steps, warmup, work)).run();
+        Precision.byName(precision), steps, warmup, work, clients, serverBatchSize)).run();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(new com.google.gson.GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues()
           .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create().toJson(r));
     } else {
-      out.printf("%s %s %s batch %d at %d: median %.1f ms (min %.1f, max %.1f) over %d steps%n", r.mode(), r.model(),
-          r.precision(), r.batchSize(), r.imageSize(), r.medianMs(), r.minMs(), r.maxMs(), r.steps());
+      out.printf("%s %s %s batch %d at %d: median %.1f ms, p99 %.1f (min %.1f, max %.1f) over %d steps%n", r.mode(),
+          r.model(), r.precision(), r.batchSize(), r.imageSize(), r.medianMs(), r.p99Ms(), r.minMs(), r.maxMs(),
+          r.steps());
       if (r.imagesPerSec() > 0) {
         out.printf("  %.1f images/s%n", r.imagesPerSec());
       }

@@ -40,6 +40,6 @@ class BenchCommandTest {
   void unknownModeIsAClearError() {
     CliTest.Run r = CliTest.run("bench", "fly");
     assertEquals(1, r.exitCode());
-    assertTrue(r.err().contains("Unknown mode 'fly'. Valid: train, head, infer, pipeline, restore, serve, peak"), r.err());
+    assertTrue(r.err().contains("Unknown mode 'fly'. Valid: train, head, infer, pipeline, restore, serve, http, peak"), r.err());
   }
 }
