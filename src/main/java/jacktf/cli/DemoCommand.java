@@ -13,6 +13,7 @@ import jacktf.eval.Evaluator;
 import jacktf.eval.FeatureExtractor;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Precision;
+import jacktf.report.TrainingReport;
 import jacktf.serve.Classifier;
 import jacktf.train.Optimizer;
 import jacktf.train.TrainConfig;
@@ -121,12 +122,16 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
 
+    Path reportFile = TrainingReport.write(trainDir, trainDir.resolve("report.html"));
+    step(out, 8, "Report -> " + reportFile);
+
     out.printf("%nDone in %.0f s. Where everything went:%n", (System.nanoTime() - started) / 1e9);
     out.println("  pretrained checkpoint  " + pretrained);
     out.println("  fine-tuned train dir   " + trainDir + "   (final validation accuracy "
         + (tuned.lastValidation() == null ? "n/a" : String.format("%.3f", tuned.lastValidation().accuracy())) + ")");
     out.println("  features               " + features);
     out.println("  SavedModel             " + version);
+    out.println("  report                 " + reportFile);
     out.println("Look at it:");
     out.println("  tensorboard --logdir " + demo.resolve("train") + "   (projector: --logdir " + features.resolve("projector") + ")");
     out.println("  tools/jacktf serve --model-base-path " + exportBase);
@@ -140,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
     Optimizer.Params adam = new Optimizer.Params(0.9f, 0.9f, 0.9f, 1e-8f, 0.9f, 0.999f, 0.1f, 0.95f, -0.5f, 0.1f, 0f, 0f);
     return TrainConfig.builder(data, trainDir).imageSize(s.imageSize()).batchSize(s.batch())
         .optimizer("adam").optimizerParams(adam).learningRate(1e-3f).learningRateDecayType("fixed")
-        .batchNormDecay(0.9f).saveSummariesSecs(20).logEveryNSteps(25);
+        .batchNormDecay(0.9f).saveSummariesSecs(60).logEveryNSteps(5);
   }
 
   private static void step(PrintWriter out, int n, String what) {

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         ExportCommand.class,
         ServeCommand.class,
         BenchCommand.class,
+        ReportCommand.class,
         RestorePlanCommand.class,
         CommandLine.HelpCommand.class
     })

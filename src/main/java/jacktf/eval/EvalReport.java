@@ -1,5 +1,12 @@
 package jacktf.eval;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -13,6 +20,20 @@ public record EvalReport(String checkpoint, long globalStep, List<String> classN
     float recallAt5, int[][] confusion, float[] precision, float[] recall, List<Sample> samples,
     List<String> undecodable) {
 
+  /** Written next to the eval summaries, for reports. */
+  public static final String FILE_NAME = "metrics.json";
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
   /** One evaluated image. */
   public record Sample(String file, int label, int predicted, float probability) {}
+
+  public void write(Path file) throws IOException {
+    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(temp, GSON.toJson(this), StandardCharsets.UTF_8);
+    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  public static EvalReport read(Path file) throws IOException {
+    return GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), EvalReport.class);
+  }
 }

@@ -124,8 +124,12 @@ public final class Evaluator {
         scalars.put("eval/Recall_5", recall5);
         ScalarSummaryWriter.write(model.ops("eval_summaries"), session, summaryDir, step, scalars);
       }
-      return new EvalReport(checkpoint.path().toString(), step, classNames, examples, accuracy, recall5, confusion,
-          precision, recall, samples, dataset.files().stream().filter(f -> !seen.contains(f)).toList());
+      EvalReport report = new EvalReport(checkpoint.path().toString(), step, classNames, examples, accuracy, recall5,
+          confusion, precision, recall, samples, dataset.files().stream().filter(f -> !seen.contains(f)).toList());
+      if (summaryDir != null) {
+        report.write(summaryDir.resolve(EvalReport.FILE_NAME));
+      }
+      return report;
     }
   }
 }

@@ -29,6 +29,7 @@ final class TrainSummaries {
   private final Operand<? extends TType> trainWriter;
   private final Operand<? extends TType> evalWriter;
   private final List<Op> createWriters = new ArrayList<>();
+  private final List<Op> scalarWrites = new ArrayList<>();
   private final List<Op> trainWrites = new ArrayList<>();
   private final List<Op> evalWrites = new ArrayList<>();
   final Placeholder<TFloat32> evalAccuracy;
@@ -64,6 +65,7 @@ final class TrainSummaries {
   Op scalar(Operand<? extends TType> writer, String tag, Operand<TFloat32> value) {
     Op op = tf.summary.writeScalarSummary(writer, step, tf.constant(tag), value);
     if (writer == trainWriter) {
+      scalarWrites.add(op);
       trainWrites.add(op);
     }
     return op;
@@ -90,8 +92,14 @@ final class TrainSummaries {
         WriteImageSummary.maxImages(3L)));
   }
 
+  /** Every training summary: scalars, histograms, images (slim's --save_summaries_secs). */
   Op trainOp() {
     return tf.withControlDependencies(trainWrites).noOp();
+  }
+
+  /** The cheap scalars alone, for smooth curves between full summaries. */
+  Op scalarsOp() {
+    return tf.withControlDependencies(scalarWrites).noOp();
   }
 
   Op evalOp() {

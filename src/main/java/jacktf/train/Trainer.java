@@ -106,6 +106,7 @@ public final class Trainer {
         TrainingPlan plan = new TrainingPlan(data.train().classNames(), data.train().size(), data.validation().size(),
             step, maxSteps, names(g.trainable), names(g.frozen), warmStart, resumedFrom,
             data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList());
+        plan.write(trainDir);
         listeners.forEach(l -> l.onStart(plan));
         TrainResult result = loop(session, g, saver, step, maxSteps, data.train().files());
         g.summaries.close(session);
@@ -130,15 +131,17 @@ public final class Trainer {
     double stepsPerSecond = 0;
     while (step < maxSteps && !cancelled) {
       boolean summarize = System.nanoTime() - lastSummary >= config.saveSummariesSecs() * 1e9 || step + 1 == maxSteps;
+      boolean scalarsOnly = !summarize && (step + 1) % config.logEveryNSteps() == 0;
       long t0 = System.nanoTime();
       Session.Runner runner = session.runner().fetch(g.trainStep).fetch(g.totalLoss).fetch(g.crossEntropy)
           .fetch(g.regularization).fetch(g.accuracy).fetch(g.learningRate).fetch(g.input.indices())
           .fetch(g.input.files());
       try (TInt64 summaryStep = TInt64.scalarOf(step + 1); TFloat32 rate = TFloat32.scalarOf((float) stepsPerSecond);
           TFloat32 skippedSoFar = TFloat32.scalarOf(skips.total())) {
-        if (summarize) {
+        if (summarize || scalarsOnly) {
           runner.feed(g.summaries.step, summaryStep).feed(g.summaries.stepsPerSecond, rate)
-              .feed(g.summaries.skippedImages, skippedSoFar).addTarget(g.summaries.trainOp());
+              .feed(g.summaries.skippedImages, skippedSoFar)
+              .addTarget(summarize ? g.summaries.trainOp() : g.summaries.scalarsOp());
         }
         try (Result r = runDetectingNan(runner, step, checkpoint)) {
           double seconds = (System.nanoTime() - t0) / 1e9;

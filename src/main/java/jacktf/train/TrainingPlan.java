@@ -1,6 +1,12 @@
 package jacktf.train;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import com.google.gson.GsonBuilder;
 import jacktf.checkpoint.RestorePlan;
 
 /**
@@ -11,4 +17,32 @@ import jacktf.checkpoint.RestorePlan;
  */
 public record TrainingPlan(List<String> classNames, int trainExamples, int validationExamples, long startStep,
     long maxSteps, List<String> trainableVariables, List<String> frozenVariables, RestorePlan restorePlan,
-    String resumedFrom, List<String> skippedFiles) {}
+    String resumedFrom, List<String> skippedFiles) {
+  /** Written into the train dir at the start of every run, for reports. */
+  public static final String FILE_NAME = "train_plan.json";
+
+  /** What a report shows: the split of the network and the warm start, as plain data. */
+  public record Summary(List<String> classNames, int trainExamples, int validationExamples, long startStep,
+      long maxSteps, List<String> trainableVariables, List<String> frozenVariables, String restorePlan,
+      Map<String, Integer> restoreCounts, String resumedFrom, List<String> skippedFiles) {
+
+    public static Summary read(Path file) throws IOException {
+      return new GsonBuilder().create().fromJson(Files.readString(file, StandardCharsets.UTF_8), Summary.class);
+    }
+  }
+
+  void write(Path dir) throws IOException {
+    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+    if (restorePlan != null) {
+      restorePlan.counts().forEach((status, n) -> counts.put(status.name().toLowerCase(), n));
+      counts.put("unused", restorePlan.unused().size());
+    }
+    Summary summary = new Summary(classNames, trainExamples, validationExamples, startStep, maxSteps,
+        trainableVariables, frozenVariables, restorePlan == null ? null : restorePlan.format(false), counts, resumedFrom,
+        skippedFiles);
+    Path temp = dir.resolve(FILE_NAME + ".tmp");
+    Files.writeString(temp, new GsonBuilder().setPrettyPrinting().create().toJson(summary), StandardCharsets.UTF_8);
+    Files.move(temp, dir.resolve(FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+}

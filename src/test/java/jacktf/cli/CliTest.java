@@ -27,7 +27,7 @@ class CliTest {
     Run help = run("--help");
     assertEquals(0, help.exitCode());
     List<String> commands = List.of("demo", "model", "inspect", "restore-plan", "data", "train", "eval", "predict",
-        "extract", "export", "serve");
+        "extract", "export", "serve", "bench", "report");
     for (String command : commands) {
       assertTrue(help.out().contains("  " + command + " "), command + " in\n" + help.out());
       Run commandHelp = run(command, "--help");
