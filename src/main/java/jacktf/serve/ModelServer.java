@@ -137,16 +137,29 @@ public final class ModelServer implements AutoCloseable {
 
   private String readBody(HttpExchange exchange) throws IOException {
     String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    InputStream in = exchange.getRequestBody();
     if (length != null && Long.parseLong(length.trim()) > config.maxBodyBytes()) {
-      throw new IllegalArgumentException("Request body of " + length + " bytes exceeds the limit of "
+      discard(in);
+      throw new IllegalArgumentException("Request body of " + length.trim() + " bytes exceeds the limit of "
           + config.maxBodyBytes());
     }
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxBodyBytes() + 1));
-      if (body.length > config.maxBodyBytes()) {
-        throw new IllegalArgumentException("Request body exceeds the limit of " + config.maxBodyBytes() + " bytes");
-      }
-      return new String(body, StandardCharsets.UTF_8);
+    byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, config.maxBodyBytes() + 1));
+    if (body.length > config.maxBodyBytes()) {
+      discard(in);
+      throw new IllegalArgumentException("Request body exceeds the limit of " + config.maxBodyBytes() + " bytes");
+    }
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Skips (never stores) the rest of a refused body, so the client reads the 400 instead of a
+   * connection reset; past a few times the limit the connection is simply dropped.
+   */
+  private void discard(InputStream in) throws IOException {
+    long budget = 4 * config.maxBodyBytes();
+    byte[] sink = new byte[64 * 1024];
+    for (int n; budget > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, budget))) > 0; ) {
+      budget -= n;
     }
   }
 
