@@ -12,6 +12,7 @@ import java.util.Optional;
 import jacktf.model.ModelGraph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -62,6 +63,12 @@ public final class CheckpointSaver {
     Path checkpoint = trainDir.resolve(name);
     try (TString path = TString.scalarOf(checkpoint.toString())) {
       session.runner().feed(prefix, path).addTarget(saveOp).run();
+    } catch (TensorFlowException e) {
+      removeTemporaries(trainDir); // what the failed write left; complete checkpoints are untouched
+      String previous = CheckpointState.read(trainDir).map(CheckpointState::latest).orElse(null);
+      throw new IOException("Saving checkpoint " + checkpoint + " failed: " + firstLine(e.getMessage())
+          + (previous == null ? "" : ". The previous checkpoint " + previous + " is intact") + ". Free space or fix "
+          + "permissions on " + trainDir + ", then rerun to resume.", e);
     }
     Path index = Checkpoint.indexOf(checkpoint);
     Path data = BundleCheckpoint.dataFile(checkpoint, 0, 1);
@@ -110,6 +117,10 @@ public final class CheckpointSaver {
         }
       }
     }
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "unknown error" : message.strip().lines().findFirst().orElse("");
   }
 
   private static String globEscape(String s) {

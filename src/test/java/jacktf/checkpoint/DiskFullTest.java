@@ -1,0 +1,67 @@
+package jacktf.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import jacktf.model.ModelGraph;
+import jacktf.runtime.Sessions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+
+/** A save that runs out of disk is a clear error and leaves the previous checkpoint as it was. */
+@Tag("slow")
+class DiskFullTest {
+
+  static boolean run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor() == 0;
+  }
+
+  @Test
+  void savingIntoAFullDiskKeepsThePreviousCheckpoint(@TempDir Path dir) throws Exception {
+    Path tiny = Files.createDirectories(dir.resolve("tiny"));
+    assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", tiny.toString()),
+        "mounting a tmpfs needs root (CI has it): disk-full check skipped");
+    try (Graph g = new Graph()) {
+      ModelGraph mg = ModelGraph.local(g);
+      Ops tf = mg.variableOps("");
+      Variable<TFloat32> v = tf.withName("weights").variable(Shape.of(1_000_000), TFloat32.class); // 4 MB
+      try (Session s = Sessions.open(g)) {
+        s.run(tf.assign(v, tf.fill(tf.constant(new long[] {1_000_000}), tf.constant(1.5f))));
+        CheckpointSaver saver = new CheckpointSaver(mg, List.of(RestoreTarget.of(v, DataType.DT_FLOAT)), tiny, 5);
+        saver.save(s, 1);
+        byte[] goodIndex = Files.readAllBytes(tiny.resolve("model.ckpt-1.index"));
+        IOException full = assertThrows(IOException.class, () -> saver.save(s, 2));
+        assertTrue(full.getMessage().contains("Saving checkpoint " + tiny.resolve("model.ckpt-2") + " failed"),
+            full.getMessage());
+        assertTrue(full.getMessage().contains("The previous checkpoint model.ckpt-1 is intact"), full.getMessage());
+        assertEquals("model.ckpt-1", CheckpointState.read(tiny).orElseThrow().latest());
+        assertArrayEquals(goodIndex, Files.readAllBytes(tiny.resolve("model.ckpt-1.index")));
+        try (Checkpoint c = Checkpoint.open(tiny)) {
+          assertEquals(1.5f, c.read("weights").floats()[999_999]);
+        }
+        try (var files = Files.list(tiny)) {
+          assertTrue(files.noneMatch(f -> f.getFileName().toString().contains("tempstate")), "no half-written files left");
+        }
+      }
+    } finally {
+      run("umount", tiny.toString());
+    }
+  }
+}
