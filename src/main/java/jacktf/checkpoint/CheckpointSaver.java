@@ -63,7 +63,7 @@ public final class CheckpointSaver {
     Path checkpoint = trainDir.resolve(name);
     try (TString path = TString.scalarOf(checkpoint.toString())) {
       session.runner().feed(prefix, path).addTarget(saveOp).run();
-    } catch (TensorFlowException e) {
+    } catch (TensorFlowException | IllegalArgumentException e) { // TF's invalid-argument status is the latter
       removeTemporaries(trainDir); // what the failed write left; complete checkpoints are untouched
       String previous = CheckpointState.read(trainDir).map(CheckpointState::latest).orElse(null);
       throw new IOException("Saving checkpoint " + checkpoint + " failed: " + firstLine(e.getMessage())

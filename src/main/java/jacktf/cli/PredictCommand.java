@@ -79,7 +79,7 @@ final class PredictCommand implements Callable<Integer> {
             Classifier.Prediction p = classifier.classify(Files.readAllBytes(image));
             row.put("predictions", p.scores().stream().limit(topK)
                 .map(s -> Map.of("class", s.className(), "id", s.classId(), "probability", s.probability())).toList());
-          } catch (org.tensorflow.exceptions.TensorFlowException e) {
+          } catch (org.tensorflow.exceptions.TensorFlowException | org.tensorflow.exceptions.TFInvalidArgumentException e) {
             row.put("error", "cannot be decoded: " + firstLine(e.getMessage()));
             failures++;
           }

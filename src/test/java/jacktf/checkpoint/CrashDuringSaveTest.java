@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** kill -9 a JVM at random moments while it saves; the train dir must always resume. */
 @Tag("slow")
 class CrashDuringSaveTest {
-  static final int RUNS = Integer.getInteger("jacktf.crashRuns", 6);
+  static final int RUNS = Integer.getInteger("jacktf.crashRuns", 20);
 
   static Process startSaveLoop(Path trainDir, Path log) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -34,6 +34,26 @@ class DiskFullTest {
   }
 
   @Test
+  void aReadOnlyTrainDirIsAClearError(@TempDir Path dir) throws Exception {
+    Path readOnly = Files.createDirectories(dir.resolve("ro"));
+    assumeTrue(run("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", readOnly.toString()),
+        "mounting a tmpfs needs root (CI has it): read-only check skipped");
+    try {
+      Path data = dir.resolve("data");
+      jacktf.data.SyntheticImages.generate(data, 2, 2, 32, 1, 0, jacktf.data.SyntheticImages.Layout.FOLDERS);
+      java.io.StringWriter err = new java.io.StringWriter();
+      int code = jacktf.cli.JacktfCommand.execute(new String[] {"train", "--dataset-dir", data.toString(),
+          "--train-dir", readOnly.resolve("run").toString(), "--max-number-of-steps", "1"},
+          new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true));
+      assertEquals(1, code, err.toString());
+      assertTrue(err.toString().startsWith("jacktf train: error: ") && err.toString().contains(readOnly.toString())
+          && err.toString().contains("Read-only file system"), err.toString());
+    } finally {
+      run("umount", readOnly.toString());
+    }
+  }
+
+  @Test
   void savingIntoAFullDiskKeepsThePreviousCheckpoint(@TempDir Path dir) throws Exception {
     Path tiny = Files.createDirectories(dir.resolve("tiny"));
     assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", tiny.toString()),

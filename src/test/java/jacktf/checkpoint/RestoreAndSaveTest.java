@@ -118,6 +118,10 @@ class RestoreAndSaveTest {
       assertTrue(msg.contains("--checkpoint-exclude-scopes resnet_v1_50/logits"), msg);
 
       Map<String, float[]> fresh = m.values();
+      try (Checkpoint c = Checkpoint.open(dir)) {
+        RestorePlan typo = RestorePlan.create(m.targets(), c, RestoreOptions.excluding("resnet_v1_50/logits", "resnet/logit"));
+        assertEquals(List.of("--checkpoint-exclude-scopes 'resnet/logit' matches no variable of the model"), typo.warnings());
+      }
       assertEquals(265, m.restore(dir, RestoreOptions.excluding("resnet_v1_50/logits")));
       Map<String, float[]> after = m.values();
       for (var e : after.entrySet()) {

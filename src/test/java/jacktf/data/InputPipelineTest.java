@@ -181,6 +181,18 @@ class InputPipelineTest {
   }
 
   @Test
+  void aPngNamedJpgDecodesByItsContent(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("a"));
+    int[] red = new int[16 * 16];
+    java.util.Arrays.fill(red, 0xff0000);
+    TestImages.png(dir.resolve("a/really_a_png.jpg"), 16, 16, red);
+    ImageDataset d = ImageFolder.load(dir, 0, 0).train();
+    assertEquals(1, d.size(), d.rejected().toString());
+    Read read = readAll(d, InputPipeline.Config.evaluation(1, 8), 2);
+    assertEquals(255 - VggPreprocessing.RGB_MEANS[0], read.images().get(0)[0], 1e-3f);
+  }
+
+  @Test
   void aFileThatFailsToDecodeIsSkipped(@TempDir Path dir) throws IOException {
     SyntheticImages.generate(dir, 2, 3, 48, 3, 0, SyntheticImages.Layout.FOLDERS);
     Path victim = dir.resolve("circle/circle_0001.jpg");

@@ -212,6 +212,25 @@ class FineTuningTest {
     assertEquals(11, dataset.size(), "8 drawn + alpha PNG + 16-bit PNG + garbled");
     var report = jacktf.eval.Evaluator.evaluate(dir.resolve("train"), dataset, 4, null);
     assertEquals(10, report.examples(), "everything but the undecodable file");
+    assertEquals(List.of(squares.resolve("garbled.jpg").toString()), report.undecodable());
+
+    // predict answers per file: the good ones classified, each bad one with its reason, exit code 1
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = jacktf.cli.JacktfCommand.execute(new String[] {"predict", "--checkpoint-path",
+        dir.resolve("train").toString(), "--top-k", "1", data.toString()}, new java.io.PrintWriter(out, true),
+        new java.io.PrintWriter(err, true));
+    assertEquals(1, code, err.toString());
+    List<String> rows = out.toString().lines().toList();
+    assertEquals(15, rows.size(), out + "\n" + err);
+    assertEquals(5, rows.stream().filter(l -> l.contains("\terror: ")).count(), out.toString());
+    assertTrue(rows.stream().anyMatch(l -> l.endsWith("garbled.jpg\terror: cannot be decoded: "
+        + "jpeg::Uncompress failed. Invalid JPEG data or crop window.") || l.contains("garbled.jpg\terror: cannot be decoded")));
+
+    // extract finishes on what decodes
+    var features = jacktf.eval.FeatureExtractor.extract(dir.resolve("train"), "global_pool", dataset,
+        dir.resolve("features"), false, 4);
+    assertEquals(10, features.shape()[0]);
   }
 
   @Test
