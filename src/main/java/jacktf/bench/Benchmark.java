@@ -12,8 +12,6 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointSaver;
-import jacktf.checkpoint.RestoreOptions;
-import jacktf.checkpoint.RestorePlan;
 import jacktf.checkpoint.RestoreTarget;
 import jacktf.checkpoint.Restorer;
 import jacktf.data.ImageFolder;
@@ -282,7 +280,7 @@ public final class Benchmark {
           BatchNormPolicy.inference());
       try (Session session = Sessions.open(graph)) {
         session.run(model.initializer());
-        List<RestoreTarget> targets = model.variables().variables().stream().map(RestoreTarget::of).toList();
+        List<RestoreTarget> targets = RestoreTarget.modelVariables(model);
         Path saved = new CheckpointSaver(model, targets, dir, 1).save(session, 0);
         Labels.write(dir, java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "class_" + i).toList());
         new ModelInfo(config.imageSize(), 0, 0).write(dir);
@@ -300,8 +298,7 @@ public final class Benchmark {
             model.ops("").placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, 224, 224, 3))),
             BatchNormPolicy.inference());
         session.run(model.initializer());
-        List<RestoreTarget> targets = model.variables().variables().stream().map(RestoreTarget::of).toList();
-        Restorer.restore(session, model, RestorePlan.create(targets, c, RestoreOptions.all()));
+        Restorer.restoreModel(session, model, c);
       }
     }, config.warmup(), config.steps());
     return result("restore", t, 0, null, null);

@@ -12,6 +12,11 @@ public record RestoreTarget(String name, Shape shape, DataType dtype, Operand<?>
     return new RestoreTarget(v.name(), v.shape(), DataType.DT_FLOAT, v.variable());
   }
 
+  /** Every model variable of a graph, in creation order. */
+  public static java.util.List<RestoreTarget> modelVariables(jacktf.model.ModelGraph graph) {
+    return graph.variables().variables().stream().map(RestoreTarget::of).toList();
+  }
+
   public static RestoreTarget of(Operand<?> variable, DataType dtype) {
     return new RestoreTarget(variable.op().name(), variable.shape(), dtype, variable);
   }

@@ -42,6 +42,11 @@ public final class Restorer {
     return items.size();
   }
 
+  /** Restores every model variable, strictly: the checkpoint must hold all of them, matching. */
+  public static int restoreModel(Session session, ModelGraph graph, Checkpoint checkpoint) {
+    return restore(session, graph, RestorePlan.create(RestoreTarget.modelVariables(graph), checkpoint, RestoreOptions.all()));
+  }
+
   private static Op restoreOp(ModelGraph graph, String path, List<RestorePlan.Item> items) {
     Ops tf = graph.variableOps("restore");
     String[] names = items.stream().map(RestorePlan.Item::checkpointName).toArray(String[]::new);

@@ -45,7 +45,7 @@ final class RestorePlanCommand implements Callable<Integer> {
       ModelGraph modelGraph = ModelGraph.local(graph);
       network.build(modelGraph, modelGraph.ops("").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, 224, 224, 3))), BatchNormPolicy.inference());
-      List<RestoreTarget> targets = modelGraph.variables().variables().stream().map(RestoreTarget::of).toList();
+      List<RestoreTarget> targets = RestoreTarget.modelVariables(modelGraph);
       RestorePlan plan = RestorePlan.create(targets, checkpoint, warmStart.options());
       spec.commandLine().getOut().print(plan.format(verbose));
       spec.commandLine().getOut().flush();

@@ -8,22 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jacktf.checkpoint.Checkpoint;
-import jacktf.checkpoint.RestoreOptions;
-import jacktf.checkpoint.RestorePlan;
-import jacktf.checkpoint.RestoreTarget;
-import jacktf.checkpoint.Restorer;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
 import jacktf.data.Labels;
-import jacktf.data.ModelInfo;
-import jacktf.model.BatchNormPolicy;
-import jacktf.model.ModelGraph;
-import jacktf.model.ModelSpec;
-import jacktf.model.Precision;
 import jacktf.model.Tower;
-import jacktf.runtime.Placement;
-import jacktf.runtime.Sessions;
-import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TFOutOfRangeException;
@@ -48,18 +36,12 @@ public final class Evaluator {
       throw new IllegalArgumentException("The dataset's classes " + dataset.classNames()
           + " are not the model's " + classNames + " (labels.txt beside the checkpoint)");
     }
-    int imageSize = ModelInfo.near(checkpointPath).imageSize();
-    try (Checkpoint checkpoint = Checkpoint.open(checkpointPath); Graph graph = new Graph();
-        Session session = Sessions.open(graph)) {
-      ModelSpec spec = ModelSpec.detect(checkpoint);
-      ModelGraph model = new ModelGraph(graph, Placement.local(), ModelGraph.DEFAULT_SEED);
-      InputPipeline input = InputPipeline.build(model, "input", dataset, InputPipeline.Config.evaluation(batchSize, imageSize));
-      Tower tower = spec.network(Precision.FP32).build(model, input.images(), BatchNormPolicy.inference());
-      session.run(model.initializer());
-      List<RestoreTarget> targets = model.variables().variables().stream().map(RestoreTarget::of).toList();
-      Restorer.restore(session, model, RestorePlan.create(targets, checkpoint, RestoreOptions.all()));
+    try (EvaluationGraph eval = EvaluationGraph.open(checkpointPath, dataset, batchSize)) {
+      Checkpoint checkpoint = eval.checkpoint;
+      Session session = eval.session;
+      InputPipeline input = eval.input;
+      Tower tower = eval.tower;
       long step = checkpoint.find("global_step").isPresent() ? checkpoint.read("global_step").longs()[0] : 0;
-      session.run(input.initializer());
 
       int n = classNames.size();
       int[][] confusion = new int[n][n];
@@ -122,7 +104,7 @@ public final class Evaluator {
         Map<String, Float> scalars = new LinkedHashMap<>();
         scalars.put("eval/Accuracy", accuracy);
         scalars.put("eval/Recall_5", recall5);
-        ScalarSummaryWriter.write(model.ops("eval_summaries"), session, summaryDir, step, scalars);
+        ScalarSummaryWriter.write(eval.model.ops("eval_summaries"), session, summaryDir, step, scalars);
       }
       EvalReport report = new EvalReport(checkpoint.path().toString(), step, classNames, examples, accuracy, recall5,
           confusion, precision, recall, samples, dataset.files().stream().filter(f -> !seen.contains(f)).toList());

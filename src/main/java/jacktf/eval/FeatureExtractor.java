@@ -11,22 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import jacktf.checkpoint.Checkpoint;
-import jacktf.checkpoint.RestoreOptions;
-import jacktf.checkpoint.RestorePlan;
-import jacktf.checkpoint.RestoreTarget;
-import jacktf.checkpoint.Restorer;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
-import jacktf.data.ModelInfo;
-import jacktf.model.BatchNormPolicy;
-import jacktf.model.ModelGraph;
-import jacktf.model.ModelSpec;
-import jacktf.model.Precision;
-import jacktf.model.Tower;
-import jacktf.runtime.Placement;
-import jacktf.runtime.Sessions;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -49,20 +35,13 @@ public final class FeatureExtractor {
 
   public static Extraction extract(Path checkpointPath, String endpoint, ImageDataset dataset, Path output,
       boolean projector, int batchSize) throws IOException {
-    int imageSize = ModelInfo.near(checkpointPath).imageSize();
     Files.createDirectories(output);
-    try (Checkpoint checkpoint = Checkpoint.open(checkpointPath); Graph graph = new Graph();
-        Session session = Sessions.open(graph)) {
-      ModelSpec spec = ModelSpec.detect(checkpoint);
-      ModelGraph model = new ModelGraph(graph, Placement.local(), ModelGraph.DEFAULT_SEED);
-      InputPipeline input = InputPipeline.build(model, "input", dataset, InputPipeline.Config.evaluation(batchSize, imageSize));
-      Tower tower = spec.network(Precision.FP32).build(model, input.images(), BatchNormPolicy.inference());
-      String name = tower.endpoints().canonicalName(endpoint);
-      Operand<TFloat32> activations = model.ops("extract").dtypes.cast(tower.endpoints().get(name), TFloat32.class);
-      session.run(model.initializer());
-      List<RestoreTarget> targets = model.variables().variables().stream().map(RestoreTarget::of).toList();
-      Restorer.restore(session, model, RestorePlan.create(targets, checkpoint, RestoreOptions.all()));
-      session.run(input.initializer());
+    try (EvaluationGraph eval = EvaluationGraph.open(checkpointPath, dataset, batchSize)) {
+      Session session = eval.session;
+      InputPipeline input = eval.input;
+      String name = eval.tower.endpoints().canonicalName(endpoint);
+      Operand<TFloat32> activations = eval.model.ops("extract").dtypes.cast(eval.tower.endpoints().get(name),
+          TFloat32.class);
       List<float[]> rows = new ArrayList<>();
       List<Long> labels = new ArrayList<>();
       List<String> files = new ArrayList<>();

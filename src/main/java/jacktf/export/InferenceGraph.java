@@ -2,9 +2,6 @@ package jacktf.export;
 
 import java.util.List;
 import jacktf.checkpoint.Checkpoint;
-import jacktf.checkpoint.RestoreOptions;
-import jacktf.checkpoint.RestorePlan;
-import jacktf.checkpoint.RestoreTarget;
 import jacktf.checkpoint.Restorer;
 import jacktf.data.VggPreprocessing;
 import jacktf.model.BatchNormPolicy;
@@ -94,9 +91,8 @@ public final class InferenceGraph {
         tf.constant(NdArrays.vectorOfObjects(classNames.toArray(String[]::new))), classes, tf.constant(0));
     Operand<TFloat32> features = features(tf, tower, featureEndpoint);
 
-    List<RestoreTarget> targets = model.variables().variables().stream().map(RestoreTarget::of).toList();
     session.run(model.initializer());
-    Restorer.restore(session, model, RestorePlan.create(targets, checkpoint, RestoreOptions.all()));
+    Restorer.restoreModel(session, model, checkpoint);
 
     Signature serving = Signature.builder().key(SERVING_DEFAULT).methodName(METHOD_NAME)
         .input("image_bytes", imageBytes).output("probabilities", probabilities).output("classes", classes)

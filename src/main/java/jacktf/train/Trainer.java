@@ -93,7 +93,7 @@ public final class Trainer {
           resumedFrom = latest.get().toString();
         } else if (config.checkpointPath() != null) {
           try (Checkpoint ckpt = Checkpoint.open(config.checkpointPath())) {
-            List<RestoreTarget> modelTargets = g.model.variables().variables().stream().map(RestoreTarget::of).toList();
+            List<RestoreTarget> modelTargets = RestoreTarget.modelVariables(g.model);
             warmStart = RestorePlan.create(modelTargets, ckpt, config.restoreOptions());
             Restorer.restore(session, g.model, warmStart);
           }

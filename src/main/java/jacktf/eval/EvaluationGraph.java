@@ -1,0 +1,71 @@
+package jacktf.eval;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.Restorer;
+import jacktf.data.ImageDataset;
+import jacktf.data.InputPipeline;
+import jacktf.data.ModelInfo;
+import jacktf.model.BatchNormPolicy;
+import jacktf.model.ModelGraph;
+import jacktf.model.ModelSpec;
+import jacktf.model.Precision;
+import jacktf.model.Tower;
+import jacktf.runtime.Placement;
+import jacktf.runtime.Sessions;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+
+/**
+ * A checkpoint's network applied once to every image of a dataset: eval preprocessing at the
+ * model's image size, batch norm in inference mode, variables restored, the pipeline started.
+ */
+final class EvaluationGraph implements AutoCloseable {
+  final Checkpoint checkpoint;
+  final Graph graph;
+  final Session session;
+  final ModelGraph model;
+  final InputPipeline input;
+  final Tower tower;
+
+  private EvaluationGraph(Checkpoint checkpoint, Graph graph, Session session, ModelGraph model, InputPipeline input,
+      Tower tower) {
+    this.checkpoint = checkpoint;
+    this.graph = graph;
+    this.session = session;
+    this.model = model;
+    this.input = input;
+    this.tower = tower;
+  }
+
+  static EvaluationGraph open(Path checkpointPath, ImageDataset dataset, int batchSize) throws IOException {
+    int imageSize = ModelInfo.near(checkpointPath).imageSize();
+    Checkpoint checkpoint = Checkpoint.open(checkpointPath);
+    Graph graph = new Graph();
+    Session session = Sessions.open(graph);
+    try {
+      ModelGraph model = new ModelGraph(graph, Placement.local(), ModelGraph.DEFAULT_SEED);
+      InputPipeline input = InputPipeline.build(model, "input", dataset, InputPipeline.Config.evaluation(batchSize, imageSize));
+      Tower tower = ModelSpec.detect(checkpoint).network(Precision.FP32).build(model, input.images(),
+          BatchNormPolicy.inference());
+      EvaluationGraph opened = new EvaluationGraph(checkpoint, graph, session, model, input, tower);
+      session.run(model.initializer());
+      Restorer.restoreModel(session, model, checkpoint);
+      session.run(input.initializer());
+      return opened;
+    } catch (RuntimeException e) {
+      session.close();
+      graph.close();
+      checkpoint.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+    checkpoint.close();
+  }
+}
