@@ -86,9 +86,10 @@ public final class SyntheticImages {
       int s = 1 + random.nextInt(Math.max(1, size / 32));
       g.fillRect(random.nextInt(size), random.nextInt(size), s, s);
     }
-    double extent = size * (0.45 + 0.3 * random.nextDouble());
-    double cx = size / 2.0 + (random.nextDouble() - 0.5) * (size - extent) * 0.8;
-    double cy = size / 2.0 + (random.nextDouble() - 0.5) * (size - extent) * 0.8;
+    // Large and near the centre: slim's training crops keep as little as 44% of each side.
+    double extent = size * (0.6 + 0.3 * random.nextDouble());
+    double cx = size / 2.0 + (random.nextDouble() - 0.5) * (size - extent) * 0.5;
+    double cy = size / 2.0 + (random.nextDouble() - 0.5) * (size - extent) * 0.5;
     AffineTransform at = new AffineTransform();
     at.translate(cx, cy);
     at.rotate(random.nextDouble() * 2 * Math.PI);
