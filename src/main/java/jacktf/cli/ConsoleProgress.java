@@ -52,6 +52,11 @@ final class ConsoleProgress implements TrainingListener {
   }
 
   @Override
+  public void onFeaturesCached(int images, double seconds) {
+    println(String.format("Cached global_pool features of %d images in %.1f s; the head trains on them", images, seconds));
+  }
+
+  @Override
   public void onStep(StepEvent e) {
     if (bar != null) {
       bar.stepTo(e.step());

@@ -44,6 +44,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--freeze-scopes", paramLabel = "a,b", description = "Train everything except these scopes.")
   String freezeScopes;
 
+  @Option(names = "--cache-features", description = "Run the frozen backbone once per image (eval preprocessing) "
+      + "and train the head on the cached global_pool vectors; needs --trainable-scopes <head>.")
+  boolean cacheFeatures;
+
   @Option(names = "--frozen-bn", defaultValue = "inference", paramLabel = "inference|train", description =
       "Batch norm of frozen layers: inference keeps moving statistics; train is slim's (default: ${DEFAULT-VALUE}).")
   String frozenBn;
@@ -209,6 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         .logEveryNSteps(logEveryNSteps)
         .validationEvery(validationEvery)
         .keepCheckpoints(keepCheckpoints)
+        .cacheFeatures(cacheFeatures)
         .build();
   }
 }

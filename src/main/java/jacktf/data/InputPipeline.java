@@ -132,6 +132,54 @@ public final class InputPipeline {
         (Operand<TInt64>) next.components().get(3), dataset.size());
   }
 
+  /**
+   * The same stream over precomputed feature vectors ({@code features}: one row of {@code dim}
+   * floats per example, in the dataset's order) instead of image files: shuffled, repeated,
+   * numbered and batched alike, for training a head on cached features.
+   */
+  @SuppressWarnings("unchecked")
+  public static InputPipeline ofFeatures(ModelGraph graph, String scope, ImageDataset dataset, float[] features,
+      int dim, Config config) {
+    if (dataset.size() == 0 || features.length != dataset.size() * dim) {
+      throw new IllegalArgumentException("Need one feature row per example: " + dataset.size() + " examples, "
+          + features.length / Math.max(1, dim) + " rows");
+    }
+    Ops tf = graph.ops(scope);
+    List<Class<? extends TType>> types = List.of(TFloat32.class, TString.class, TInt64.class);
+    List<Shape> shapes = List.of(Shape.of(dim), Shape.scalar(), Shape.scalar());
+    Operand<? extends TType> ds = tf.data.tensorSliceDataset(List.of(
+        tf.constant(Shape.of(dataset.size(), dim), org.tensorflow.ndarray.buffer.DataBuffers.of(features)),
+        tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))),
+        tf.constant(dataset.examples().stream().mapToLong(Example::label).toArray())), shapes);
+    if (config.training()) {
+      AnonymousSeedGenerator seeds = tf.random.anonymousSeedGenerator(tf.constant(config.seed()),
+          tf.constant(config.seed() + 1), tf.constant(true));
+      ds = tf.data.shuffleDataset(ds, tf.constant((long) dataset.size()), tf.constant(config.seed()),
+          tf.constant(config.seed() + 1), seeds.handle(), types, shapes, ShuffleDataset.reshuffleEachIteration(true));
+    }
+    if (config.epochs() != 1) {
+      ds = tf.data.repeatDataset(ds, tf.constant(config.epochs()), types, shapes);
+    }
+    List<Class<? extends TType>> indexedTypes = List.of(TInt64.class, TFloat32.class, TString.class, TInt64.class);
+    List<Shape> indexedShapes = List.of(Shape.scalar(), Shape.of(dim), Shape.scalar(), Shape.scalar());
+    Operand<? extends TType> indices = tf.data.rangeDataset(tf.constant(0L), tf.constant(Long.MAX_VALUE),
+        tf.constant(1L), List.of(TInt64.class), List.of(Shape.scalar()));
+    ds = tf.data.zipDataset(List.of(indices, ds), indexedTypes, indexedShapes);
+    Operand<TInt64> skip = tf.withName("skip").placeholderWithDefault(tf.constant(0L), Shape.scalar());
+    ds = tf.data.skipDataset(ds, skip, indexedTypes, indexedShapes);
+    long b = config.dropRemainder() ? config.batchSize() : -1;
+    List<Shape> batchShapes = List.of(Shape.of(b), Shape.of(b, dim), Shape.of(b), Shape.of(b));
+    ds = tf.data.batchDataset(ds, tf.constant((long) config.batchSize()), tf.constant(config.dropRemainder()),
+        indexedTypes, batchShapes);
+    ds = tf.data.prefetchDataset(ds, tf.constant(AUTOTUNE), indexedTypes, batchShapes);
+    var iterator = tf.data.iterator("", "", indexedTypes, batchShapes);
+    Op init = tf.data.makeIterator(ds, iterator);
+    IteratorGetNext next = tf.data.iteratorGetNext(iterator, indexedTypes, batchShapes);
+    return new InputPipeline(init, skip, (Operand<TFloat32>) next.components().get(1),
+        (Operand<TInt64>) next.components().get(3), (Operand<TString>) next.components().get(2),
+        (Operand<TInt64>) next.components().get(0), dataset.size());
+  }
+
   private static Shape batchOf(Config config) {
     return Shape.of(config.dropRemainder() ? config.batchSize() : -1);
   }
@@ -146,7 +194,7 @@ public final class InputPipeline {
     return skip;
   }
 
-  /** float32 [B, S, S, 3], preprocessed. */
+  /** float32 [B, S, S, 3], preprocessed (for a features pipeline: [B, dim] feature rows). */
   public Operand<TFloat32> images() {
     return images;
   }

@@ -112,6 +112,23 @@ public final class ResNetV1 {
     return output;
   }
 
+  /**
+   * The classifier alone on pooled features (float32 [B, 2048]), sharing the head variables of
+   * towers built into the same graph: how a head trains on cached features.
+   */
+  public Operand<TFloat32> headLogits(ModelGraph graph, Operand<TFloat32> features) {
+    if (numClasses == null) {
+      throw new IllegalStateException("A headless network has no logits");
+    }
+    Endpoints endpoints = new Endpoints(scope());
+    Layers layers = new Layers(graph, precision, BatchNormPolicy.inference(), batchNormDecay, endpoints);
+    Ops tf = graph.ops(headScope());
+    Operand<TFloat32> pooled = tf.reshape(features, tf.constant(new int[] {-1, 1, 1, (int) features.shape().get(1)}));
+    Operand<TFloating> compute = precision == Precision.FP32
+        ? Layers.cast(pooled) : Layers.cast(tf.dtypes.cast(pooled, precision.computeType()));
+    return toFloat32(tf, applyHead(layers, graph, endpoints, compute));
+  }
+
   private Operand<TFloating> applyHead(Layers layers, ModelGraph graph, Endpoints endpoints,
       Operand<TFloating> pooled) {
     String headScope = headScope();

@@ -47,7 +47,8 @@ public record TrainConfig(
     int saveSummariesSecs,
     int logEveryNSteps,
     int validationEvery,
-    int keepCheckpoints) {
+    int keepCheckpoints,
+    boolean cacheFeatures) {
 
   public TrainConfig {
     Objects.requireNonNull(datasetDir, "datasetDir");
@@ -112,6 +113,7 @@ public record TrainConfig(
     b.logEveryNSteps = logEveryNSteps;
     b.validationEvery = validationEvery;
     b.keepCheckpoints = keepCheckpoints;
+    b.cacheFeatures = cacheFeatures;
     return b;
   }
 
@@ -157,6 +159,7 @@ public record TrainConfig(
     private int logEveryNSteps = 10;
     private int validationEvery = 0;
     private int keepCheckpoints = 5;
+    private boolean cacheFeatures;
 
     private Builder(Path datasetDir, Path trainDir) {
       this.datasetDir = datasetDir;
@@ -195,13 +198,15 @@ public record TrainConfig(
     public Builder logEveryNSteps(int v) { this.logEveryNSteps = v; return this; }
     public Builder validationEvery(int v) { this.validationEvery = v; return this; }
     public Builder keepCheckpoints(int v) { this.keepCheckpoints = v; return this; }
+    public Builder cacheFeatures(boolean v) { this.cacheFeatures = v; return this; }
 
     public TrainConfig build() {
       return new TrainConfig(datasetDir, trainDir, model, head, numClasses, precision, imageSize, validationSplit,
           seed, checkpointPath, restoreOptions, trainableScopes, freezeScopes, frozenBatchNorm, batchNormDecay, optimizer,
           optimizerParams, learningRate, learningRateDecayType, learningRateDecayFactor, numEpochsPerDecay,
           endLearningRate, warmupSteps, weightDecay, labelSmoothing, batchSize, maxNumberOfSteps, epochs,
-          saveEverySteps, saveIntervalSecs, saveSummariesSecs, logEveryNSteps, validationEvery, keepCheckpoints);
+          saveEverySteps, saveIntervalSecs, saveSummariesSecs, logEveryNSteps, validationEvery, keepCheckpoints,
+          cacheFeatures);
     }
   }
 }

@@ -108,6 +108,9 @@ final class TrainSummaries {
 
   void open(Session session, byte[] serializedGraph) {
     createWriters.forEach(session::run);
+    if (serializedGraph.length == 0) {
+      return;
+    }
     try (TString g = TString.tensorOfBytes(NdArrays.scalarOfObject(serializedGraph));
         TInt64 s = TInt64.scalarOf(0)) {
       session.runner().feed(graphDef, g).feed(step, s).addTarget(writeGraph).run();

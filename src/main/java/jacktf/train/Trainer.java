@@ -78,8 +78,24 @@ public final class Trainer {
     long maxSteps = config.maxNumberOfSteps() != null ? config.maxNumberOfSteps()
         : (long) Math.ceil((config.epochs() == null ? 10.0 : config.epochs()) * data.train().size() / config.batchSize());
 
+    FeatureCache cache = null;
+    if (config.cacheFeatures()) {
+      String head = config.head().scope(config.model().scope());
+      if (config.trainableScopes().isEmpty() || config.trainableScopes().stream().anyMatch(s -> !s.startsWith(head))) {
+        throw new IllegalArgumentException("--cache-features trains the classifier alone on cached global_pool "
+            + "features: pass --trainable-scopes " + head);
+      }
+      var resumeFrom = CheckpointSaver.latest(trainDir);
+      cache = FeatureCache.compute(config, data, resumeFrom.orElse(config.checkpointPath()),
+          resumeFrom.isPresent() ? RestoreOptions.all() : config.restoreOptions());
+      FeatureCache cached = cache;
+      listeners.forEach(l -> l.onFeaturesCached(cached.train.dataset().size() + cached.validation.dataset().size(),
+          cached.seconds));
+    }
+    List<String> trainFiles = cache == null ? data.train().files() : cache.train.dataset().files();
+
     try (Graph graph = new Graph()) {
-      TrainingGraph g = new TrainingGraph(graph, config, data, numClasses, maxSteps);
+      TrainingGraph g = new TrainingGraph(graph, config, data, numClasses, maxSteps, cache);
       CheckpointSaver saver = new CheckpointSaver(g.model, g.saveTargets, trainDir, config.keepCheckpoints());
       try (Session session = Sessions.open(graph)) {
         session.run(g.model.initializer());
@@ -102,13 +118,14 @@ public final class Trainer {
         try (TInt64 consumed = TInt64.scalarOf(step * config.batchSize())) {
           session.runner().feed(g.input.skip(), consumed).addTarget(g.input.initializer()).run();
         }
-        g.summaries.open(session, graph.toGraphDef().toByteArray());
+        // The graph of a cached run holds every feature vector: too large for an event file.
+        g.summaries.open(session, cache == null ? graph.toGraphDef().toByteArray() : new byte[0]);
         TrainingPlan plan = new TrainingPlan(data.train().classNames(), data.train().size(), data.validation().size(),
             step, maxSteps, names(g.trainable), names(g.frozen), warmStart, resumedFrom,
             data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList());
         plan.write(trainDir);
         listeners.forEach(l -> l.onStart(plan));
-        TrainResult result = loop(session, g, saver, step, maxSteps, data.train().files());
+        TrainResult result = loop(session, g, saver, step, maxSteps, trainFiles);
         g.summaries.close(session);
         listeners.forEach(l -> l.onEnd(result));
         return result;

@@ -36,7 +36,9 @@ final class TrainingGraph {
   final ResNetV1 network;
   final InputPipeline input;
   final InputPipeline validation;
+  /** The training tower; null when the head trains on cached features. */
   final Tower tower;
+  final Operand<TFloat32> logits;
   final List<ModelVariable> trainable = new ArrayList<>();
   final List<ModelVariable> frozen = new ArrayList<>();
   final Variable<TInt64> globalStep;
@@ -52,23 +54,42 @@ final class TrainingGraph {
   final List<RestoreTarget> saveTargets = new ArrayList<>();
   final TrainSummaries summaries;
 
-  TrainingGraph(Graph graph, TrainConfig config, DatasetSplits data, int numClasses, long maxSteps) {
+  TrainingGraph(Graph graph, TrainConfig config, DatasetSplits data, int numClasses, long maxSteps, FeatureCache cache) {
     this.model = new ModelGraph(graph, Placement.local(), config.seed());
     this.network = ResNetV1.builder(config.model()).numClasses(numClasses).head(config.head())
         .precision(config.precision()).batchNormDecay(config.batchNormDecay()).build();
-    this.input = InputPipeline.build(model, "input", data.train(),
-        InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
-    // A frozen layer runs batch norm on its moving statistics unless --frozen-bn train (slim's way).
-    BatchNormPolicy batchNorm = config.frozenBatchNorm() == BatchNormMode.INFERENCE
-        ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
-        : BatchNormPolicy.training();
-    this.tower = network.build(model, input.images(), batchNorm);
+    List<Op> towerUpdates;
+    if (cache == null) {
+      this.input = InputPipeline.build(model, "input", data.train(),
+          InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
+      // A frozen layer runs batch norm on its moving statistics unless --frozen-bn train (slim's way).
+      BatchNormPolicy batchNorm = config.frozenBatchNorm() == BatchNormMode.INFERENCE
+          ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
+          : BatchNormPolicy.training();
+      this.tower = network.build(model, input.images(), batchNorm);
+      this.logits = tower.logits();
+      towerUpdates = tower.updateOps();
+    } else {
+      this.input = InputPipeline.ofFeatures(model, "input", cache.train.dataset(), cache.train.features(),
+          FeatureCache.DIM, InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
+      // Every variable exists (checkpoints hold the whole network) but only the head runs.
+      network.build(model, model.ops("").withName("unused_images").placeholder(TFloat32.class,
+          org.tensorflow.op.core.Placeholder.shape(Shape.of(1, config.imageSize(), config.imageSize(), 3))),
+          BatchNormPolicy.inference());
+      this.tower = null;
+      this.logits = network.headLogits(model, input.images());
+      towerUpdates = List.of();
+    }
     for (ModelVariable v : model.variables().variables()) {
       if (v.role().trainable() && config.isTrainable(v.name())) {
         trainable.add(v);
       } else if (v.role().trainable()) {
         frozen.add(v);
       }
+    }
+    if (cache != null && trainable.stream().anyMatch(v -> !v.isUnder(network.headScope()))) {
+      throw new IllegalArgumentException("--cache-features trains the classifier alone on cached global_pool "
+          + "features: pass --trainable-scopes " + network.headScope());
     }
     if (trainable.isEmpty()) {
       throw new IllegalArgumentException("Nothing to train: no variable is under --trainable-scopes "
@@ -85,7 +106,7 @@ final class TrainingGraph {
         lossScope.constant(1f - config.labelSmoothing() + config.labelSmoothing() / numClasses),
         lossScope.constant(config.labelSmoothing() / numClasses));
     this.crossEntropy = lossScope.withName("cross_entropy").math.mean(
-        lossScope.nn.softmaxCrossEntropyWithLogits(tower.logits(), onehot).loss(), lossScope.constant(0));
+        lossScope.nn.softmaxCrossEntropyWithLogits(logits, onehot).loss(), lossScope.constant(0));
     List<Operand<TFloat32>> decays = new ArrayList<>();
     for (ModelVariable v : trainable) {
       if (v.role().regularized()) {
@@ -96,7 +117,7 @@ final class TrainingGraph {
         ? lossScope.constant(0f)
         : lossScope.withName("regularization_loss").math.mul(lossScope.constant(config.weightDecay()), lossScope.math.addN(decays));
     this.totalLoss = lossScope.withName("total_loss").math.add(crossEntropy, regularization);
-    Operand<TInt64> predicted = tf.math.argMax(tower.logits(), tf.constant(1));
+    Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
     this.accuracy = tf.withName("accuracy").math.mean(tf.dtypes.cast(tf.math.equal(predicted, input.labels()), TFloat32.class),
         tf.constant(0));
 
@@ -126,23 +147,32 @@ final class TrainingGraph {
     }
     Optimizer optimizer = Optimizer.create(config.optimizer(), config.optimizerParams());
     List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
-    updates.addAll(tower.updateOps());
+    updates.addAll(towerUpdates);
     this.trainStep = tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep, tf.constant(1L));
 
     model.variables().variables().forEach(v -> saveTargets.add(RestoreTarget.of(v)));
     saveTargets.addAll(optimizer.state());
     saveTargets.add(RestoreTarget.of(globalStep, DataType.DT_INT64));
 
-    if (data.validation().size() > 0) {
-      this.validation = InputPipeline.build(model, "validation_input", data.validation(),
-          InputPipeline.Config.evaluation(config.batchSize(), config.imageSize()));
-      Tower evalTower = network.build(model, validation.images(), BatchNormPolicy.inference());
+    boolean hasValidation = cache == null ? data.validation().size() > 0 : cache.validation.dataset().size() > 0;
+    if (hasValidation) {
+      Operand<TFloat32> evalLogits;
+      if (cache == null) {
+        this.validation = InputPipeline.build(model, "validation_input", data.validation(),
+            InputPipeline.Config.evaluation(config.batchSize(), config.imageSize()));
+        evalLogits = network.build(model, validation.images(), BatchNormPolicy.inference()).logits();
+      } else {
+        this.validation = InputPipeline.ofFeatures(model, "validation_input", cache.validation.dataset(),
+            cache.validation.features(), FeatureCache.DIM, InputPipeline.Config.evaluation(config.batchSize(),
+                config.imageSize()));
+        evalLogits = network.headLogits(model, validation.images());
+      }
       Ops v = model.ops("validation");
       this.validationLabels = validation.labels();
-      this.validationCorrect = v.reduceSum(v.dtypes.cast(v.math.equal(v.math.argMax(evalTower.logits(), v.constant(1)),
+      this.validationCorrect = v.reduceSum(v.dtypes.cast(v.math.equal(v.math.argMax(evalLogits, v.constant(1)),
           validation.labels()), TFloat32.class), v.constant(0));
       Operand<TFloat32> evalOnehot = v.oneHot(validation.labels(), v.constant(numClasses), v.constant(1f), v.constant(0f));
-      this.validationLossSum = v.reduceSum(v.nn.softmaxCrossEntropyWithLogits(evalTower.logits(), evalOnehot).loss(),
+      this.validationLossSum = v.reduceSum(v.nn.softmaxCrossEntropyWithLogits(evalLogits, evalOnehot).loss(),
           v.constant(0));
     } else {
       this.validation = null;
@@ -158,13 +188,17 @@ final class TrainingGraph {
     summaries.trainScalar("learning_rate", learningRate);
     summaries.trainScalar("accuracy", accuracy);
     Map<String, Operand<?>> blocks = new LinkedHashMap<>();
-    tower.endpoints().asMap().forEach((name, value) -> {
-      if (name.matches(".*/block\\d") || name.equals("global_pool")) {
-        blocks.put(name, value);
-      }
-    });
+    if (tower != null) {
+      tower.endpoints().asMap().forEach((name, value) -> {
+        if (name.matches(".*/block\\d") || name.equals("global_pool")) {
+          blocks.put(name, value);
+        }
+      });
+    }
     summaries.histograms(trainable, blocks);
-    summaries.inputImages(input.images());
+    if (tower != null) {
+      summaries.inputImages(input.images());
+    }
   }
 
   @SuppressWarnings("unchecked")

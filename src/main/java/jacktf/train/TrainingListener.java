@@ -8,6 +8,9 @@ public interface TrainingListener {
 
   default void onStep(StepEvent event) {}
 
+  /** {@code --cache-features}: the backbone ran once over {@code images} in {@code seconds}. */
+  default void onFeaturesCached(int images, double seconds) {}
+
   default void onEpoch(long epoch, StepEvent last) {}
 
   default void onCheckpoint(Path checkpoint, long step) {}

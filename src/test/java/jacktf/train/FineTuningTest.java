@@ -132,6 +132,39 @@ class FineTuningTest {
   }
 
   @Test
+  void cachedFeaturesTrainTheHeadAloneAndResume(@TempDir Path dir) throws IOException {
+    IllegalArgumentException needsHead = assertThrows(IllegalArgumentException.class,
+        () -> train(config(pretrainData, dir.resolve("x")).cacheFeatures(true).build()));
+    assertTrue(needsHead.getMessage().contains("--trainable-scopes resnet_v1_50/logits"), needsHead.getMessage());
+
+    List<Integer> cached = new java.util.ArrayList<>();
+    TrainingListener recorder = new TrainingListener() {
+      @Override
+      public void onFeaturesCached(int images, double seconds) {
+        cached.add(images);
+      }
+    };
+    TrainConfig.Builder cachedRun = config(pretrainData, dir.resolve("cached")).checkpointPath(pretrained)
+        .trainableScopes(List.of("resnet_v1_50/logits")).cacheFeatures(true).validationSplit(0.25);
+    TrainResult r = Trainer.create(cachedRun.maxNumberOfSteps(12L).build()).addListener(recorder).train();
+    assertEquals(12, r.finalStep());
+    assertEquals(List.of(24), cached, "16 training + 8 validation images, each through the backbone once");
+    assertEquals(8, r.lastValidation().examples(), "round(6 * 0.25) = 2 of each of the 4 classes");
+    Map<String, float[]> before = floats(pretrained);
+    Map<String, float[]> after = floats(r.checkpoint());
+    assertEquals(before.keySet(), after.keySet(), "the checkpoint holds the whole network");
+    for (var e : before.entrySet()) {
+      if (e.getKey().startsWith("resnet_v1_50/logits")) {
+        assertFalse(java.util.Arrays.equals(e.getValue(), after.get(e.getKey())), e.getKey() + " trained");
+      } else {
+        assertArrayEquals(e.getValue(), after.get(e.getKey()), 0f, e.getKey() + " frozen");
+      }
+    }
+    TrainResult resumed = Trainer.create(cachedRun.maxNumberOfSteps(14L).build()).addListener(recorder).train();
+    assertEquals(14, resumed.finalStep());
+  }
+
+  @Test
   void resumingGivesTheSameStateAsAnUninterruptedRun(@TempDir Path dir) throws IOException {
     TrainConfig straight = config(pretrainData, dir.resolve("straight")).maxNumberOfSteps(6L).build();
     Map<String, float[]> uninterrupted = floats(train(straight).checkpoint());
