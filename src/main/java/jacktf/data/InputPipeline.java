@@ -1,5 +1,6 @@
 package jacktf.data;
 
+import java.util.ArrayList;
 import java.util.List;
 import jacktf.model.ModelGraph;
 import org.tensorflow.ConcreteFunction;
@@ -7,6 +8,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -68,37 +70,14 @@ public final class InputPipeline {
     this.size = size;
   }
 
-  @SuppressWarnings("unchecked")
   public static InputPipeline build(ModelGraph graph, String scope, ImageDataset dataset, Config config) {
     if (dataset.size() == 0) {
       throw new IllegalArgumentException("The dataset has no usable images");
     }
     Ops tf = graph.ops(scope);
-    String[] paths = dataset.files().toArray(String[]::new);
-    long[] labelIds = dataset.examples().stream().mapToLong(Example::label).toArray();
-    List<Class<? extends TType>> sliceTypes = List.of(TString.class, TInt64.class);
-    List<Shape> sliceShapes = List.of(Shape.scalar(), Shape.scalar());
-    Operand<? extends TType> ds = tf.data.tensorSliceDataset(
-        List.of(tf.constant(NdArrays.vectorOfObjects(paths)), tf.constant(labelIds)), sliceShapes);
-    if (config.training()) {
-      AnonymousSeedGenerator seeds = tf.random.anonymousSeedGenerator(tf.constant(config.seed()),
-          tf.constant(config.seed() + 1), tf.constant(true));
-      ds = tf.data.shuffleDataset(ds, tf.constant((long) paths.length), tf.constant(config.seed()),
-          tf.constant(config.seed() + 1), seeds.handle(), sliceTypes, sliceShapes,
-          ShuffleDataset.reshuffleEachIteration(true));
-    }
-    if (config.epochs() != 1) {
-      ds = tf.data.repeatDataset(ds, tf.constant(config.epochs()), sliceTypes, sliceShapes);
-    }
-    // Number the elements of the whole stream: the number seeds each element's augmentation, and
-    // skipping a resumed run's consumed elements happens before any decoding.
-    List<Class<? extends TType>> indexedTypes = List.of(TInt64.class, TString.class, TInt64.class);
-    List<Shape> indexedShapes = List.of(Shape.scalar(), Shape.scalar(), Shape.scalar());
-    Operand<? extends TType> indices = tf.data.rangeDataset(tf.constant(0L), tf.constant(Long.MAX_VALUE),
-        tf.constant(1L), List.of(TInt64.class), List.of(Shape.scalar()));
-    ds = tf.data.zipDataset(List.of(indices, ds), indexedTypes, indexedShapes);
-    Operand<TInt64> skip = tf.withName("skip").placeholderWithDefault(tf.constant(0L), Shape.scalar());
-    ds = tf.data.skipDataset(ds, skip, indexedTypes, indexedShapes);
+    Numbered numbered = numbered(tf, List.of(tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))),
+        labels(tf, dataset)), List.of(TString.class, TInt64.class), List.of(Shape.scalar(), Shape.scalar()),
+        dataset.size(), config);
     VggPreprocessing preprocessing = new VggPreprocessing(config.imageSize());
     ConcreteFunction decode = ConcreteFunction.create(fn -> {
       Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
@@ -108,28 +87,13 @@ public final class InputPipeline {
       Operand<TFloat32> processed = config.training()
           ? preprocessing.train(fn, image, fn.stack(List.of(fn.constant(config.seed()), index)))
           : preprocessing.eval(fn, image);
-      return Signature.builder().input("index", index).input("file", file).input("label", label)
-          .output("image", processed).output("label_out", fn.identity(label)).output("file_out", fn.identity(file))
-          .output("index_out", fn.identity(index))
-          .build();
+      return elementSignature(fn, processed, label, file, index, index, file, label);
     });
-    List<Class<? extends TType>> types = List.of(TFloat32.class, TInt64.class, TString.class, TInt64.class);
     Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
-    List<Shape> shapes = List.of(imageShape, Shape.scalar(), Shape.scalar(), Shape.scalar());
-    ds = tf.data.parallelMapDataset(ds, List.of(), tf.constant(AUTOTUNE), decode, types, shapes,
-        ParallelMapDataset.deterministic("true"));
-    ds = tf.data.ignoreErrorsDataset(ds, types, shapes, IgnoreErrorsDataset.logWarning(true));
-    List<Shape> batchShapes = List.of(Shape.of(config.dropRemainder() ? config.batchSize() : -1,
-        config.imageSize(), config.imageSize(), 3), batchOf(config), batchOf(config), batchOf(config));
-    ds = tf.data.batchDataset(ds, tf.constant((long) config.batchSize()), tf.constant(config.dropRemainder()),
-        types, batchShapes);
-    ds = tf.data.prefetchDataset(ds, tf.constant(AUTOTUNE), types, batchShapes);
-    var iterator = tf.data.iterator("", "", types, batchShapes);
-    Op init = tf.data.makeIterator(ds, iterator);
-    IteratorGetNext next = tf.data.iteratorGetNext(iterator, types, batchShapes);
-    return new InputPipeline(init, skip, (Operand<TFloat32>) next.components().get(0),
-        (Operand<TInt64>) next.components().get(1), (Operand<TString>) next.components().get(2),
-        (Operand<TInt64>) next.components().get(3), dataset.size());
+    Operand<? extends TType> ds = tf.data.parallelMapDataset(numbered.dataset(), List.of(), tf.constant(AUTOTUNE), decode,
+        elementTypes(), elementShapes(imageShape), ParallelMapDataset.deterministic("true"));
+    ds = tf.data.ignoreErrorsDataset(ds, elementTypes(), elementShapes(imageShape), IgnoreErrorsDataset.logWarning(true));
+    return batched(tf, ds, imageShape, numbered.skip(), dataset.size(), config);
   }
 
   /**
@@ -137,7 +101,6 @@ public final class InputPipeline {
    * floats per example, in the dataset's order) instead of image files: shuffled, repeated,
    * numbered and batched alike, for training a head on cached features.
    */
-  @SuppressWarnings("unchecked")
   public static InputPipeline ofFeatures(ModelGraph graph, String scope, ImageDataset dataset, float[] features,
       int dim, Config config) {
     if (dataset.size() == 0 || features.length != dataset.size() * dim) {
@@ -145,43 +108,95 @@ public final class InputPipeline {
           + features.length / Math.max(1, dim) + " rows");
     }
     Ops tf = graph.ops(scope);
-    List<Class<? extends TType>> types = List.of(TFloat32.class, TString.class, TInt64.class);
-    List<Shape> shapes = List.of(Shape.of(dim), Shape.scalar(), Shape.scalar());
-    Operand<? extends TType> ds = tf.data.tensorSliceDataset(List.of(
-        tf.constant(Shape.of(dataset.size(), dim), org.tensorflow.ndarray.buffer.DataBuffers.of(features)),
-        tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))),
-        tf.constant(dataset.examples().stream().mapToLong(Example::label).toArray())), shapes);
+    Shape row = Shape.of(dim);
+    Numbered numbered = numbered(tf, List.of(tf.constant(Shape.of(dataset.size(), dim), DataBuffers.of(features)),
+        tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))), labels(tf, dataset)),
+        List.of(TFloat32.class, TString.class, TInt64.class), List.of(row, Shape.scalar(), Shape.scalar()),
+        dataset.size(), config);
+    ConcreteFunction reorder = ConcreteFunction.create(fn -> {
+      Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+      Placeholder<TFloat32> feature = fn.placeholder(TFloat32.class, Placeholder.shape(row));
+      Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+      Placeholder<TInt64> label = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+      return elementSignature(fn, feature, label, file, index, index, feature, file, label);
+    });
+    Operand<? extends TType> ds = tf.data.mapDataset(numbered.dataset(), List.of(), reorder, elementTypes(),
+        elementShapes(row));
+    return batched(tf, ds, row, numbered.skip(), dataset.size(), config);
+  }
+
+  /** A stream of examples, shuffled when training, repeated, numbered over the whole stream, skippable. */
+  private record Numbered(Operand<? extends TType> dataset, Operand<TInt64> skip) {}
+
+  /**
+   * (index, columns...) elements. The index seeds each element's augmentation, and skipping a
+   * resumed run's consumed elements happens here, before any decoding.
+   */
+  private static Numbered numbered(Ops tf, List<Operand<?>> columns, List<Class<? extends TType>> types,
+      List<Shape> shapes, int size, Config config) {
+    Operand<? extends TType> ds = tf.data.tensorSliceDataset(columns, shapes);
     if (config.training()) {
       AnonymousSeedGenerator seeds = tf.random.anonymousSeedGenerator(tf.constant(config.seed()),
           tf.constant(config.seed() + 1), tf.constant(true));
-      ds = tf.data.shuffleDataset(ds, tf.constant((long) dataset.size()), tf.constant(config.seed()),
+      ds = tf.data.shuffleDataset(ds, tf.constant((long) size), tf.constant(config.seed()),
           tf.constant(config.seed() + 1), seeds.handle(), types, shapes, ShuffleDataset.reshuffleEachIteration(true));
     }
     if (config.epochs() != 1) {
       ds = tf.data.repeatDataset(ds, tf.constant(config.epochs()), types, shapes);
     }
-    List<Class<? extends TType>> indexedTypes = List.of(TInt64.class, TFloat32.class, TString.class, TInt64.class);
-    List<Shape> indexedShapes = List.of(Shape.scalar(), Shape.of(dim), Shape.scalar(), Shape.scalar());
+    List<Class<? extends TType>> indexedTypes = new ArrayList<>(List.of(TInt64.class));
+    indexedTypes.addAll(types);
+    List<Shape> indexedShapes = new ArrayList<>(List.of(Shape.scalar()));
+    indexedShapes.addAll(shapes);
     Operand<? extends TType> indices = tf.data.rangeDataset(tf.constant(0L), tf.constant(Long.MAX_VALUE),
         tf.constant(1L), List.of(TInt64.class), List.of(Shape.scalar()));
     ds = tf.data.zipDataset(List.of(indices, ds), indexedTypes, indexedShapes);
     Operand<TInt64> skip = tf.withName("skip").placeholderWithDefault(tf.constant(0L), Shape.scalar());
-    ds = tf.data.skipDataset(ds, skip, indexedTypes, indexedShapes);
-    long b = config.dropRemainder() ? config.batchSize() : -1;
-    List<Shape> batchShapes = List.of(Shape.of(b), Shape.of(b, dim), Shape.of(b), Shape.of(b));
-    ds = tf.data.batchDataset(ds, tf.constant((long) config.batchSize()), tf.constant(config.dropRemainder()),
-        indexedTypes, batchShapes);
-    ds = tf.data.prefetchDataset(ds, tf.constant(AUTOTUNE), indexedTypes, batchShapes);
-    var iterator = tf.data.iterator("", "", indexedTypes, batchShapes);
-    Op init = tf.data.makeIterator(ds, iterator);
-    IteratorGetNext next = tf.data.iteratorGetNext(iterator, indexedTypes, batchShapes);
-    return new InputPipeline(init, skip, (Operand<TFloat32>) next.components().get(1),
-        (Operand<TInt64>) next.components().get(3), (Operand<TString>) next.components().get(2),
-        (Operand<TInt64>) next.components().get(0), dataset.size());
+    return new Numbered(tf.data.skipDataset(ds, skip, indexedTypes, indexedShapes), skip);
   }
 
-  private static Shape batchOf(Config config) {
-    return Shape.of(config.dropRemainder() ? config.batchSize() : -1);
+  private static Operand<TInt64> labels(Ops tf, ImageDataset dataset) {
+    return tf.constant(dataset.examples().stream().mapToLong(Example::label).toArray());
+  }
+
+  /** Every element leaves its map as (input, label, file, index). */
+  private static Signature elementSignature(Ops fn, Operand<?> input, Operand<TInt64> label, Operand<TString> file,
+      Operand<TInt64> index, Operand<?>... arguments) {
+    Signature.Builder b = Signature.builder();
+    String[] names = {"index", "a", "b", "c"};
+    for (int i = 0; i < arguments.length; i++) {
+      b.input(names[i], arguments[i]);
+    }
+    return b.output("input", fn.identity(input)).output("label_out", fn.identity(label))
+        .output("file_out", fn.identity(file)).output("index_out", fn.identity(index)).build();
+  }
+
+  private static List<Class<? extends TType>> elementTypes() {
+    return List.of(TFloat32.class, TInt64.class, TString.class, TInt64.class);
+  }
+
+  private static List<Shape> elementShapes(Shape input) {
+    return List.of(input, Shape.scalar(), Shape.scalar(), Shape.scalar());
+  }
+
+  /** Batches (input, label, file, index) elements, prefetches, and reads them through an iterator in the graph. */
+  @SuppressWarnings("unchecked")
+  private static InputPipeline batched(Ops tf, Operand<? extends TType> ds, Shape input, Operand<TInt64> skip, int size,
+      Config config) {
+    long b = config.dropRemainder() ? config.batchSize() : -1;
+    long[] inputDims = new long[input.numDimensions() + 1];
+    inputDims[0] = b;
+    System.arraycopy(input.asArray(), 0, inputDims, 1, input.numDimensions());
+    List<Shape> batchShapes = List.of(Shape.of(inputDims), Shape.of(b), Shape.of(b), Shape.of(b));
+    ds = tf.data.batchDataset(ds, tf.constant((long) config.batchSize()), tf.constant(config.dropRemainder()),
+        elementTypes(), batchShapes);
+    ds = tf.data.prefetchDataset(ds, tf.constant(AUTOTUNE), elementTypes(), batchShapes);
+    var iterator = tf.data.iterator("", "", elementTypes(), batchShapes);
+    Op init = tf.data.makeIterator(ds, iterator);
+    IteratorGetNext next = tf.data.iteratorGetNext(iterator, elementTypes(), batchShapes);
+    return new InputPipeline(init, skip, (Operand<TFloat32>) next.components().get(0),
+        (Operand<TInt64>) next.components().get(1), (Operand<TString>) next.components().get(2),
+        (Operand<TInt64>) next.components().get(3), size);
   }
 
   /** Run to (re)start reading from the first element. */
