@@ -36,6 +36,11 @@ final class TrainSummaries {
   final Placeholder<TFloat32> evalCrossEntropy;
   private final Placeholder<TString> graphDef;
   private final Op writeGraph;
+  // Built once, on first use (after every summary is added): a new op per step would make
+  // TensorFlow prepare a new executor for every run, seconds each.
+  private Op trainOp;
+  private Op scalarsOp;
+  private Op evalOp;
 
   TrainSummaries(Ops tf, Path trainDir) {
     this.tf = tf;
@@ -94,16 +99,25 @@ final class TrainSummaries {
 
   /** Every training summary: scalars, histograms, images (slim's --save_summaries_secs). */
   Op trainOp() {
-    return tf.withControlDependencies(trainWrites).noOp();
+    if (trainOp == null) {
+      trainOp = tf.withControlDependencies(trainWrites).noOp();
+    }
+    return trainOp;
   }
 
   /** The cheap scalars alone, for smooth curves between full summaries. */
   Op scalarsOp() {
-    return tf.withControlDependencies(scalarWrites).noOp();
+    if (scalarsOp == null) {
+      scalarsOp = tf.withControlDependencies(scalarWrites).noOp();
+    }
+    return scalarsOp;
   }
 
   Op evalOp() {
-    return tf.withControlDependencies(evalWrites).noOp();
+    if (evalOp == null) {
+      evalOp = tf.withControlDependencies(evalWrites).noOp();
+    }
+    return evalOp;
   }
 
   void open(Session session, byte[] serializedGraph) {
