@@ -42,7 +42,7 @@ public final class CheckpointSaver {
     }
     this.trainDir = trainDir;
     this.keep = keep;
-    Ops tf = graph.variableOps("save");
+    Ops tf = graph.ops("save");
     this.prefix = tf.withName("prefix").placeholder(TString.class);
     String[] names = targets.stream().map(RestoreTarget::name).toArray(String[]::new);
     String[] slices = new String[names.length];

@@ -48,7 +48,7 @@ public final class Restorer {
   }
 
   private static Op restoreOp(ModelGraph graph, String path, List<RestorePlan.Item> items) {
-    Ops tf = graph.variableOps("restore");
+    Ops tf = graph.ops("restore");
     String[] names = items.stream().map(RestorePlan.Item::checkpointName).toArray(String[]::new);
     String[] slices = new String[names.length];
     java.util.Arrays.fill(slices, "");

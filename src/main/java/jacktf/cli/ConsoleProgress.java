@@ -33,7 +33,12 @@ final class ConsoleProgress implements TrainingListener {
       out.printf("Skipping %d unusable files:%n", plan.skippedFiles().size());
       plan.skippedFiles().forEach(f -> out.println("  " + f));
     }
-    if (plan.resumedFrom() != null) {
+    if (plan.cluster() != null) {
+      out.println("Cluster: " + plan.cluster());
+    }
+    if (plan.cluster() != null && plan.cluster().startsWith("worker") && !plan.cluster().startsWith("worker 0 ")) {
+      out.printf("Joined at step %d; the chief restores and saves%n", plan.startStep());
+    } else if (plan.resumedFrom() != null) {
       out.printf("Resuming from %s (step %d); --checkpoint-path is ignored when the train dir has a checkpoint%n",
           plan.resumedFrom(), plan.startStep());
     } else if (plan.restorePlan() != null) {

@@ -10,7 +10,10 @@ import jacktf.model.Architecture;
 import jacktf.model.BatchNormMode;
 import jacktf.model.Head;
 import jacktf.model.Precision;
+import jacktf.runtime.Cluster;
+import jacktf.runtime.ClusterServer;
 import jacktf.train.Optimizer;
+import jacktf.train.Replicas;
 import jacktf.train.TrainConfig;
 import jacktf.train.TrainResult;
 import jacktf.train.Trainer;
@@ -129,13 +132,40 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of initial values and shuffling (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--cluster", paramLabel = "ps=H:P[,..];worker=H:P[,..]", description = {
+      "Train data-parallel on TensorFlow's gRPC runtime: variables on the ps tasks, one process per task",
+      "(default: the TF_CONFIG environment variable, if set). Worker 0 is the chief."})
+  String cluster;
+
+  @Option(names = "--job-name", paramLabel = "worker|ps", description = "This process's job in --cluster.")
+  String jobName;
+
+  @Option(names = "--task-index", defaultValue = "0", description = "This process's index in its job (default: ${DEFAULT-VALUE}).")
+  int taskIndex;
+
+  @Option(names = "--sync-replicas", description = "Average all workers' gradients every step (default: asynchronous).")
+  boolean syncReplicas;
+
+  @Option(names = "--replica-timeout-secs", defaultValue = "600",
+      description = "How long a worker waits for the others before it stops with a message (default: ${DEFAULT-VALUE}).")
+  int replicaTimeoutSecs;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    TrainConfig config = config();
     PrintWriter out = spec.commandLine().getOut();
+    Cluster task = cluster();
+    if (task != null && !task.isWorker()) {
+      out.printf("ps task %d of cluster %s serving at %s until all %d workers have completed%n",
+          task.taskIndex(), task, task.address(), task.workers().size());
+      out.flush();
+      ClusterServer.serveUntilWorkersFinish(task);
+      out.printf("All %d workers completed; ps task %d exits%n", task.workers().size(), task.taskIndex());
+      return 0;
+    }
+    TrainConfig config = config();
     Trainer trainer = Trainer.create(config).addListener(new ConsoleProgress(out, config.logEveryNSteps()));
     // Ctrl-C / SIGTERM: stop after the current step, save, then let the JVM exit.
     CountDownLatch done = new CountDownLatch(1);
@@ -214,6 +244,22 @@ final class TrainCommand implements Callable<Integer> {
         .validationEvery(validationEvery)
         .keepCheckpoints(keepCheckpoints)
         .cacheFeatures(cacheFeatures)
+        .replicas(cluster() == null ? null : new Replicas(cluster(), syncReplicas, replicaTimeoutSecs))
         .build();
+  }
+
+  /** --cluster with --job-name/--task-index, else TF_CONFIG; null to train alone. */
+  Cluster cluster() {
+    if (cluster == null) {
+      Cluster fromEnvironment = Cluster.fromEnvironment().orElse(null);
+      if (fromEnvironment == null && (jobName != null || taskIndex != 0 || syncReplicas)) {
+        throw new IllegalArgumentException("--job-name, --task-index and --sync-replicas need --cluster (or TF_CONFIG)");
+      }
+      return fromEnvironment;
+    }
+    if (jobName == null) {
+      throw new IllegalArgumentException("--cluster needs --job-name worker|ps and --task-index");
+    }
+    return Cluster.parse(cluster, jobName, taskIndex);
   }
 }

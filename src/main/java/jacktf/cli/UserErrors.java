@@ -27,6 +27,7 @@ final class UserErrors implements IExecutionExceptionHandler {
     return e instanceof IllegalArgumentException
         || e instanceof java.io.IOException
         || e instanceof java.io.UncheckedIOException
-        || e instanceof jacktf.checkpoint.CheckpointException;
+        || e instanceof jacktf.checkpoint.CheckpointException
+        || e instanceof jacktf.runtime.ClusterException;
   }
 }

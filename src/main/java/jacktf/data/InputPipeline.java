@@ -33,21 +33,30 @@ public final class InputPipeline {
   private static final long AUTOTUNE = -1;
 
   /** How the examples are read. */
-  public record Config(int batchSize, int imageSize, boolean training, long seed, long epochs, boolean dropRemainder) {
+  public record Config(int batchSize, int imageSize, boolean training, long seed, long epochs, boolean dropRemainder,
+      int shards, int shardIndex) {
     public Config {
       if (batchSize < 1) {
         throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
       }
+      if (shards < 1 || shardIndex < 0 || shardIndex >= shards) {
+        throw new IllegalArgumentException("shard " + shardIndex + " of " + shards);
+      }
+    }
+
+    /** Only every {@code shards}-th element of the stream, starting at {@code index} (one worker's share). */
+    public Config shard(int shards, int index) {
+      return new Config(batchSize, imageSize, training, seed, epochs, dropRemainder, shards, index);
     }
 
     /** Augmented, shuffled, repeating forever, full batches only: for training. */
     public static Config training(int batchSize, int imageSize, long seed) {
-      return new Config(batchSize, imageSize, true, seed, -1, true);
+      return new Config(batchSize, imageSize, true, seed, -1, true, 1, 0);
     }
 
     /** One pass in file order with eval preprocessing, keeping the last partial batch. */
     public static Config evaluation(int batchSize, int imageSize) {
-      return new Config(batchSize, imageSize, false, 0, 1, false);
+      return new Config(batchSize, imageSize, false, 0, 1, false, 1, 0);
     }
   }
 
@@ -152,7 +161,12 @@ public final class InputPipeline {
         tf.constant(1L), List.of(TInt64.class), List.of(Shape.scalar()));
     ds = tf.data.zipDataset(List.of(indices, ds), indexedTypes, indexedShapes);
     Operand<TInt64> skip = tf.withName("skip").placeholderWithDefault(tf.constant(0L), Shape.scalar());
-    return new Numbered(tf.data.skipDataset(ds, skip, indexedTypes, indexedShapes), skip);
+    ds = tf.data.skipDataset(ds, skip, indexedTypes, indexedShapes);
+    if (config.shards() > 1) {
+      ds = tf.data.shardDataset(ds, tf.constant((long) config.shards()), tf.constant((long) config.shardIndex()),
+          indexedTypes, indexedShapes);
+    }
+    return new Numbered(ds, skip);
   }
 
   private static Operand<TInt64> labels(Ops tf, ImageDataset dataset) {

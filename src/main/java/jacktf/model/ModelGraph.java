@@ -46,11 +46,6 @@ public final class ModelGraph {
     return placement.forCompute(scopes.ops(path));
   }
 
-  /** Ops that hold state (variables, optimizer slots, counters) in scope {@code path}. */
-  public Ops variableOps(String path) {
-    return placement.forVariables(scopes.ops(path));
-  }
-
   /** One op that runs every variable initializer created so far. */
   public Op initializer() {
     return ops("").withControlDependencies(variables.initializers()).withName("init").noOp();

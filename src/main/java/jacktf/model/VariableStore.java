@@ -52,13 +52,13 @@ public final class VariableStore {
       }
       return existing;
     }
-    Ops layer = placement.forVariables(scopes.ops(scope));
+    Ops layer = placement.forVariable(scopes.ops(scope), fullName, 4 * shape.size());
     Variable<TFloat32> variable = layer.withName(name).variable(shape, TFloat32.class);
     if (!variable.op().name().equals(fullName)) {
       throw new IllegalStateException("Variable was named " + variable.op().name() + " instead of "
           + fullName + ": a scope was created twice");
     }
-    Ops init = placement.forVariables(scopes.ops(scope + "/" + name + "_init"));
+    Ops init = scopes.ops(scope + "/" + name + "_init");
     initializers.add(init.withName("Assign").assign(variable,
         initialValue.apply(new InitContext(init, shape, seed, fullName.hashCode() & 0x7fffffffL))));
     ModelVariable created = new ModelVariable(fullName, shape, role, variable);
@@ -76,7 +76,7 @@ public final class VariableStore {
     if (byName.containsKey(fullName) || stateNames.contains(fullName)) {
       throw new IllegalStateException("Variable " + fullName + " exists already");
     }
-    Ops root = placement.forVariables(scopes.root());
+    Ops root = placement.forVariable(scopes.root(), fullName, (type == TFloat32.class ? 4 : 8) * Math.max(1, shape.size()));
     // Built by name: a scope named like the variable it belongs to cannot be created twice.
     Variable<T> variable = new Variable<>(graph.opBuilder(Variable.OP_NAME, fullName, root.scope())
         .setAttr("shape", shape)
@@ -85,7 +85,7 @@ public final class VariableStore {
     if (!variable.op().name().equals(fullName)) {
       throw new IllegalStateException("Variable was named " + variable.op().name() + " instead of " + fullName);
     }
-    Ops init = placement.forVariables(scopes.ops(initScope));
+    Ops init = scopes.ops(initScope);
     initializers.add(init.assign(variable, initialValue.apply(init)));
     stateNames.add(fullName);
     return variable;

@@ -1,7 +1,15 @@
 package jacktf.runtime;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import org.bytedeco.javacpp.BytePointer;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
+import org.tensorflow.internal.c_api.TF_Graph;
+import org.tensorflow.internal.c_api.TF_Session;
+import org.tensorflow.internal.c_api.TF_SessionOptions;
+import org.tensorflow.internal.c_api.TF_Status;
+import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.proto.ConfigProto;
 
 /** Creates sessions with the thread settings measured best on small CPUs. */
@@ -13,6 +21,55 @@ public final class Sessions {
 
   public static Session open(Graph graph) {
     return new Session(graph, config());
+  }
+
+  /**
+   * A session run by this process's own server in {@code cluster}, so ops can be placed on the
+   * ps tasks. TF Java 1.1.0 has no public way to give a session a target: this sets it with the C
+   * API's {@code TF_SetTarget} (the bindings TF Java ships) and wraps the native session in TF
+   * Java's own {@link Session} through its package-private constructor (the one SavedModelBundle
+   * uses). The device filters keep a worker from waiting on the other workers.
+   */
+  public static Session open(Graph graph, Cluster cluster) {
+    if (cluster == null) {
+      return open(graph);
+    }
+    ConfigProto config = config().toBuilder().addDeviceFilters("/job:" + Cluster.PS)
+        .addDeviceFilters(cluster.taskName()).build();
+    byte[] bytes = config.toByteArray();
+    TF_SessionOptions options = tensorflow.TF_NewSessionOptions();
+    try (TF_Status status = TF_Status.newStatus(); BytePointer serialized = new BytePointer(bytes)) {
+      tensorflow.TF_SetTarget(options, cluster.localTarget());
+      tensorflow.TF_SetConfig(options, serialized, bytes.length, status);
+      status.throwExceptionIfNotOK();
+      TF_Session handle = tensorflow.TF_NewSession(nativeGraph(graph), options, status);
+      status.throwExceptionIfNotOK();
+      return wrap(graph, handle);
+    } finally {
+      tensorflow.TF_DeleteSessionOptions(options);
+    }
+  }
+
+  private static TF_Graph nativeGraph(Graph graph) {
+    try {
+      Field handle = Graph.class.getDeclaredField("nativeHandle");
+      handle.setAccessible(true);
+      return (TF_Graph) handle.get(graph);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException("This TensorFlow Java version does not expose Graph.nativeHandle, which "
+          + "distributed sessions need (written for TF Java 1.1.0): " + e, e);
+    }
+  }
+
+  private static Session wrap(Graph graph, TF_Session handle) {
+    try {
+      Constructor<Session> constructor = Session.class.getDeclaredConstructor(Graph.class, TF_Session.class);
+      constructor.setAccessible(true);
+      return constructor.newInstance(graph, handle);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalStateException("This TensorFlow Java version has no Session(Graph, TF_Session) constructor, "
+          + "which distributed sessions need (written for TF Java 1.1.0): " + e, e);
+    }
   }
 
   public static ConfigProto config() {

@@ -14,13 +14,25 @@ final class SkipTracker {
   record Skipped(long epoch, List<String> files) {}
 
   private final List<String> files;
+  private final int shards;
+  private final int shard;
   private final Set<String> seen = new HashSet<>();
   private long epoch = -1;
   private boolean partial;
   private long total;
 
   SkipTracker(List<String> files) {
+    this(files, 1, 0);
+  }
+
+  /**
+   * A worker reading every {@code shards}-th element: it cannot know which files the others got,
+   * so it counts the elements of its share that never arrived (TF's warning log names them).
+   */
+  SkipTracker(List<String> files, int shards, int shard) {
     this.files = files;
+    this.shards = shards;
+    this.shard = shard;
   }
 
   /** Takes one batch's element numbers and files; returns the epochs it completed that lost images. */
@@ -30,14 +42,23 @@ final class SkipTracker {
       long e = indices[i] / files.size();
       if (epoch < 0) {
         epoch = e;
-        partial = indices[i] % files.size() != 0; // a resumed run starts inside an epoch
+        long start = e * files.size();
+        partial = indices[i] != start + Math.floorMod(shard - start, shards); // a resumed run starts inside an epoch
       }
       if (e > epoch) {
-        if (!partial) {
+        if (!partial && shards == 1) {
           List<String> missing = files.stream().filter(f -> !seen.contains(f)).toList();
           if (!missing.isEmpty()) {
             total += missing.size();
             completed.add(new Skipped(epoch, missing));
+          }
+        } else if (!partial) {
+          long size = files.size();
+          long lost = ofShard(epoch * size + size) - ofShard(epoch * size) - seen.size();
+          if (lost > 0) {
+            total += lost;
+            completed.add(new Skipped(epoch, List.of(lost + " image(s) of this worker's share failed to decode "
+                + "(TF's warnings name them)")));
           }
         }
         epoch = e;
@@ -47,6 +68,11 @@ final class SkipTracker {
       seen.add(batchFiles[i]);
     }
     return completed;
+  }
+
+  /** How many element numbers in [0, end) fall to this worker. */
+  private long ofShard(long end) {
+    return end <= shard ? 0 : (end - shard - 1) / shards + 1;
   }
 
   long total() {

@@ -48,10 +48,14 @@ public record TrainConfig(
     int logEveryNSteps,
     int validationEvery,
     int keepCheckpoints,
-    boolean cacheFeatures) {
+    boolean cacheFeatures,
+    Replicas replicas) {
 
   public TrainConfig {
     Objects.requireNonNull(datasetDir, "datasetDir");
+    if (replicas != null && cacheFeatures) {
+      throw new IllegalArgumentException("--cache-features trains the head in one process; leave out --cluster");
+    }
     Objects.requireNonNull(trainDir, "trainDir");
     if (!trainableScopes.isEmpty() && !freezeScopes.isEmpty()) {
       throw new IllegalArgumentException("Give --trainable-scopes or --freeze-scopes, not both");
@@ -114,6 +118,7 @@ public record TrainConfig(
     b.validationEvery = validationEvery;
     b.keepCheckpoints = keepCheckpoints;
     b.cacheFeatures = cacheFeatures;
+    b.replicas = replicas;
     return b;
   }
 
@@ -160,6 +165,7 @@ public record TrainConfig(
     private int validationEvery = 0;
     private int keepCheckpoints = 5;
     private boolean cacheFeatures;
+    private Replicas replicas;
 
     private Builder(Path datasetDir, Path trainDir) {
       this.datasetDir = datasetDir;
@@ -199,6 +205,8 @@ public record TrainConfig(
     public Builder validationEvery(int v) { this.validationEvery = v; return this; }
     public Builder keepCheckpoints(int v) { this.keepCheckpoints = v; return this; }
     public Builder cacheFeatures(boolean v) { this.cacheFeatures = v; return this; }
+    /** Train as one worker of a cluster; null (the default) trains in this process alone. */
+    public Builder replicas(Replicas v) { this.replicas = v; return this; }
 
     public TrainConfig build() {
       return new TrainConfig(datasetDir, trainDir, model, head, numClasses, precision, imageSize, validationSplit,
@@ -206,7 +214,7 @@ public record TrainConfig(
           optimizerParams, learningRate, learningRateDecayType, learningRateDecayFactor, numEpochsPerDecay,
           endLearningRate, warmupSteps, weightDecay, labelSmoothing, batchSize, maxNumberOfSteps, epochs,
           saveEverySteps, saveIntervalSecs, saveSummariesSecs, logEveryNSteps, validationEvery, keepCheckpoints,
-          cacheFeatures);
+          cacheFeatures, replicas);
     }
   }
 }

@@ -17,6 +17,7 @@ import jacktf.data.ImageFolder;
 import jacktf.data.Labels;
 import jacktf.data.ModelInfo;
 import jacktf.model.ModelVariable;
+import jacktf.runtime.ClusterServer;
 import jacktf.runtime.Sessions;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -97,62 +98,101 @@ public final class Trainer {
     try (Graph graph = new Graph()) {
       TrainingGraph g = new TrainingGraph(graph, config, data, numClasses, maxSteps, cache);
       CheckpointSaver saver = new CheckpointSaver(g.model, g.saveTargets, trainDir, config.keepCheckpoints());
-      try (Session session = Sessions.open(graph)) {
-        session.run(g.model.initializer());
+      Replicas replicas = config.replicas();
+      boolean chief = replicas == null || replicas.isChief();
+      if (replicas != null) {
+        ClusterServer.ensureStarted(replicas.cluster());
+      }
+      try (Session session = Sessions.open(graph, replicas == null ? null : replicas.cluster())) {
         RestorePlan warmStart = null;
         String resumedFrom = null;
-        var latest = CheckpointSaver.latest(trainDir);
-        if (latest.isPresent()) {
-          try (Checkpoint ckpt = Checkpoint.open(latest.get())) {
-            Restorer.restore(session, g.model, RestorePlan.create(g.saveTargets, ckpt, RestoreOptions.all()));
+        if (chief) {
+          session.run(g.model.initializer());
+          var latest = CheckpointSaver.latest(trainDir);
+          if (latest.isPresent()) {
+            try (Checkpoint ckpt = Checkpoint.open(latest.get())) {
+              Restorer.restore(session, g.model, RestorePlan.create(g.saveTargets, ckpt, RestoreOptions.all()));
+            }
+            resumedFrom = latest.get().toString();
+          } else if (config.checkpointPath() != null) {
+            try (Checkpoint ckpt = Checkpoint.open(config.checkpointPath())) {
+              List<RestoreTarget> modelTargets = RestoreTarget.modelVariables(g.model);
+              warmStart = RestorePlan.create(modelTargets, ckpt, config.restoreOptions());
+              Restorer.restore(session, g.model, warmStart);
+            }
           }
-          resumedFrom = latest.get().toString();
-        } else if (config.checkpointPath() != null) {
-          try (Checkpoint ckpt = Checkpoint.open(config.checkpointPath())) {
-            List<RestoreTarget> modelTargets = RestoreTarget.modelVariables(g.model);
-            warmStart = RestorePlan.create(modelTargets, ckpt, config.restoreOptions());
-            Restorer.restore(session, g.model, warmStart);
+          if (g.sync != null) {
+            session.run(g.sync.startAccumulators);
+          }
+          if (g.markChiefReady != null) {
+            session.run(g.markChiefReady);
+          }
+        } else {
+          ClusterRuns.awaitChief(session, g.chiefReady, replicas);
+          if (g.sync != null) {
+            ClusterRuns.drainStaleReleases(session, g.sync);
           }
         }
         long step = readStep(session, g);
-        try (TInt64 consumed = TInt64.scalarOf(step * config.batchSize())) {
+        try (TInt64 consumed = TInt64.scalarOf(step * examplesPerStep())) {
           session.runner().feed(g.input.skip(), consumed).addTarget(g.input.initializer()).run();
         }
         // The graph of a cached run holds every feature vector: too large for an event file.
-        g.summaries.open(session, cache == null ? graph.toGraphDef().toByteArray() : new byte[0]);
+        if (chief) {
+          g.summaries.open(session, cache == null ? graph.toGraphDef().toByteArray() : new byte[0]);
+        }
         TrainingPlan plan = new TrainingPlan(data.train().classNames(), data.train().size(), data.validation().size(),
             step, maxSteps, names(g.trainable), names(g.frozen), warmStart, resumedFrom,
-            data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList());
+            data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList(), describe(replicas, g));
         plan.write(trainDir);
         listeners.forEach(l -> l.onStart(plan));
-        TrainResult result = loop(session, g, saver, step, maxSteps, trainFiles);
-        g.summaries.close(session);
+        TrainResult result = loop(session, g, chief ? saver : null, step, maxSteps, trainFiles);
+        if (chief) {
+          g.summaries.close(session);
+        }
+        if (g.reportCompleted != null && result.status() == TrainResult.Status.COMPLETED) {
+          session.run(g.reportCompleted);
+        }
         listeners.forEach(l -> l.onEnd(result));
         return result;
       }
     }
   }
 
+  /** Examples the whole job consumes per global step. */
+  private int examplesPerStep() {
+    return config.replicas() == null ? config.batchSize() : config.replicas().examplesPerStep(config.batchSize());
+  }
+
+  /** {@code saver} is null on a worker that is not the chief: it neither saves, validates nor writes summaries. */
   private TrainResult loop(Session session, TrainingGraph g, CheckpointSaver saver, long startStep, long maxSteps,
       List<String> trainFiles) throws IOException {
+    boolean chief = saver != null;
+    ClusterRuns cluster = config.replicas() == null ? null : new ClusterRuns(config.replicas());
     int trainSize = trainFiles.size();
-    SkipTracker skips = new SkipTracker(trainFiles);
+    SkipTracker skips = config.replicas() == null ? new SkipTracker(trainFiles)
+        : new SkipTracker(trainFiles, config.replicas().workers(), config.replicas().cluster().taskIndex());
     long step = startStep;
     long lastSave = System.nanoTime();
     long lastSummary = 0;
-    long lastEpoch = step * config.batchSize() / trainSize;
+    long lastEpoch = step * examplesPerStep() / trainSize;
     Path checkpoint = CheckpointSaver.latest(config.trainDir()).orElse(null);
     long savedStep = checkpoint == null ? -1 : step;
     StepEvent last = null;
     ValidationResult lastValidation = null;
     double stepsPerSecond = 0;
     while (step < maxSteps && !cancelled) {
-      boolean summarize = System.nanoTime() - lastSummary >= config.saveSummariesSecs() * 1e9 || step + 1 == maxSteps;
-      boolean scalarsOnly = !summarize && (step + 1) % config.logEveryNSteps() == 0;
+      boolean summarize = chief && (System.nanoTime() - lastSummary >= config.saveSummariesSecs() * 1e9 || step + 1 == maxSteps);
+      boolean scalarsOnly = chief && !summarize && (step + 1) % config.logEveryNSteps() == 0;
       long t0 = System.nanoTime();
       Session.Runner runner = session.runner().fetch(g.trainStep).fetch(g.totalLoss).fetch(g.crossEntropy)
           .fetch(g.regularization).fetch(g.accuracy).fetch(g.learningRate).fetch(g.input.indices())
           .fetch(g.input.files());
+      if (cluster != null && chief) {
+        runner.addTarget(g.chiefHeartbeat);
+      } else if (cluster != null) {
+        runner.fetch(g.chiefHeartbeatValue);
+      }
       try (TInt64 summaryStep = TInt64.scalarOf(step + 1); TFloat32 rate = TFloat32.scalarOf((float) stepsPerSecond);
           TFloat32 skippedSoFar = TFloat32.scalarOf(skips.total())) {
         if (summarize || scalarsOnly) {
@@ -160,9 +200,15 @@ public final class Trainer {
               .feed(g.summaries.skippedImages, skippedSoFar)
               .addTarget(summarize ? g.summaries.trainOp() : g.summaries.scalarsOp());
         }
-        try (Result r = runDetectingNan(runner, step, checkpoint)) {
-          double seconds = (System.nanoTime() - t0) / 1e9;
+        try (Result r = cluster == null ? runDetectingNan(runner, step, checkpoint) : cluster.run(runner, step)) {
           step = ((TInt64) r.get(0)).getLong();
+          if (cluster != null && !chief) {
+            cluster.watchChief(((TInt64) r.get(8)).getLong(), step);
+          }
+          if (g.sync != null) {
+            step = cluster.finishSyncStep(session, g.sync, step);
+          }
+          double seconds = (System.nanoTime() - t0) / 1e9;
           float loss = ((TFloat32) r.get(1)).getFloat();
           if (!Float.isFinite(loss)) {
             throw new TrainingDivergedException(step, loss, checkpoint == null ? null : checkpoint.toString());
@@ -179,7 +225,7 @@ public final class Trainer {
           for (SkipTracker.Skipped s : skips.observe(batchIndices, batchFiles)) {
             listeners.forEach(l -> l.onSkippedImages(s.epoch(), s.files()));
           }
-          last = new StepEvent(step, (double) step * config.batchSize() / trainSize, loss, ((TFloat32) r.get(2)).getFloat(),
+          last = new StepEvent(step, (double) step * examplesPerStep() / trainSize, loss, ((TFloat32) r.get(2)).getFloat(),
               ((TFloat32) r.get(3)).getFloat(), ((TFloat32) r.get(4)).getFloat(), ((TFloat32) r.get(5)).getFloat(),
               seconds, config.batchSize() / seconds, skips.total());
         }
@@ -189,10 +235,13 @@ public final class Trainer {
       }
       StepEvent event = last;
       listeners.forEach(l -> l.onStep(event));
-      long epoch = step * config.batchSize() / trainSize;
+      long epoch = step * examplesPerStep() / trainSize;
       if (epoch > lastEpoch) {
         lastEpoch = epoch;
         listeners.forEach(l -> l.onEpoch(epoch, event));
+      }
+      if (!chief) {
+        continue;
       }
       if (g.validation != null && config.validationEvery() > 0 && step % config.validationEvery() == 0) {
         lastValidation = validate(session, g, step);
@@ -205,10 +254,10 @@ public final class Trainer {
         lastSave = System.nanoTime();
       }
     }
-    if (savedStep != step) {
+    if (chief && savedStep != step) {
       checkpoint = save(session, saver, step);
     }
-    if (g.validation != null && (lastValidation == null || lastValidation.step() != step)) {
+    if (chief && g.validation != null && (lastValidation == null || lastValidation.step() != step)) {
       lastValidation = validate(session, g, step);
     }
     return new TrainResult(cancelled && step < maxSteps ? TrainResult.Status.CANCELLED : TrainResult.Status.COMPLETED,
@@ -256,6 +305,21 @@ public final class Trainer {
     }
     listeners.forEach(li -> li.onValidation(result));
     return result;
+  }
+
+  /** "worker 1 of 2 (synchronous); variables on ps 127.0.0.1:2222 (98.1 MB)", or null alone. */
+  private static String describe(Replicas replicas, TrainingGraph g) {
+    if (replicas == null) {
+      return null;
+    }
+    var cluster = replicas.cluster();
+    long[] bytes = g.model.placement().bytesPerTask();
+    List<String> ps = new ArrayList<>();
+    for (int k = 0; k < bytes.length; k++) {
+      ps.add(String.format("%s (%.1f MB)", cluster.ps().get(k), bytes[k] / 1e6));
+    }
+    return String.format("worker %d of %d (%s%s); variables on ps %s", cluster.taskIndex(), cluster.workers().size(),
+        replicas.synchronous() ? "synchronous" : "asynchronous", cluster.isChief() ? ", chief" : "", String.join(", ", ps));
   }
 
   private static long readStep(Session session, TrainingGraph g) {

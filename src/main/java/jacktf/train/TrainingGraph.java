@@ -47,7 +47,18 @@ final class TrainingGraph {
   final Operand<TFloat32> regularization;
   final Operand<TFloat32> accuracy;
   final Operand<TFloat32> learningRate;
+  /** Runs a step; its value is the global step after it (synchronous replicas: before the chief's update). */
   final Operand<TInt64> trainStep;
+  /** Synchronous replicas only: the chief's aggregation and the other workers' wait for it. */
+  final SyncReplicas sync;
+  /** On a cluster: whether the chief has initialised or restored the shared variables. */
+  final Operand<org.tensorflow.types.TBool> chiefReady;
+  final Op markChiefReady;
+  /** On a cluster: the chief advances it every step; the others stop when it stands still too long. */
+  final Op chiefHeartbeat;
+  final Operand<TInt64> chiefHeartbeatValue;
+  /** On a cluster: tells every ps task that this worker completed. */
+  final Op reportCompleted;
   final Operand<TFloat32> validationCorrect;
   final Operand<TFloat32> validationLossSum;
   final Operand<TInt64> validationLabels;
@@ -55,13 +66,20 @@ final class TrainingGraph {
   final TrainSummaries summaries;
 
   TrainingGraph(Graph graph, TrainConfig config, DatasetSplits data, int numClasses, long maxSteps, FeatureCache cache) {
-    this.model = new ModelGraph(graph, Placement.local(), config.seed());
+    Replicas replicas = config.replicas();
+    this.model = new ModelGraph(graph, replicas == null ? Placement.local()
+        : Placement.parameterServers(replicas.cluster().ps().size()), config.seed());
     this.network = ResNetV1.builder(config.model()).numClasses(numClasses).head(config.head())
         .precision(config.precision()).batchNormDecay(config.batchNormDecay()).build();
     List<Op> towerUpdates;
     if (cache == null) {
-      this.input = InputPipeline.build(model, "input", data.train(),
-          InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
+      InputPipeline.Config training = InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed());
+      if (replicas != null) {
+        // Each worker reads every n-th element of the one shuffled stream: together they see
+        // what a single process with n times the batch would.
+        training = training.shard(replicas.workers(), replicas.cluster().taskIndex());
+      }
+      this.input = InputPipeline.build(model, "input", data.train(), training);
       // A frozen layer runs batch norm on its moving statistics unless --frozen-bn train (slim's way).
       BatchNormPolicy batchNorm = config.frozenBatchNorm() == BatchNormMode.INFERENCE
           ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
@@ -146,9 +164,42 @@ final class TrainingGraph {
       pairs.add(new Optimizer.GradientAndVariable(trainable.get(i), gated.identity(float32(gradients[i]))));
     }
     Optimizer optimizer = Optimizer.create(config.optimizer(), config.optimizerParams());
-    List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
-    updates.addAll(towerUpdates);
-    this.trainStep = tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep, tf.constant(1L));
+    if (replicas != null && replicas.synchronous()) {
+      this.sync = new SyncReplicas(model, replicas.workers(), replicas.cluster().taskIndex(), pairs, globalStep,
+          means -> optimizer.applyGradients(model, means, learningRate));
+      List<Op> updates = new ArrayList<>(towerUpdates);
+      updates.add(sync.accumulate);
+      this.trainStep = tf.withControlDependencies(updates).withName("train_op").identity(globalStep);
+    } else {
+      this.sync = null;
+      List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
+      updates.addAll(towerUpdates);
+      this.trainStep = tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep, tf.constant(1L));
+    }
+    if (replicas != null) {
+      // Not among the initializers: the chief sets it last, after restoring.
+      Ops ready = model.placement().onParameterServer(model.ops(""), 0);
+      Variable<org.tensorflow.types.TBool> flag = ready.withName("chief_ready").variable(Shape.scalar(),
+          org.tensorflow.types.TBool.class);
+      Variable<TInt64> heartbeat = ready.withName("chief_heartbeat").variable(Shape.scalar(), TInt64.class);
+      this.chiefReady = tf.isVariableInitialized(flag);
+      this.markChiefReady = tf.withControlDependencies(List.of(tf.assign(heartbeat, tf.constant(0L))))
+          .assign(flag, tf.constant(true));
+      this.chiefHeartbeat = tf.assignAdd(heartbeat, tf.constant(1L));
+      this.chiefHeartbeatValue = tf.identity(heartbeat);
+      List<Op> reports = new ArrayList<>();
+      for (int k = 0; k < replicas.cluster().ps().size(); k++) {
+        reports.add(tf.io.queueEnqueue(jacktf.runtime.ClusterServer.workersDone(model.ops(""), k).handle(),
+            List.of(tf.constant(replicas.cluster().taskIndex()))));
+      }
+      this.reportCompleted = tf.withControlDependencies(reports).withName("report_completed").noOp();
+    } else {
+      this.chiefReady = null;
+      this.markChiefReady = null;
+      this.chiefHeartbeat = null;
+      this.chiefHeartbeatValue = null;
+      this.reportCompleted = null;
+    }
 
     model.variables().variables().forEach(v -> saveTargets.add(RestoreTarget.of(v)));
     saveTargets.addAll(optimizer.state());

@@ -14,17 +14,18 @@ import jacktf.checkpoint.RestorePlan;
  *
  * @param restorePlan the warm start, or null when resuming or starting from scratch
  * @param resumedFrom the train-dir checkpoint being resumed, or null
+ * @param cluster this process's part in a cluster run, or null when training alone
  */
 public record TrainingPlan(List<String> classNames, int trainExamples, int validationExamples, long startStep,
     long maxSteps, List<String> trainableVariables, List<String> frozenVariables, RestorePlan restorePlan,
-    String resumedFrom, List<String> skippedFiles) {
+    String resumedFrom, List<String> skippedFiles, String cluster) {
   /** Written into the train dir at the start of every run, for reports. */
   public static final String FILE_NAME = "train_plan.json";
 
   /** What a report shows: the split of the network and the warm start, as plain data. */
   public record Summary(List<String> classNames, int trainExamples, int validationExamples, long startStep,
       long maxSteps, List<String> trainableVariables, List<String> frozenVariables, String restorePlan,
-      Map<String, Integer> restoreCounts, String resumedFrom, List<String> skippedFiles) {
+      Map<String, Integer> restoreCounts, String resumedFrom, List<String> skippedFiles, String cluster) {
 
     public static Summary read(Path file) throws IOException {
       return new GsonBuilder().create().fromJson(Files.readString(file, StandardCharsets.UTF_8), Summary.class);
@@ -39,7 +40,7 @@ public record TrainingPlan(List<String> classNames, int trainExamples, int valid
     }
     Summary summary = new Summary(classNames, trainExamples, validationExamples, startStep, maxSteps,
         trainableVariables, frozenVariables, restorePlan == null ? null : restorePlan.format(false), counts, resumedFrom,
-        skippedFiles);
+        skippedFiles, cluster);
     Path temp = dir.resolve(FILE_NAME + ".tmp");
     Files.writeString(temp, new GsonBuilder().setPrettyPrinting().create().toJson(summary), StandardCharsets.UTF_8);
     Files.move(temp, dir.resolve(FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING,

@@ -159,7 +159,7 @@ class CorruptCheckpointFuzzTest {
   static Path writeOwnCheckpoint(Path dir) throws IOException {
     try (Graph g = new Graph()) {
       ModelGraph mg = ModelGraph.local(g);
-      Ops tf = mg.variableOps("");
+      Ops tf = mg.ops("");
       List<RestoreTarget> targets = new ArrayList<>();
       Random random = new Random(1);
       List<org.tensorflow.op.Op> assigns = new ArrayList<>();
@@ -184,7 +184,7 @@ class CorruptCheckpointFuzzTest {
   static void assertRestoresExactly(Path path, Map<String, ByteBuffer> truth) {
     try (Graph g = new Graph(); Checkpoint c = Checkpoint.open(path)) {
       ModelGraph mg = ModelGraph.local(g);
-      Ops tf = mg.variableOps("");
+      Ops tf = mg.ops("");
       List<RestoreTarget> targets = new ArrayList<>();
       for (TensorInfo t : c.tensors()) {
         Variable<TFloat32> v = tf.withName(t.name()).variable(Shape.of(t.shape()), TFloat32.class);

@@ -60,7 +60,7 @@ class DiskFullTest {
         "mounting a tmpfs needs root (CI has it): disk-full check skipped");
     try (Graph g = new Graph()) {
       ModelGraph mg = ModelGraph.local(g);
-      Ops tf = mg.variableOps("");
+      Ops tf = mg.ops("");
       Variable<TFloat32> v = tf.withName("weights").variable(Shape.of(1_000_000), TFloat32.class); // 4 MB
       try (Session s = Sessions.open(g)) {
         s.run(tf.assign(v, tf.fill(tf.constant(new long[] {1_000_000}), tf.constant(1.5f))));

@@ -203,7 +203,7 @@ class RestoreAndSaveTest {
   void realV1AndV2CheckpointsRestoreThroughRestoreV2() {
     try (Graph g = new Graph()) {
       ModelGraph mg = ModelGraph.local(g);
-      Ops tf = mg.variableOps("");
+      Ops tf = mg.ops("");
       Variable<TFloat32> a = tf.withName("a").variable(Shape.scalar(), TFloat32.class);
       Variable<TFloat32> b = tf.withName("b").variable(Shape.scalar(), TFloat32.class);
       Variable<TInt64> step = tf.withName("global_step").variable(Shape.scalar(), TInt64.class);
@@ -232,7 +232,7 @@ class RestoreAndSaveTest {
   void keepsOnlyTheNewestCheckpoints(@TempDir Path dir) throws IOException {
     try (Graph g = new Graph()) {
       ModelGraph mg = ModelGraph.local(g);
-      Variable<TFloat32> v = mg.variableOps("").withName("v").variable(Shape.of(3), TFloat32.class);
+      Variable<TFloat32> v = mg.ops("").withName("v").variable(Shape.of(3), TFloat32.class);
       try (Session s = Sessions.open(g)) {
         s.run(mg.ops("").assign(v, mg.ops("").constant(new float[] {1, 2, 3})));
         CheckpointSaver saver = new CheckpointSaver(mg, List.of(RestoreTarget.of(v, DataType.DT_FLOAT)), dir, 2);

@@ -29,7 +29,7 @@ public final class SaveLoop {
     CheckpointSaver.removeTemporaries(trainDir);
     try (Graph g = new Graph()) {
       ModelGraph mg = ModelGraph.local(g);
-      Ops tf = mg.variableOps("");
+      Ops tf = mg.ops("");
       Placeholder<TFloat32> value = tf.withName("value").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       List<RestoreTarget> targets = new ArrayList<>();
       List<Op> assigns = new ArrayList<>();

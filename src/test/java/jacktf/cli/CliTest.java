@@ -87,4 +87,21 @@ class CliTest {
     assertTrue(mismatch.err().contains("267 of 267 variables are not in checkpoint"), mismatch.err());
     assertTrue(mismatch.out().contains("missing 267"), mismatch.out());
   }
+
+  @Test
+  void clusterFlagsAreCheckedBeforeAnyWork() {
+    Run noCluster = run("train", "--dataset-dir", "x", "--train-dir", "y", "--job-name", "worker");
+    assertEquals(1, noCluster.exitCode());
+    assertTrue(noCluster.err().contains("--job-name, --task-index and --sync-replicas need --cluster (or TF_CONFIG)"),
+        noCluster.err());
+
+    Run noJob = run("train", "--dataset-dir", "x", "--train-dir", "y", "--cluster", "ps=a:1;worker=b:2");
+    assertEquals(1, noJob.exitCode());
+    assertTrue(noJob.err().contains("--cluster needs --job-name worker|ps"), noJob.err());
+
+    Run badIndex = run("train", "--dataset-dir", "x", "--train-dir", "y", "--cluster", "ps=a:1;worker=b:2",
+        "--job-name", "worker", "--task-index", "3");
+    assertEquals(1, badIndex.exitCode());
+    assertTrue(badIndex.err().contains("--task-index 3 is outside job worker, which has 1 task(s)"), badIndex.err());
+  }
 }

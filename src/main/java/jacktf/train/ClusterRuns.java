@@ -1,0 +1,146 @@
+package jacktf.train;
+
+import java.util.Locale;
+import jacktf.runtime.Cluster;
+import jacktf.runtime.ClusterException;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.proto.RunOptions;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Session runs of a worker in a cluster: every wait on another process has a deadline
+ * ({@code --replica-timeout-secs}), and a lost peer becomes a {@link ClusterException} that
+ * names it and says what to do, instead of a hang or a gRPC status dump.
+ */
+final class ClusterRuns {
+  private final Replicas replicas;
+  private final RunOptions deadline;
+  private long lastHeartbeat = Long.MIN_VALUE;
+  private long lastHeartbeatChange;
+
+  ClusterRuns(Replicas replicas) {
+    this.replicas = replicas;
+    this.deadline = RunOptions.newBuilder().setTimeoutInMs(replicas.timeoutSecs() * 1000L).build();
+  }
+
+  Result run(Session.Runner runner, long step) {
+    try {
+      return runner.setOptions(deadline).run();
+    } catch (TensorFlowException e) {
+      throw translate(e, "step " + (step + 1));
+    }
+  }
+
+  /**
+   * Chief: applies the mean of every worker's gradients; other workers: wait until it has. Both
+   * return the new global step.
+   */
+  long finishSyncStep(Session session, SyncReplicas sync, long step) {
+    Operand<TInt64> op = replicas.isChief() ? sync.aggregate : sync.awaitRelease;
+    try (Result r = session.runner().fetch(op).setOptions(deadline).run()) {
+      return ((TInt64) r.get(0)).getLong();
+    } catch (TensorFlowException e) {
+      if (!timedOut(e)) {
+        throw translate(e, "step " + (step + 1));
+      }
+      Cluster c = replicas.cluster();
+      if (replicas.isChief()) {
+        throw new ClusterException("Step " + (step + 1) + ": not every worker sent its gradients within "
+            + replicas.timeoutSecs() + " s (--replica-timeout-secs). One of " + c.workers().subList(1, c.workers().size())
+            + " has stopped or is stuck; restart it with the same flags and it rejoins. The chief stops here; "
+            + "its last checkpoint is in --train-dir and a rerun resumes from it.", e);
+      }
+      throw new ClusterException("Step " + (step + 1) + ": the chief (worker 0 at " + c.workers().get(0)
+          + ") did not finish the step within " + replicas.timeoutSecs() + " s (--replica-timeout-secs); it has "
+          + "probably stopped. This worker stops too. Restart the chief (it resumes from its last checkpoint), "
+          + "then this worker.", e);
+    }
+  }
+
+  /**
+   * A worker that is not the chief: in asynchronous mode nothing else would notice that the chief,
+   * which alone saves checkpoints, is gone. Its heartbeat must move within the timeout.
+   */
+  void watchChief(long heartbeat, long step) {
+    long now = System.nanoTime();
+    if (heartbeat != lastHeartbeat) {
+      lastHeartbeat = heartbeat;
+      lastHeartbeatChange = now;
+    } else if (now - lastHeartbeatChange > replicas.timeoutSecs() * 1_000_000_000L) {
+      throw new ClusterException("Step " + step + ": the chief (worker 0 at " + replicas.cluster().workers().get(0)
+          + ") has not trained for " + replicas.timeoutSecs() + " s (--replica-timeout-secs); it has probably stopped, "
+          + "and only the chief saves checkpoints. This worker stops too. Restart the chief (it resumes from its "
+          + "last checkpoint), then this worker.", null);
+    }
+  }
+
+  /** A worker that is not the chief waits until the chief has initialised or restored the variables. */
+  static void awaitChief(Session session, Operand<TBool> ready, Replicas replicas) {
+    long deadline = System.nanoTime() + replicas.timeoutSecs() * 1_000_000_000L;
+    TensorFlowException last = null;
+    while (System.nanoTime() < deadline) {
+      try (Result r = session.runner().fetch(ready).run()) {
+        if (((TBool) r.get(0)).getBoolean()) {
+          return;
+        }
+      } catch (TensorFlowException e) {
+        last = e; // the ps tasks may not be up yet
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClusterException("Interrupted while waiting for the chief", e);
+      }
+    }
+    Cluster c = replicas.cluster();
+    throw new ClusterException("Waited " + replicas.timeoutSecs() + " s for the chief (worker 0 at "
+        + c.workers().get(0) + ") to initialise the variables on the ps tasks " + c.ps() + ". Start the chief and "
+        + "the ps tasks, or raise --replica-timeout-secs" + (last == null ? "." : ". Last error: " + firstLine(last)), last);
+  }
+
+  /**
+   * Safe at start: the chief cannot release this worker again before it has sent the gradients
+   * of the current step.
+   */
+  static void drainStaleReleases(Session session, SyncReplicas sync) {
+    int pending;
+    try (Result r = session.runner().fetch(sync.pendingReleases).run()) {
+      pending = ((org.tensorflow.types.TInt32) r.get(0)).getInt();
+    }
+    for (int i = 0; i < pending; i++) {
+      session.runner().fetch(sync.awaitRelease).run().close();
+    }
+  }
+
+  private ClusterException translate(TensorFlowException e, String what) {
+    String message = String.valueOf(e.getMessage());
+    if (timedOut(e)) {
+      return new ClusterException(what + " took longer than --replica-timeout-secs (" + replicas.timeoutSecs()
+          + " s): a ps task " + replicas.cluster().ps() + " is not answering.", e);
+    }
+    String lower = message.toLowerCase(Locale.ROOT);
+    if (lower.contains("unavailable") || lower.contains("connect") || lower.contains("socket closed")
+        || lower.contains("aborted")) {
+      return new ClusterException(what + ": lost the connection to a ps task " + replicas.cluster().ps()
+          + ". The variables lived there; restart the ps tasks and then the chief, which restores its last "
+          + "checkpoint. (" + firstLine(e) + ")", e);
+    }
+    throw e;
+  }
+
+  private static boolean timedOut(TensorFlowException e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    return m.contains("deadline") || m.contains("timed out") || m.contains("timeout");
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

@@ -1,0 +1,74 @@
+package jacktf.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.ServerDef;
+import org.tensorflow.types.TFloat32;
+
+class ClusterTest {
+  @Test
+  void slimStyleFlagsGiveTheClusterAndThisTask() {
+    Cluster c = Cluster.parse("ps=10.0.0.1:2222;worker=10.0.0.2:2222, 10.0.0.3:2222", "worker", 1);
+    assertEquals(List.of("10.0.0.1:2222"), c.ps());
+    assertEquals(List.of("10.0.0.2:2222", "10.0.0.3:2222"), c.workers());
+    assertFalse(c.isChief());
+    assertEquals("grpc://localhost:2222", c.localTarget());
+    ServerDef def = c.serverDef();
+    assertEquals("worker", def.getJobName());
+    assertEquals(1, def.getTaskIndex());
+    assertEquals("10.0.0.3:2222", def.getCluster().getJob(1).getTasksMap().get(1));
+  }
+
+  @Test
+  void tfConfigReadsAChiefJobAsWorkerZero() {
+    String json = "{\"cluster\": {\"chief\": [\"c:1\"], \"worker\": [\"w:1\", \"w:2\"], \"ps\": [\"p:1\"]},"
+        + " \"task\": {\"type\": \"worker\", \"index\": 1}}";
+    Cluster c = Cluster.fromTfConfig(json);
+    assertEquals(List.of("c:1", "w:1", "w:2"), c.workers());
+    assertEquals(2, c.taskIndex());
+    assertTrue(Cluster.fromTfConfig(json.replace("\"type\": \"worker\", \"index\": 1", "\"type\": \"chief\", \"index\": 0"))
+        .isChief());
+  }
+
+  @Test
+  void badClustersAreRejectedWithWhatToWrite() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Cluster.parse("ps=a:1;worker=b", "worker", 0))
+        .getMessage().contains("'b' is not host:port"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Cluster.parse("ps=a:1;worker=b:1", "worker", 1))
+        .getMessage().contains("--task-index 1 is outside job worker"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Cluster.parse("worker=b:1", "worker", 0))
+        .getMessage().contains("at least one ps task"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Cluster.parse("ps=a:1;worker=b:1", "chief", 0))
+        .getMessage().contains("--job-name must be ps or worker"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Cluster.fromTfConfig("{\"cluster\": 3}"))
+        .getMessage().startsWith("TF_CONFIG"));
+  }
+
+  @Test
+  void variablesSpreadOverPsTasksByBytesAndSlotsFollowTheirVariable() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placement p = Placement.parameterServers(2);
+      Variable<TFloat32> big = p.forVariable(tf, "a/big", 4000).withName("big").variable(Shape.of(1000), TFloat32.class);
+      p.forVariable(tf, "a/small", 400);
+      p.forVariable(tf, "a/small2", 400);
+      p.forVariable(tf, "a/big/Momentum", 4000);
+      assertEquals("/job:ps/task:0/device:CPU:0", ((org.tensorflow.GraphOperation) big.op()).device());
+      assertEquals(0, p.taskOf("a/big"));
+      assertEquals(1, p.taskOf("a/small"));
+      assertEquals(1, p.taskOf("a/small2"));
+      assertEquals(0, p.taskOf("a/big/Momentum"), "a slot lives with its variable");
+      assertEquals(8000, p.bytesPerTask()[0]);
+      assertEquals(-1, Placement.local().taskOf("a/big"));
+    }
+  }
+}

@@ -1,0 +1,257 @@
+package jacktf.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.CheckpointSaver;
+import jacktf.checkpoint.TensorInfo;
+import jacktf.checkpoint.RestoreOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.DataType;
+
+/**
+ * Data-parallel training on TensorFlow's gRPC runtime: ps tasks and two workers, each its own JVM
+ * running {@code jacktf train} on 127.0.0.1, against the same training in one process.
+ */
+@Tag("slow")
+class DistributedTrainingTest {
+  static Path data;
+  static Path warm;
+  final List<Process> processes = new ArrayList<>();
+
+  @BeforeAll
+  static void warmStart() {
+    data = PretrainedShapes.taskB();
+    warm = PretrainedShapes.pretrained().checkpoint();
+  }
+
+  @AfterEach
+  void stopProcesses() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void synchronousTwoWorkersOfEightReachTheWeightsOfOneProcessOfSixteen(@TempDir Path dir) throws Exception {
+    String cluster = cluster(2, 2); // two ps tasks: variables and their slots spread over both
+    List<String> flags = List.of("--trainable-scopes", "resnet_v1_50/logits", "--optimizer", "momentum",
+        "--learning-rate", "0.001", "--max-number-of-steps", "4", "--sync-replicas", "--batch-size", "8");
+    Process ps = start(dir, "ps", cluster, "ps", 0, flags);
+    Process ps1 = start(dir, "ps1", cluster, "ps", 1, flags);
+    Process worker1 = start(dir, "worker1", cluster, "worker", 1, flags);
+    Process chief = start(dir, "worker0", cluster, "worker", 0, flags);
+    assertExits(0, chief, dir.resolve("worker0.log"));
+    assertExits(0, worker1, dir.resolve("worker1.log"));
+    assertExits(0, ps, dir.resolve("ps.log")); // once both workers completed
+    assertExits(0, ps1, dir.resolve("ps1.log"));
+
+    TrainResult single = Trainer.create(TrainConfig.builder(data, dir.resolve("single")).imageSize(32).batchSize(16)
+        .checkpointPath(warm).restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
+        .trainableScopes(List.of("resnet_v1_50/logits")).optimizer("momentum").learningRate(0.001f)
+        .learningRateDecayType("fixed").batchNormDecay(0.9f).maxNumberOfSteps(4L).saveSummariesSecs(3600)
+        .build()).train();
+    Path distributed = CheckpointSaver.latest(dir.resolve("worker0")).orElseThrow();
+    assertTrue(distributed.toString().endsWith("model.ckpt-4"), distributed.toString());
+    Map<String, float[]> expected = allFloats(single.checkpoint());
+    Map<String, float[]> actual = allFloats(distributed);
+    assertEquals(expected.keySet(), actual.keySet());
+    assertTrue(maxAbs(expected.get("resnet_v1_50/logits/weights/Momentum")) > 0, "the logits must have trained");
+    for (var e : expected.entrySet()) {
+      float[] a = actual.get(e.getKey());
+      float scale = 1e-5f * Math.max(1f, maxAbs(e.getValue()));
+      assertTrue(maxDifference(e.getValue(), a) <= scale, e.getKey() + " differs by " + maxDifference(e.getValue(), a));
+    }
+    try (Checkpoint c = Checkpoint.open(distributed)) {
+      assertEquals(4, c.read("global_step").longs()[0]);
+      assertTrue(c.tensors().stream().map(TensorInfo::name).anyMatch(n -> n.equals("resnet_v1_50/logits/weights/Momentum")));
+    }
+  }
+
+  @Test
+  void asynchronousWorkersConverge(@TempDir Path dir) throws Exception {
+    String cluster = cluster(1, 2);
+    List<String> flags = List.of("--trainable-scopes", "resnet_v1_50/logits", "--optimizer", "adam",
+        "--opt-epsilon", "1e-8", "--learning-rate", "0.001", "--max-number-of-steps", "60", "--batch-size", "8",
+        "--validation-split", "0.34");
+    Process ps = start(dir, "ps", cluster, "ps", 0, flags);
+    Process worker1 = start(dir, "worker1", cluster, "worker", 1, flags);
+    Process chief = start(dir, "worker0", cluster, "worker", 0, flags);
+    assertExits(0, chief, dir.resolve("worker0.log"));
+    assertExits(0, worker1, dir.resolve("worker1.log"));
+    assertExits(0, ps, dir.resolve("ps.log")); // once both workers completed
+    String log = Files.readString(dir.resolve("worker0.log"));
+    // Steps of both workers count: each ran part of the 60.
+    java.util.regex.Matcher finished = java.util.regex.Pattern.compile("Finished at step (\\d+)").matcher(log);
+    assertTrue(finished.find() && Long.parseLong(finished.group(1)) >= 60, log);
+    List<Float> losses = losses(log);
+    List<Float> otherLosses = losses(Files.readString(dir.resolve("worker1.log")));
+    assertTrue(!otherLosses.isEmpty() && losses.size() + otherLosses.size() <= 61, losses + " / " + otherLosses);
+    // Medians: one batch of 8 with a hard example can spike the loss tenfold.
+    float first = median(losses.subList(0, 5));
+    float last = median(losses.subList(losses.size() - 10, losses.size()));
+    assertTrue(last < 0.8f * first, "loss should fall: first steps " + first + ", last " + last + " " + losses);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("validation: accuracy ([0-9.]+)").matcher(log);
+    assertTrue(m.find(), log);
+    assertTrue(Float.parseFloat(m.group(1)) >= 0.55f, "4 classes, chance 0.25: " + m.group(1));
+  }
+
+  @Test
+  void aRestartedWorkerRejoinsAndALostChiefStopsTheOthersWithAMessage(@TempDir Path dir) throws Exception {
+    String cluster = cluster(1, 2);
+    List<String> flags = List.of("--trainable-scopes", "resnet_v1_50/logits", "--optimizer", "momentum",
+        "--learning-rate", "0.001", "--max-number-of-steps", "100000", "--sync-replicas", "--batch-size", "8",
+        "--save-every-steps", "5", "--replica-timeout-secs", "20");
+    start(dir, "ps", cluster, "ps", 0, flags);
+    Process worker1 = start(dir, "worker1", cluster, "worker", 1, flags);
+    Process chief = start(dir, "worker0", cluster, "worker", 0, flags);
+    awaitLog(dir.resolve("worker1.log"), "global step 3:", worker1);
+    worker1.destroyForcibly().waitFor();
+    Process rejoined = start(dir, "worker1_again", cluster, "worker", 1, flags);
+    awaitLog(dir.resolve("worker1_again.log"), "global step", rejoined);
+    long stepAtRejoin = lastStep(Files.readString(dir.resolve("worker1_again.log")));
+    awaitLog(dir.resolve("worker1_again.log"), "global step " + (stepAtRejoin + 5) + ":", rejoined);
+
+    chief.destroyForcibly().waitFor();
+    assertTrue(rejoined.waitFor(90, TimeUnit.SECONDS), "the worker must not wait forever for a dead chief");
+    String log = Files.readString(dir.resolve("worker1_again.log"));
+    assertEquals(1, rejoined.exitValue(), log);
+    assertTrue(log.contains("the chief (worker 0 at") && log.contains("Restart the chief"), log);
+    Path checkpoint = CheckpointSaver.latest(dir.resolve("worker0")).orElseThrow();
+    try (Checkpoint c = Checkpoint.open(checkpoint)) {
+      assertTrue(c.read("global_step").longs()[0] >= stepAtRejoin, checkpoint.toString());
+    }
+  }
+
+  /** Every float tensor, optimizer slots included. */
+  static Map<String, float[]> allFloats(Path checkpoint) {
+    Map<String, float[]> values = new java.util.TreeMap<>();
+    try (Checkpoint c = Checkpoint.open(checkpoint)) {
+      for (TensorInfo t : c.tensors()) {
+        if (t.dtype() == DataType.DT_FLOAT) {
+          values.put(t.name(), c.read(t.name()).floats());
+        }
+      }
+    }
+    return values;
+  }
+
+  @Test
+  void asynchronousWorkersStopWhenTheChiefIsGone(@TempDir Path dir) throws Exception {
+    String cluster = cluster(1, 2);
+    List<String> flags = List.of("--trainable-scopes", "resnet_v1_50/logits", "--max-number-of-steps", "100000",
+        "--batch-size", "8", "--replica-timeout-secs", "10");
+    start(dir, "ps", cluster, "ps", 0, flags);
+    Process worker1 = start(dir, "worker1", cluster, "worker", 1, flags);
+    Process chief = start(dir, "worker0", cluster, "worker", 0, flags);
+    awaitLog(dir.resolve("worker1.log"), "global step", worker1);
+    chief.destroyForcibly().waitFor();
+    assertTrue(worker1.waitFor(90, TimeUnit.SECONDS), "the worker must not train on without the chief");
+    String log = Files.readString(dir.resolve("worker1.log"));
+    assertEquals(1, worker1.exitValue(), log);
+    assertTrue(log.contains("the chief (worker 0 at") && log.contains("only the chief saves checkpoints"), log);
+  }
+
+  /** {@code ps} ps tasks and {@code workers} workers on free ports of 127.0.0.1. */
+  static String cluster(int ps, int workers) throws IOException {
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < ps + workers; i++) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        addresses.add("127.0.0.1:" + s.getLocalPort());
+      }
+    }
+    return "ps=" + String.join(",", addresses.subList(0, ps)) + ";worker="
+        + String.join(",", addresses.subList(ps, ps + workers));
+  }
+
+  Process start(Path dir, String name, String cluster, String job, int task, List<String> flags) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx2g", "-cp", System.getProperty("java.class.path"), "jacktf.Main", "train",
+        "--dataset-dir", data.toString(), "--train-dir", dir.resolve(name.replace("_again", "")).toString(),
+        "--train-image-size", "32", "--learning-rate-decay-type", "fixed", "--checkpoint-path", warm.toString(),
+        "--checkpoint-exclude-scopes", "resnet_v1_50/logits", "--batch-norm-decay", "0.9",
+        "--log-every-n-steps", "1", "--save-summaries-secs", "3600",
+        "--cluster", cluster, "--job-name", job, "--task-index", String.valueOf(task)));
+    command.addAll(flags);
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile());
+    pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    pb.environment().put("JACKTF_INTRA_OP_THREADS", "1");
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  static void assertExits(int code, Process p, Path log) throws Exception {
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "still running: " + tail(log));
+    assertEquals(code, p.exitValue(), tail(log));
+  }
+
+  static void awaitLog(Path log, String text, Process p) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
+        return;
+      }
+      assertTrue(p.isAlive(), "exited before '" + text + "': " + tail(log));
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no '" + text + "' in " + tail(log));
+  }
+
+  static String tail(Path log) throws IOException {
+    String s = Files.exists(log) ? Files.readString(log) : "(no log)";
+    return s.substring(Math.max(0, s.length() - 3000));
+  }
+
+  static List<Float> losses(String log) {
+    List<Float> losses = new ArrayList<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("global step \\d+: loss = ([0-9.]+)").matcher(log);
+    while (m.find()) {
+      losses.add(Float.parseFloat(m.group(1)));
+    }
+    return losses;
+  }
+
+  static long lastStep(String log) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("global step (\\d+):").matcher(log);
+    long step = -1;
+    while (m.find()) {
+      step = Long.parseLong(m.group(1));
+    }
+    return step;
+  }
+
+  static float median(List<Float> values) {
+    List<Float> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  static float maxDifference(float[] a, float[] b) {
+    float max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+
+  static float maxAbs(float[] a) {
+    float max = 0;
+    for (float v : a) {
+      max = Math.max(max, Math.abs(v));
+    }
+    return max;
+  }
+}

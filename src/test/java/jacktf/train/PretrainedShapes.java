@@ -1,0 +1,78 @@
+package jacktf.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import jacktf.data.SyntheticImages;
+
+/**
+ * A resnet_v1_50 pretrained on six synthetic shapes (task A) and a related task B of four other
+ * shapes, made once per test JVM (about two minutes on 2 cores) for the tests that need features
+ * worth transferring.
+ */
+final class PretrainedShapes {
+  private static Path root;
+  private static TrainResult pretrained;
+
+  private PretrainedShapes() {}
+
+  /** The same recipe for every run on these tasks, so runs differ only where their weights start. */
+  static TrainConfig.Builder recipe(Path data, Path trainDir) {
+    Optimizer.Params d = Optimizer.Params.slimDefaults();
+    Optimizer.Params adam = new Optimizer.Params(d.momentum(), d.rmspropDecay(), d.rmspropMomentum(), 1e-8f,
+        d.adamBeta1(), d.adamBeta2(), d.adagradInitialAccumulator(), d.adadeltaRho(), d.ftrlLearningRatePower(),
+        d.ftrlInitialAccumulator(), d.ftrlL1(), d.ftrlL2());
+    return TrainConfig.builder(data, trainDir).imageSize(32).batchSize(16).optimizer("adam").optimizerParams(adam)
+        .learningRate(0.001f).learningRateDecayType("fixed").batchNormDecay(0.9f)
+        .saveIntervalSecs(3600).saveSummariesSecs(3600).logEveryNSteps(50);
+  }
+
+  /** Pretraining on task A: 600 steps of batch 32 on 2,160 images. */
+  static synchronized TrainResult pretrained() {
+    if (pretrained == null) {
+      try {
+        Path shapesA = root().resolve("shapes_a");
+        SyntheticImages.generate(shapesA, 6, 400, 40, 1, 0, SyntheticImages.Layout.FOLDERS); // circle .. star
+        pretrained = Trainer.create(recipe(shapesA, root().resolve("pretrain")).batchSize(32).validationSplit(0.1)
+            .maxNumberOfSteps(600L).build()).train();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return pretrained;
+  }
+
+  /** Task B: diamond, hexagon, crescent, stripes; 60 images each. */
+  static synchronized Path taskB() {
+    Path shapesB = root().resolve("shapes_b");
+    if (!Files.isDirectory(shapesB)) {
+      try {
+        SyntheticImages.generate(shapesB, 4, 60, 40, 2, 6, SyntheticImages.Layout.FOLDERS);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return shapesB;
+  }
+
+  private static Path root() {
+    if (root == null) {
+      try {
+        root = Files.createTempDirectory("jacktf-shapes");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try (Stream<Path> files = Files.walk(root)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+          // a temp dir left behind is harmless
+        }
+      }));
+    }
+    return root;
+  }
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Data-parallel scaling on TF's gRPC runtime, all tasks on this machine (127.0.0.1):
+#   tools/bench-cluster.sh [WORKERS...]      (default: 1 2 4)
+# For each worker count: 1 ps + N workers run `jacktf train` (sync and async) on synthetic 224x224 JPEGs;
+# img/s comes from the median sec/step each worker logs after warm-up, and the bytes per step from the
+# ps task's TCP counters (ss). One line per run into target/bench/cluster.tsv.
+# Env: STEPS (default 24), BATCH (8), TRAINABLE (resnet_v1_50/block4,resnet_v1_50/logits).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+work="$root/target/bench/cluster"
+out="$root/target/bench/cluster.tsv"
+steps="${STEPS:-24}"
+batch="${BATCH:-8}"
+trainable="${TRAINABLE:-resnet_v1_50/block4,resnet_v1_50/logits}"
+mkdir -p "$work"
+"$root/tools/jacktf" --version >/dev/null
+jar="$root/target/jacktf.jar"
+export TF_CPP_MIN_LOG_LEVEL=2
+[ -d "$work/data" ] || "$root/tools/jacktf" data synth --output "$work/data" --classes 2 --per-class 64 --size 256 >/dev/null
+printf 'mode\tworkers\tbatch_per_worker\tsteps\timg_per_s\tps_mb_per_step\n' > "$out"
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ps_bytes() { # bytes the ps port sent + received over its established connections
+  ss -tinH state established "( sport = :$1 )" | tr ' ' '\n' | awk -F: '/^bytes_sent:|^bytes_received:/ {s+=$2} END {print s+0}'
+}
+
+for workers in "${@:-1 2 4}"; do
+  for mode in sync async; do
+    base=$((30000 + RANDOM % 20000))
+    spec="ps=127.0.0.1:$base;worker="
+    for ((i = 0; i < workers; i++)); do spec+="127.0.0.1:$((base + 1 + i)),"; done
+    spec="${spec%,}"
+    run="$work/${mode}_$workers"
+    rm -rf "$run" && mkdir -p "$run"
+    flags=(train --dataset-dir "$work/data" --batch-size "$batch" --trainable-scopes "$trainable"
+      --optimizer momentum --learning-rate 0.001 --learning-rate-decay-type fixed --max-number-of-steps "$steps"
+      --log-every-n-steps 1 --save-summaries-secs 3600 --save-interval-secs 3600 --cluster "$spec")
+    [ "$mode" = sync ] && flags+=(--sync-replicas)
+    java -jar "$jar" "${flags[@]}" --train-dir "$run/ps" --job-name ps > "$run/ps.log" 2>&1 &
+    pspid=$!
+    pids=()
+    for ((i = workers - 1; i >= 0; i--)); do
+      JACKTF_INTRA_OP_THREADS=$(( workers > 1 ? 1 : 2 )) java -jar "$jar" "${flags[@]}" --train-dir "$run/w$i" \
+        --job-name worker --task-index "$i" > "$run/w$i.log" 2>&1 &
+      pids+=($!)
+    done
+    # Sample the ps's traffic and the chief's step while the workers run; per-step bytes from step 4 on.
+    : > "$run/traffic"
+    while kill -0 "${pids[0]}" 2>/dev/null; do
+      step=$(grep -o 'global step [0-9]*' "$run/w0.log" 2>/dev/null | tail -1 | awk '{print $3}')
+      echo "${step:-0} $(ps_bytes "$base")" >> "$run/traffic"
+      sleep 0.5
+    done
+    wait "${pids[@]}"
+    kill "$pspid" 2>/dev/null || true
+    # Skip each worker's first 3 steps (graph build, warm-up), then img/s = sum over workers of batch / median.
+    ips=0
+    for ((i = 0; i < workers; i++)); do
+      m=$(grep -o '([0-9.]* sec/step)' "$run/w$i.log" | tr -d '(' | awk '{print $1}' | tail -n +4 | median)
+      ips=$(awk -v a="$ips" -v b="$batch" -v m="$m" 'BEGIN {print a + b / m}')
+    done
+    # Sync: every worker waits for the slowest, so the job runs at the chief's pace times the workers.
+    if [ "$mode" = sync ]; then
+      m=$(grep -o '([0-9.]* sec/step)' "$run/w0.log" | tr -d '(' | awk '{print $1}' | tail -n +4 | median)
+      ips=$(awk -v b="$batch" -v w="$workers" -v m="$m" 'BEGIN {print w * b / m}')
+    fi
+    mb=$(awk '$1 >= 4 && $2 > 0 { if (!s0) { s0 = $1; b0 = $2 } s1 = $1; b1 = $2 }
+      END { if (s1 > s0) printf "%.1f", (b1 - b0) / (s1 - s0) / 1e6; else print "n/a" }' "$run/traffic")
+    printf '%s\t%d\t%d\t%d\t%.2f\t%s\n' "$mode" "$workers" "$batch" "$steps" "$ips" "$mb" | tee -a "$out"
+  done
+done
+echo "wrote $out" >&2
