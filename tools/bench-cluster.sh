@@ -2,8 +2,8 @@
 # Data-parallel scaling on TF's gRPC runtime, all tasks on this machine (127.0.0.1):
 #   tools/bench-cluster.sh [WORKERS...]      (default: 1 2 4)
 # For each worker count: 1 ps + N workers run `jacktf train` (sync and async) on synthetic 224x224 JPEGs;
-# img/s comes from the median sec/step each worker logs after warm-up, and the bytes per step from the
-# ps task's TCP counters (ss). One line per run into target/bench/cluster.tsv.
+# img/s comes from the median sec/step each worker logs after warm-up, and the network volume per global
+# step from the TCP counters of the cluster's connections (ss). One line per run into target/bench/cluster.tsv.
 # Env: STEPS (default 24), BATCH (8), TRAINABLE (resnet_v1_50/block4,resnet_v1_50/logits).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,11 +17,23 @@ mkdir -p "$work"
 jar="$root/target/jacktf.jar"
 export TF_CPP_MIN_LOG_LEVEL=2
 [ -d "$work/data" ] || "$root/tools/jacktf" data synth --output "$work/data" --classes 2 --per-class 64 --size 256 >/dev/null
-printf 'mode\tworkers\tbatch_per_worker\tsteps\timg_per_s\tps_mb_per_step\n' > "$out"
+printf 'mode\tworkers\tbatch_per_worker\tsteps\timg_per_s\tmb_per_global_step\n' > "$out"
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-ps_bytes() { # bytes the ps port sent + received over its established connections
-  ss -tinH state established "( sport = :$1 )" | tr ' ' '\n' | awk -F: '/^bytes_sent:|^bytes_received:/ {s+=$2} END {print s+0}'
+# Bytes on every TCP connection served by a cluster port (each connection counted once, at its server
+# end: a worker pulls variables from a ps, a ps pulls gradients from a worker), from the first sample at
+# step >= 4 to the last. A connection's counters only grow, so an exited worker's last sample still counts.
+traffic_mb_per_step() { # PORTS_REGEX FILE
+  awk -v ports="$1" '
+    /^STEP / { step = $2; next }
+    /^[0-9]/ { n = split($3, l, ":"); key = $3 " " $4; own = (l[n] ~ "^(" ports ")$"); next }
+    own && step >= 4 {
+      b = 0; n = split($0, f, /[ \t]+/)
+      for (i = 1; i <= n; i++) if (f[i] ~ /^bytes_(sent|received):/) { split(f[i], kv, ":"); b += kv[2] }
+      if (!(key in first)) { first[key] = b; if (!s0) s0 = step }
+      last[key] = b; s1 = step
+    }
+    END { for (k in last) t += last[k] - first[k]; if (s1 > s0) printf "%.1f", t / (s1 - s0) / 1e6; else print "n/a" }' "$2"
 }
 
 for workers in "${@:-1 2 4}"; do
@@ -44,11 +56,11 @@ for workers in "${@:-1 2 4}"; do
         --job-name worker --task-index "$i" > "$run/w$i.log" 2>&1 &
       pids+=($!)
     done
-    # Sample the ps's traffic and the chief's step while the workers run; per-step bytes from step 4 on.
+    # Sample the cluster's TCP counters and the chief's global step while the workers run.
     : > "$run/traffic"
     while kill -0 "${pids[0]}" 2>/dev/null; do
-      step=$(grep -o 'global step [0-9]*' "$run/w0.log" 2>/dev/null | tail -1 | awk '{print $3}')
-      echo "${step:-0} $(ps_bytes "$base")" >> "$run/traffic"
+      step=$(grep -o 'global step [0-9]*' "$run/w0.log" 2>/dev/null | tail -1 | awk '{print $3}' || true)
+      { echo "STEP ${step:-0}"; ss -tinH state established || true; } >> "$run/traffic"
       sleep 0.5
     done
     wait "${pids[@]}"
@@ -64,8 +76,9 @@ for workers in "${@:-1 2 4}"; do
       m=$(grep -o '([0-9.]* sec/step)' "$run/w0.log" | tr -d '(' | awk '{print $1}' | tail -n +4 | median)
       ips=$(awk -v b="$batch" -v w="$workers" -v m="$m" 'BEGIN {print w * b / m}')
     fi
-    mb=$(awk '$1 >= 4 && $2 > 0 { if (!s0) { s0 = $1; b0 = $2 } s1 = $1; b1 = $2 }
-      END { if (s1 > s0) printf "%.1f", (b1 - b0) / (s1 - s0) / 1e6; else print "n/a" }' "$run/traffic")
+    ports="$base"
+    for ((i = 1; i <= workers; i++)); do ports+="|$((base + i))"; done
+    mb=$(traffic_mb_per_step "$ports" "$run/traffic")
     printf '%s\t%d\t%d\t%d\t%.2f\t%s\n' "$mode" "$workers" "$batch" "$steps" "$ips" "$mb" | tee -a "$out"
   done
 done

@@ -51,8 +51,8 @@ final class ClusterRuns {
       if (replicas.isChief()) {
         throw new ClusterException("Step " + (step + 1) + ": not every worker sent its gradients within "
             + replicas.timeoutSecs() + " s (--replica-timeout-secs). One of " + c.workers().subList(1, c.workers().size())
-            + " has stopped or is stuck; restart it with the same flags and it rejoins. The chief stops here; "
-            + "its last checkpoint is in --train-dir and a rerun resumes from it.", e);
+            + " has stopped or is stuck (a worker restarted within that time rejoins). The chief stops here; its "
+            + "last checkpoint is in --train-dir and rerunning the job resumes from it.", e);
       }
       throw new ClusterException("Step " + (step + 1) + ": the chief (worker 0 at " + c.workers().get(0)
           + ") did not finish the step within " + replicas.timeoutSecs() + " s (--replica-timeout-secs); it has "
