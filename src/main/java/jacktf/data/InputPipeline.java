@@ -3,9 +3,14 @@ package jacktf.data;
 import java.util.ArrayList;
 import java.util.List;
 import jacktf.model.ModelGraph;
+import jacktf.runtime.Sessions;
 import org.tensorflow.ConcreteFunction;
+import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TFOutOfRangeException;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
@@ -103,6 +108,41 @@ public final class InputPipeline {
         elementTypes(), elementShapes(imageShape), ParallelMapDataset.deterministic("true"));
     ds = tf.data.ignoreErrorsDataset(ds, elementTypes(), elementShapes(imageShape), IgnoreErrorsDataset.logWarning(true));
     return batched(tf, ds, imageShape, numbered.skip(), dataset.size(), config);
+  }
+
+  /**
+   * Whether TensorFlow decodes at least one of the dataset's images. Training skips images that
+   * fail to decode and repeats forever, so a dataset of which none decodes (they can all pass the
+   * header checks, e.g. JPEGs with garbage entropy data) would spin without a single batch; this
+   * finds out first. It stops at the first image that decodes, so on usable data it costs one image.
+   */
+  public static boolean anyDecodable(ImageDataset dataset) {
+    try (Graph graph = new Graph()) {
+      Ops tf = Ops.create(graph);
+      ConcreteFunction decode = ConcreteFunction.create(fn -> {
+        Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+        return Signature.builder().input("file", file)
+            .output("shape", fn.shape(VggPreprocessing.decode(fn, fn.io.readFile(file)), TInt64.class)).build();
+      });
+      List<Class<? extends TType>> types = List.of(TInt64.class);
+      List<Shape> shapes = List.of(Shape.of(3));
+      Operand<? extends TType> ds = tf.data.tensorSliceDataset(
+          List.of(tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new)))), List.of(Shape.scalar()));
+      ds = tf.data.mapDataset(ds, List.of(), decode, types, shapes);
+      ds = tf.data.ignoreErrorsDataset(ds, types, shapes);
+      ds = tf.data.takeDataset(ds, tf.constant(1L), types, shapes);
+      var iterator = tf.data.iterator("", "", types, shapes);
+      Op init = tf.data.makeIterator(ds, iterator);
+      IteratorGetNext next = tf.data.iteratorGetNext(iterator, types, shapes);
+      try (Session session = Sessions.open(graph)) {
+        session.run(init);
+        try (Result r = session.runner().fetch(next.components().get(0)).run()) {
+          return true;
+        } catch (TFOutOfRangeException none) {
+          return false;
+        }
+      }
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import jacktf.checkpoint.RestoreTarget;
 import jacktf.checkpoint.Restorer;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageFolder;
+import jacktf.data.InputPipeline;
 import jacktf.data.Labels;
 import jacktf.data.ModelInfo;
 import jacktf.model.ModelVariable;
@@ -71,6 +72,11 @@ public final class Trainer {
     if (numClasses < 2) {
       throw new IllegalArgumentException("The dataset has one class " + data.train().classNames()
           + "; a classifier needs at least two");
+    }
+    if (!config.cacheFeatures() && !InputPipeline.anyDecodable(data.train())) {
+      throw new IllegalArgumentException("None of the " + data.train().size() + " training images in "
+          + config.datasetDir() + " can be decoded by TensorFlow, although their headers look right (first: "
+          + data.train().files().get(0) + "). Check that they are complete JPEG/PNG/BMP/GIF files.");
     }
     Files.createDirectories(trainDir);
     CheckpointSaver.removeTemporaries(trainDir);

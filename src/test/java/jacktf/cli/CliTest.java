@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import jacktf.TestData;
+import jacktf.data.SyntheticImages;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as a person uses it: help, output formats, exit codes and error messages. */
 class CliTest {
@@ -103,5 +110,22 @@ class CliTest {
         "--job-name", "worker", "--task-index", "3");
     assertEquals(1, badIndex.exitCode());
     assertTrue(badIndex.err().contains("--task-index 3 is outside job worker, which has 1 task(s)"), badIndex.err());
+  }
+
+  @Test
+  void trainingOnImagesOfWhichNoneDecodesStopsWithAMessageInsteadOfSpinning(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("data");
+    SyntheticImages.generate(data, 2, 2, 48, 3, 0, SyntheticImages.Layout.FOLDERS);
+    try (Stream<Path> files = Files.walk(data)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".jpg")).toList()) {
+        byte[] bytes = Files.readAllBytes(f);
+        Arrays.fill(bytes, 200, bytes.length - 2, (byte) 0xff); // headers intact, data garbage
+        Files.write(f, bytes);
+      }
+    }
+    Run r = run("train", "--dataset-dir", data.toString(), "--train-dir", dir.resolve("train").toString(),
+        "--train-image-size", "32", "--max-number-of-steps", "1");
+    assertEquals(1, r.exitCode(), r.err());
+    assertTrue(r.err().contains("None of the 4 training images in " + data + " can be decoded"), r.err());
   }
 }

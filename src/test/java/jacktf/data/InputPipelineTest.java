@@ -2,6 +2,7 @@ package jacktf.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -206,5 +207,22 @@ class InputPipelineTest {
     Read read = readAll(d, InputPipeline.Config.evaluation(4, 32), 10);
     assertEquals(5, read.images().size());
     assertTrue(!read.files().contains(victim.toString()));
+  }
+
+  @Test
+  void aDatasetOfWhichNothingDecodesIsFoundBeforeTraining(@TempDir Path dir) throws IOException {
+    SyntheticImages.generate(dir, 2, 2, 48, 3, 0, SyntheticImages.Layout.FOLDERS);
+    ImageDataset before = ImageFolder.load(dir, 0, 0).train();
+    assertTrue(InputPipeline.anyDecodable(before));
+    for (String file : before.files()) {
+      byte[] bytes = Files.readAllBytes(Path.of(file));
+      for (int i = 200; i < bytes.length - 2; i++) {
+        bytes[i] = (byte) 0xff; // header and end marker intact, entropy data garbage
+      }
+      Files.write(Path.of(file), bytes);
+    }
+    ImageDataset garbled = ImageFolder.load(dir, 0, 0).train();
+    assertEquals(4, garbled.size(), "every file passes the header check");
+    assertFalse(InputPipeline.anyDecodable(garbled));
   }
 }

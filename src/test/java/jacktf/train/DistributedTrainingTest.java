@@ -45,17 +45,9 @@ class DistributedTrainingTest {
 
   @Test
   void synchronousTwoWorkersOfEightReachTheWeightsOfOneProcessOfSixteen(@TempDir Path dir) throws Exception {
-    String cluster = cluster(2, 2); // two ps tasks: variables and their slots spread over both
     List<String> flags = List.of("--trainable-scopes", "resnet_v1_50/logits", "--optimizer", "momentum",
         "--learning-rate", "0.001", "--max-number-of-steps", "4", "--sync-replicas", "--batch-size", "8");
-    Process ps = start(dir, "ps", cluster, "ps", 0, flags);
-    Process ps1 = start(dir, "ps1", cluster, "ps", 1, flags);
-    Process worker1 = start(dir, "worker1", cluster, "worker", 1, flags);
-    Process chief = start(dir, "worker0", cluster, "worker", 0, flags);
-    assertExits(0, chief, dir.resolve("worker0.log"));
-    assertExits(0, worker1, dir.resolve("worker1.log"));
-    assertExits(0, ps, dir.resolve("ps.log")); // once both workers completed
-    assertExits(0, ps1, dir.resolve("ps1.log"));
+    assertCompletes(dir, startJob(dir, 2, flags)); // two ps tasks: variables and their slots spread over both
 
     TrainResult single = Trainer.create(TrainConfig.builder(data, dir.resolve("single")).imageSize(32).batchSize(16)
         .checkpointPath(warm).restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
@@ -81,16 +73,10 @@ class DistributedTrainingTest {
 
   @Test
   void asynchronousWorkersConverge(@TempDir Path dir) throws Exception {
-    String cluster = cluster(1, 2);
     List<String> flags = List.of("--trainable-scopes", "resnet_v1_50/logits", "--optimizer", "adam",
         "--opt-epsilon", "1e-8", "--learning-rate", "0.001", "--max-number-of-steps", "60", "--batch-size", "8",
         "--validation-split", "0.34");
-    Process ps = start(dir, "ps", cluster, "ps", 0, flags);
-    Process worker1 = start(dir, "worker1", cluster, "worker", 1, flags);
-    Process chief = start(dir, "worker0", cluster, "worker", 0, flags);
-    assertExits(0, chief, dir.resolve("worker0.log"));
-    assertExits(0, worker1, dir.resolve("worker1.log"));
-    assertExits(0, ps, dir.resolve("ps.log")); // once both workers completed
+    assertCompletes(dir, startJob(dir, 1, flags));
     String log = Files.readString(dir.resolve("worker0.log"));
     // Steps of both workers count: each ran part of the 60.
     java.util.regex.Matcher finished = java.util.regex.Pattern.compile("Finished at step (\\d+)").matcher(log);
@@ -109,21 +95,18 @@ class DistributedTrainingTest {
 
   @Test
   void aRestartedWorkerRejoinsAndALostChiefStopsTheOthersWithAMessage(@TempDir Path dir) throws Exception {
-    String cluster = cluster(1, 2);
     List<String> flags = List.of("--trainable-scopes", "resnet_v1_50/logits", "--optimizer", "momentum",
         "--learning-rate", "0.001", "--max-number-of-steps", "100000", "--sync-replicas", "--batch-size", "8",
         "--save-every-steps", "5", "--replica-timeout-secs", "20");
-    start(dir, "ps", cluster, "ps", 0, flags);
-    Process worker1 = start(dir, "worker1", cluster, "worker", 1, flags);
-    Process chief = start(dir, "worker0", cluster, "worker", 0, flags);
-    awaitLog(dir.resolve("worker1.log"), "global step 3:", worker1);
-    worker1.destroyForcibly().waitFor();
-    Process rejoined = start(dir, "worker1_again", cluster, "worker", 1, flags);
+    Job job = startJob(dir, 1, flags);
+    awaitLog(dir.resolve("worker1.log"), "global step 3:", job.worker1());
+    job.worker1().destroyForcibly().waitFor();
+    Process rejoined = start(dir, "worker1_again", job.cluster(), "worker", 1, flags);
     awaitLog(dir.resolve("worker1_again.log"), "global step", rejoined);
     long stepAtRejoin = lastStep(Files.readString(dir.resolve("worker1_again.log")));
     awaitLog(dir.resolve("worker1_again.log"), "global step " + (stepAtRejoin + 5) + ":", rejoined);
 
-    chief.destroyForcibly().waitFor();
+    job.chief().destroyForcibly().waitFor();
     assertTrue(rejoined.waitFor(90, TimeUnit.SECONDS), "the worker must not wait forever for a dead chief");
     String log = Files.readString(dir.resolve("worker1_again.log"));
     assertEquals(1, rejoined.exitValue(), log);
@@ -149,18 +132,38 @@ class DistributedTrainingTest {
 
   @Test
   void asynchronousWorkersStopWhenTheChiefIsGone(@TempDir Path dir) throws Exception {
-    String cluster = cluster(1, 2);
     List<String> flags = List.of("--trainable-scopes", "resnet_v1_50/logits", "--max-number-of-steps", "100000",
         "--batch-size", "8", "--replica-timeout-secs", "10");
-    start(dir, "ps", cluster, "ps", 0, flags);
-    Process worker1 = start(dir, "worker1", cluster, "worker", 1, flags);
-    Process chief = start(dir, "worker0", cluster, "worker", 0, flags);
-    awaitLog(dir.resolve("worker1.log"), "global step", worker1);
-    chief.destroyForcibly().waitFor();
-    assertTrue(worker1.waitFor(90, TimeUnit.SECONDS), "the worker must not train on without the chief");
+    Job job = startJob(dir, 1, flags);
+    awaitLog(dir.resolve("worker1.log"), "global step", job.worker1());
+    job.chief().destroyForcibly().waitFor();
+    assertTrue(job.worker1().waitFor(90, TimeUnit.SECONDS), "the worker must not train on without the chief");
     String log = Files.readString(dir.resolve("worker1.log"));
-    assertEquals(1, worker1.exitValue(), log);
+    assertEquals(1, job.worker1().exitValue(), log);
     assertTrue(log.contains("the chief (worker 0 at") && log.contains("only the chief saves checkpoints"), log);
+  }
+
+  /** The processes of one cluster run; logs are DIR/ps.log, ps1.log.., worker1.log, worker0.log. */
+  record Job(String cluster, List<Process> ps, Process worker1, Process chief) {}
+
+  /** {@code psTasks} ps tasks and two workers, started as people would: ps first, the chief last. */
+  Job startJob(Path dir, int psTasks, List<String> flags) throws IOException {
+    String cluster = cluster(psTasks, 2);
+    List<Process> ps = new ArrayList<>();
+    for (int k = 0; k < psTasks; k++) {
+      ps.add(start(dir, k == 0 ? "ps" : "ps" + k, cluster, "ps", k, flags));
+    }
+    Process worker1 = start(dir, "worker1", cluster, "worker", 1, flags);
+    return new Job(cluster, ps, worker1, start(dir, "worker0", cluster, "worker", 0, flags));
+  }
+
+  /** Both workers finish, then every ps task exits by itself. */
+  static void assertCompletes(Path dir, Job job) throws Exception {
+    assertExits(0, job.chief(), dir.resolve("worker0.log"));
+    assertExits(0, job.worker1(), dir.resolve("worker1.log"));
+    for (int k = 0; k < job.ps().size(); k++) {
+      assertExits(0, job.ps().get(k), dir.resolve(k == 0 ? "ps.log" : "ps" + k + ".log"));
+    }
   }
 
   /** {@code ps} ps tasks and {@code workers} workers on free ports of 127.0.0.1. */
