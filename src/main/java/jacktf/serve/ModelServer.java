@@ -116,23 +116,25 @@ public final class ModelServer implements AutoCloseable {
       throw new NotFound("Servable not found for request: " + exchange.getRequestURI().getRawPath()
           + " (this server serves /v1/models/" + config.modelName() + ")");
     }
-    ModelVersions.Loaded loaded = versions.current();
-    if (m.group(2) != null && !m.group(2).equals(Integer.toString(loaded.version))) {
-      throw new NotFound("Version " + m.group(2) + " of " + config.modelName() + " is not loaded; version "
-          + loaded.version + " is");
+    try (ModelVersions.Lease lease = versions.lease()) {
+      ModelVersions.Loaded loaded = lease.loaded();
+      if (m.group(2) != null && !m.group(2).equals(Integer.toString(loaded.version))) {
+        throw new NotFound("Version " + m.group(2) + " of " + config.modelName() + " is not loaded; version "
+            + loaded.version + " is");
+      }
+      String action = m.group(3);
+      String method = exchange.getRequestMethod();
+      if (action == null && method.equals("GET")) {
+        return status(loaded);
+      }
+      if ("/metadata".equals(action) && method.equals("GET")) {
+        return metadata(loaded);
+      }
+      if (":predict".equals(action) && method.equals("POST")) {
+        return predict(loaded, readBody(exchange));
+      }
+      throw new NotFound("No " + method + " " + exchange.getRequestURI().getRawPath());
     }
-    String action = m.group(3);
-    String method = exchange.getRequestMethod();
-    if (action == null && method.equals("GET")) {
-      return status(loaded);
-    }
-    if ("/metadata".equals(action) && method.equals("GET")) {
-      return metadata(loaded);
-    }
-    if (":predict".equals(action) && method.equals("POST")) {
-      return predict(loaded, readBody(exchange));
-    }
-    throw new NotFound("No " + method + " " + exchange.getRequestURI().getRawPath());
   }
 
   private String readBody(HttpExchange exchange) throws IOException {

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -17,14 +18,14 @@ import org.tensorflow.Signature;
 /**
  * The versions under a model base path, as TF Serving treats them: the highest numeric
  * directory holding a saved_model.pb is served, and a newer one is picked up while running.
- * A replaced version is closed after a grace period so requests in flight finish.
+ * Each request holds a {@link Lease} on the version it uses, so a replaced version is closed
+ * when its last request in flight finishes, not on a timer.
  */
 final class ModelVersions implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ModelVersions.class.getName());
-  private static final long GRACE_SECONDS = 30;
 
   /** One loaded version with a batcher per signature. */
-  static final class Loaded implements AutoCloseable {
+  static final class Loaded {
     final int version;
     final Classifier model;
     private final Map<String, RowBatcher> batchers = new ConcurrentHashMap<>();
@@ -46,10 +47,31 @@ final class ModelVersions implements AutoCloseable {
       return batchers.computeIfAbsent(signature.key(), k -> new RowBatcher(model, signature, maxBatchSize, timeoutMicros));
     }
 
+    /** One reference for being the served version, one per request using it; the last one out closes it. */
+    private final AtomicInteger references = new AtomicInteger(1);
+
+    private boolean acquire() {
+      for (int n = references.get(); n > 0; n = references.get()) {
+        if (references.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+      return false; // already closed: the caller takes the newer version
+    }
+
+    private void release() {
+      if (references.decrementAndGet() == 0) {
+        batchers.values().forEach(RowBatcher::close);
+        model.close();
+      }
+    }
+  }
+
+  /** The version one request uses, open until the lease is closed. */
+  record Lease(Loaded loaded) implements AutoCloseable {
     @Override
     public void close() {
-      batchers.values().forEach(RowBatcher::close);
-      model.close();
+      loaded.release();
     }
   }
 
@@ -83,8 +105,21 @@ final class ModelVersions implements AutoCloseable {
     }, pollSeconds, pollSeconds, TimeUnit.SECONDS);
   }
 
+  /** The served version, for reading its number only; requests take a {@link #lease()}. */
   Loaded current() {
     return current.get();
+  }
+
+  Lease lease() {
+    while (true) {
+      Loaded serving = current.get();
+      if (serving == null) {
+        throw new IllegalStateException("The server is shutting down");
+      }
+      if (serving.acquire()) {
+        return new Lease(serving);
+      }
+    }
   }
 
   /** Loads a newer version if one appeared; true when some version is being served. */
@@ -96,7 +131,7 @@ final class ModelVersions implements AutoCloseable {
       Loaded previous = current.getAndSet(new Loaded(newest, model, maxBatchSize, timeoutMicros));
       LOG.info("Serving version " + newest + " of " + basePath);
       if (previous != null) {
-        poller.schedule(previous::close, GRACE_SECONDS, TimeUnit.SECONDS);
+        previous.release();
       }
     }
     return current.get() != null;
@@ -115,7 +150,7 @@ final class ModelVersions implements AutoCloseable {
     poller.shutdownNow();
     Loaded serving = current.getAndSet(null);
     if (serving != null) {
-      serving.close();
+      serving.release();
     }
   }
 }

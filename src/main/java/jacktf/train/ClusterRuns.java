@@ -139,8 +139,7 @@ final class ClusterRuns {
   }
 
   private static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+    return String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+        .orElse(e.getClass().getSimpleName());
   }
 }

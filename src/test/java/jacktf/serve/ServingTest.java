@@ -292,4 +292,27 @@ class ServingTest {
       assertEquals(2, watching.servedVersion());
     }
   }
+
+  @Test
+  void aReplacedVersionStaysOpenUntilTheLastRequestUsingItFinishes() throws Exception {
+    Path other = dir.resolve("versions/leases");
+    SavedModelExporter.export(trainDir, other, 1, Precision.FP32, "global_pool");
+    byte[] image = Files.readAllBytes(images.get(0));
+    try (ModelVersions versions = new ModelVersions(other, 1, 0, 3600)) {
+      ModelVersions.Lease inFlight = versions.lease();
+      Path staging = dir.resolve("staging_leases");
+      SavedModelExporter.export(trainDir, staging, 2, Precision.FP32, "global_pool");
+      Files.move(staging.resolve("2"), other.resolve("2"));
+      assertTrue(versions.refresh());
+      assertEquals(2, versions.current().version);
+      assertEquals(1, inFlight.loaded().version);
+      Classifier.Prediction old = inFlight.loaded().model.classify(image); // still open for its request
+      try (ModelVersions.Lease next = versions.lease()) {
+        assertEquals(old.top().classId(), next.loaded().model.classify(image).top().classId());
+      }
+      inFlight.close();
+      assertThrows(IllegalStateException.class, () -> inFlight.loaded().model.classify(image),
+          "the replaced version closes with its last request");
+    }
+  }
 }

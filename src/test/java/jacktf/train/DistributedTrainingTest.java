@@ -143,6 +143,22 @@ class DistributedTrainingTest {
     assertTrue(log.contains("the chief (worker 0 at") && log.contains("only the chief saves checkpoints"), log);
   }
 
+  @Test
+  void aLostPsTaskStopsTheWorkersWithAMessage(@TempDir Path dir) throws Exception {
+    List<String> flags = List.of("--trainable-scopes", "resnet_v1_50/logits", "--max-number-of-steps", "100000",
+        "--batch-size", "8", "--replica-timeout-secs", "30");
+    Job job = startJob(dir, 1, flags);
+    awaitLog(dir.resolve("worker0.log"), "global step", job.chief());
+    job.ps().get(0).destroyForcibly().waitFor();
+    for (String worker : List.of("worker0", "worker1")) {
+      Process p = worker.equals("worker0") ? job.chief() : job.worker1();
+      assertTrue(p.waitFor(90, TimeUnit.SECONDS), worker + " must stop when its ps is gone");
+      String log = Files.readString(dir.resolve(worker + ".log"));
+      assertEquals(1, p.exitValue(), log);
+      assertTrue(log.contains("lost the connection to a ps task [" + job.cluster().split("[=;]")[1] + "]"), log);
+    }
+  }
+
   /** The processes of one cluster run; logs are DIR/ps.log, ps1.log.., worker1.log, worker0.log. */
   record Job(String cluster, List<Process> ps, Process worker1, Process chief) {}
 
