@@ -110,35 +110,7 @@ public final class Trainer {
         ClusterServer.ensureStarted(replicas.cluster());
       }
       try (Session session = Sessions.open(graph, replicas == null ? null : replicas.cluster())) {
-        RestorePlan warmStart = null;
-        String resumedFrom = null;
-        if (chief) {
-          session.run(g.model.initializer());
-          var latest = CheckpointSaver.latest(trainDir);
-          if (latest.isPresent()) {
-            try (Checkpoint ckpt = Checkpoint.open(latest.get())) {
-              Restorer.restore(session, g.model, RestorePlan.create(g.saveTargets, ckpt, RestoreOptions.all()));
-            }
-            resumedFrom = latest.get().toString();
-          } else if (config.checkpointPath() != null) {
-            try (Checkpoint ckpt = Checkpoint.open(config.checkpointPath())) {
-              List<RestoreTarget> modelTargets = RestoreTarget.modelVariables(g.model);
-              warmStart = RestorePlan.create(modelTargets, ckpt, config.restoreOptions());
-              Restorer.restore(session, g.model, warmStart);
-            }
-          }
-          if (g.sync != null) {
-            session.run(g.sync.startAccumulators);
-          }
-          if (g.markChiefReady != null) {
-            session.run(g.markChiefReady);
-          }
-        } else {
-          ClusterRuns.awaitChief(session, g.chiefReady, replicas);
-          if (g.sync != null) {
-            ClusterRuns.drainStaleReleases(session, g.sync);
-          }
-        }
+        Start start = chief ? initializeOrRestore(session, g) : joinChief(session, g, replicas);
         long step = readStep(session, g);
         try (TInt64 consumed = TInt64.scalarOf(step * examplesPerStep())) {
           session.runner().feed(g.input.skip(), consumed).addTarget(g.input.initializer()).run();
@@ -148,7 +120,7 @@ public final class Trainer {
           g.summaries.open(session, cache == null ? graph.toGraphDef().toByteArray() : new byte[0]);
         }
         TrainingPlan plan = new TrainingPlan(data.train().classNames(), data.train().size(), data.validation().size(),
-            step, maxSteps, names(g.trainable), names(g.frozen), warmStart, resumedFrom,
+            step, maxSteps, names(g.trainable), names(g.frozen), start.warmStart(), start.resumedFrom(),
             data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList(), describe(replicas, g));
         plan.write(trainDir);
         listeners.forEach(l -> l.onStart(plan));
@@ -163,6 +135,47 @@ public final class Trainer {
         return result;
       }
     }
+  }
+
+  /** How a run began: from a warm-start plan, a resumed checkpoint, or neither (both null). */
+  private record Start(RestorePlan warmStart, String resumedFrom) {}
+
+  /**
+   * Alone or as the chief: fresh values, then the train dir's latest checkpoint (resume) or the
+   * warm-start checkpoint through its restore plan; on a cluster, then tells the others to go.
+   */
+  private Start initializeOrRestore(Session session, TrainingGraph g) {
+    session.run(g.model.initializer());
+    Start start = new Start(null, null);
+    var latest = CheckpointSaver.latest(config.trainDir());
+    if (latest.isPresent()) {
+      try (Checkpoint ckpt = Checkpoint.open(latest.get())) {
+        Restorer.restore(session, g.model, RestorePlan.create(g.saveTargets, ckpt, RestoreOptions.all()));
+      }
+      start = new Start(null, latest.get().toString());
+    } else if (config.checkpointPath() != null) {
+      try (Checkpoint ckpt = Checkpoint.open(config.checkpointPath())) {
+        RestorePlan plan = RestorePlan.create(RestoreTarget.modelVariables(g.model), ckpt, config.restoreOptions());
+        Restorer.restore(session, g.model, plan);
+        start = new Start(plan, null);
+      }
+    }
+    if (g.sync != null) {
+      session.run(g.sync.startAccumulators);
+    }
+    if (g.markChiefReady != null) {
+      session.run(g.markChiefReady);
+    }
+    return start;
+  }
+
+  /** A worker that is not the chief uses the variables the chief initialised or restored on the ps tasks. */
+  private static Start joinChief(Session session, TrainingGraph g, Replicas replicas) {
+    ClusterRuns.awaitChief(session, g.chiefReady, replicas);
+    if (g.sync != null) {
+      ClusterRuns.drainStaleReleases(session, g.sync);
+    }
+    return new Start(null, null);
   }
 
   /** Examples the whole job consumes per global step. */
