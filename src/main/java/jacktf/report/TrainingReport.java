@@ -149,6 +149,9 @@ public final class TrainingReport {
     html.append("<h2>Run</h2><p>Classes ").append(Html.escape(String.valueOf(plan.classNames()))).append("; ")
         .append(plan.trainExamples()).append(" training and ").append(plan.validationExamples())
         .append(" validation images; steps ").append(plan.startStep()).append(" to ").append(plan.maxSteps()).append(".</p>");
+    if (plan.cluster() != null) {
+      html.append("<p>Trained on a cluster: ").append(Html.escape(plan.cluster())).append(".</p>");
+    }
     html.append("<h2>Restore plan</h2>");
     if (plan.resumedFrom() != null) {
       html.append("<p>Resumed from ").append(Html.escape(plan.resumedFrom())).append(".</p>");

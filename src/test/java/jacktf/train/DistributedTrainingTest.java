@@ -65,6 +65,8 @@ class DistributedTrainingTest {
       float scale = 1e-5f * Math.max(1f, maxAbs(e.getValue()));
       assertTrue(maxDifference(e.getValue(), a) <= scale, e.getKey() + " differs by " + maxDifference(e.getValue(), a));
     }
+    String report = Files.readString(jacktf.report.TrainingReport.write(dir.resolve("worker0"), dir.resolve("r.html")));
+    assertTrue(report.contains("Trained on a cluster: worker 0 of 2 (synchronous, chief); variables on ps "), report);
     try (Checkpoint c = Checkpoint.open(distributed)) {
       assertEquals(4, c.read("global_step").longs()[0]);
       assertTrue(c.tensors().stream().map(TensorInfo::name).anyMatch(n -> n.equals("resnet_v1_50/logits/weights/Momentum")));
