@@ -36,7 +36,7 @@ final class ConsoleProgress implements TrainingListener {
     if (plan.cluster() != null) {
       out.println("Cluster: " + plan.cluster());
     }
-    if (plan.cluster() != null && plan.cluster().startsWith("worker") && !plan.cluster().startsWith("worker 0 ")) {
+    if (plan.joinedChief()) {
       out.printf("Joined at step %d; the chief restores and saves%n", plan.startStep());
     } else if (plan.resumedFrom() != null) {
       out.printf("Resuming from %s (step %d); --checkpoint-path is ignored when the train dir has a checkpoint%n",

@@ -142,7 +142,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static TrainConfig.Builder base(Path data, Path trainDir, Sizes s) {
-    Optimizer.Params adam = new Optimizer.Params(0.9f, 0.9f, 0.9f, 1e-8f, 0.9f, 0.999f, 0.1f, 0.95f, -0.5f, 0.1f, 0f, 0f);
+    Optimizer.Params adam = Optimizer.Params.slimDefaults().withEpsilon(1e-8f);
     return TrainConfig.builder(data, trainDir).imageSize(s.imageSize()).batchSize(s.batch())
         .optimizer("adam").optimizerParams(adam).learningRate(1e-3f).learningRateDecayType("fixed")
         .batchNormDecay(0.9f).saveSummariesSecs(60).logEveryNSteps(5);

@@ -205,10 +205,7 @@ final class TrainCommand implements Callable<Integer> {
       case "train" -> BatchNormMode.TRAINING;
       default -> throw new IllegalArgumentException("--frozen-bn must be inference or train, got " + frozenBn);
     };
-    Optimizer.Params defaults = Optimizer.Params.slimDefaults();
-    Optimizer.Params params = new Optimizer.Params(momentum, defaults.rmspropDecay(), momentum, epsilon,
-        defaults.adamBeta1(), defaults.adamBeta2(), defaults.adagradInitialAccumulator(), defaults.adadeltaRho(),
-        defaults.ftrlLearningRatePower(), defaults.ftrlInitialAccumulator(), defaults.ftrlL1(), defaults.ftrlL2());
+    Optimizer.Params params = Optimizer.Params.slimDefaults().withMomentum(momentum).withEpsilon(epsilon);
     Optimizer.create(optimizer, params); // validates the name before any work
     return TrainConfig.builder(datasetDir, trainDir)
         .model(Architecture.byName(modelOptions.model))

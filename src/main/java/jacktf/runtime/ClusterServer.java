@@ -3,7 +3,6 @@ package jacktf.runtime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Server;
 import org.tensorflow.Session;
@@ -59,7 +58,7 @@ public final class ClusterServer {
    * workers and the ps build it alike, and TF shares it by name.
    */
   public static FifoQueue workersDone(Ops tf, int psTask) {
-    return tf.withDevice(DeviceSpec.newBuilder().job(Cluster.PS).task(psTask).build()).withName("workers_done_" + psTask)
+    return tf.withDevice(Placement.psDevice(psTask)).withName("workers_done_" + psTask)
         .io.fifoQueue(List.of(TInt32.class), FifoQueue.sharedName("jacktf_workers_done/ps_" + psTask),
             FifoQueue.shapes(Shape.scalar()));
   }

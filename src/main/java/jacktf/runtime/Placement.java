@@ -83,7 +83,8 @@ public final class Placement {
     return ops;
   }
 
-  private static DeviceSpec psDevice(int task) {
+  /** CPU 0 of ps task {@code task}. */
+  static DeviceSpec psDevice(int task) {
     return DeviceSpec.newBuilder().job(Cluster.PS).task(task).deviceType(DeviceSpec.DeviceType.CPU).deviceIndex(0).build();
   }
 }

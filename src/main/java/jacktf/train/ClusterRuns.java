@@ -117,7 +117,8 @@ final class ClusterRuns {
     }
   }
 
-  private ClusterException translate(TensorFlowException e, String what) {
+  /** A ClusterException naming the lost peer, or {@code e} itself when it is not about the cluster. */
+  private RuntimeException translate(TensorFlowException e, String what) {
     String message = String.valueOf(e.getMessage());
     if (timedOut(e)) {
       return new ClusterException(what + " took longer than --replica-timeout-secs (" + replicas.timeoutSecs()
@@ -130,7 +131,7 @@ final class ClusterRuns {
           + ". The variables lived there; restart the ps tasks and then the chief, which restores its last "
           + "checkpoint. (" + firstLine(e) + ")", e);
     }
-    throw e;
+    return e;
   }
 
   private static boolean timedOut(TensorFlowException e) {

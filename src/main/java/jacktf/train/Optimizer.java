@@ -31,6 +31,18 @@ public abstract class Optimizer {
     public static Params slimDefaults() {
       return new Params(0.9f, 0.9f, 0.9f, 1.0f, 0.9f, 0.999f, 0.1f, 0.95f, -0.5f, 0.1f, 0f, 0f);
     }
+
+    /** slim's {@code --opt_epsilon} (adam, rmsprop, adadelta). */
+    public Params withEpsilon(float v) {
+      return new Params(momentum, rmspropDecay, rmspropMomentum, v, adamBeta1, adamBeta2, adagradInitialAccumulator,
+          adadeltaRho, ftrlLearningRatePower, ftrlInitialAccumulator, ftrlL1, ftrlL2);
+    }
+
+    /** slim's {@code --momentum}, which momentum and rmsprop share. */
+    public Params withMomentum(float v) {
+      return new Params(v, rmspropDecay, v, epsilon, adamBeta1, adamBeta2, adagradInitialAccumulator,
+          adadeltaRho, ftrlLearningRatePower, ftrlInitialAccumulator, ftrlL1, ftrlL2);
+    }
   }
 
   /** A trainable variable and its gradient. */

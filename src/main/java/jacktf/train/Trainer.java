@@ -121,7 +121,8 @@ public final class Trainer {
         }
         TrainingPlan plan = new TrainingPlan(data.train().classNames(), data.train().size(), data.validation().size(),
             step, maxSteps, names(g.trainable), names(g.frozen), start.warmStart(), start.resumedFrom(),
-            data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList(), describe(replicas, g));
+            data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList(), describe(replicas, g),
+            !chief);
         plan.write(trainDir);
         listeners.forEach(l -> l.onStart(plan));
         TrainResult result = loop(session, g, chief ? saver : null, step, maxSteps, trainFiles);

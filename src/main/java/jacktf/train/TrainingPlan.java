@@ -15,10 +15,12 @@ import jacktf.checkpoint.RestorePlan;
  * @param restorePlan the warm start, or null when resuming or starting from scratch
  * @param resumedFrom the train-dir checkpoint being resumed, or null
  * @param cluster this process's part in a cluster run, or null when training alone
+ * @param joinedChief true on a cluster worker that is not the chief: it uses the variables the chief
+ *     initialised or restored, and saves nothing
  */
 public record TrainingPlan(List<String> classNames, int trainExamples, int validationExamples, long startStep,
     long maxSteps, List<String> trainableVariables, List<String> frozenVariables, RestorePlan restorePlan,
-    String resumedFrom, List<String> skippedFiles, String cluster) {
+    String resumedFrom, List<String> skippedFiles, String cluster, boolean joinedChief) {
   /** Written into the train dir at the start of every run, for reports. */
   public static final String FILE_NAME = "train_plan.json";
 

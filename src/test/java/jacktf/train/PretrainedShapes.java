@@ -21,11 +21,8 @@ final class PretrainedShapes {
 
   /** The same recipe for every run on these tasks, so runs differ only where their weights start. */
   static TrainConfig.Builder recipe(Path data, Path trainDir) {
-    Optimizer.Params d = Optimizer.Params.slimDefaults();
-    Optimizer.Params adam = new Optimizer.Params(d.momentum(), d.rmspropDecay(), d.rmspropMomentum(), 1e-8f,
-        d.adamBeta1(), d.adamBeta2(), d.adagradInitialAccumulator(), d.adadeltaRho(), d.ftrlLearningRatePower(),
-        d.ftrlInitialAccumulator(), d.ftrlL1(), d.ftrlL2());
-    return TrainConfig.builder(data, trainDir).imageSize(32).batchSize(16).optimizer("adam").optimizerParams(adam)
+    return TrainConfig.builder(data, trainDir).imageSize(32).batchSize(16).optimizer("adam")
+        .optimizerParams(Optimizer.Params.slimDefaults().withEpsilon(1e-8f))
         .learningRate(0.001f).learningRateDecayType("fixed").batchNormDecay(0.9f)
         .saveIntervalSecs(3600).saveSummariesSecs(3600).logEveryNSteps(50);
   }
