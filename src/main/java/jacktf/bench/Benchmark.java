@@ -12,7 +12,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointSaver;
-import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.Restorer;
 import jacktf.data.ImageFolder;
 import jacktf.data.InputPipeline;
@@ -138,7 +138,7 @@ public final class Benchmark {
         case TRAIN -> BatchNormPolicy.training();
         case HEAD, INFER -> BatchNormPolicy.inference();
       };
-      Tower tower = net.build(model, tf.identity(images), bn);
+      Tower tower = net.apply(model, tf.identity(images), bn);
       double flopsPerImage = forwardFlops(graph) / config.batchSize();
       Operand<?> target = tower.predictions();
       double flopsPerStepImage = flopsPerImage;
@@ -275,12 +275,12 @@ public final class Benchmark {
     }
     try (Graph graph = new Graph()) {
       ModelGraph model = ModelGraph.local(graph);
-      ResNetV1.builder(config.model()).numClasses(1000).build().build(model,
+      ResNetV1.builder(config.model()).numClasses(1000).build().apply(model,
           model.ops("").placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, 224, 224, 3))),
           BatchNormPolicy.inference());
       try (Session session = Sessions.open(graph)) {
         session.run(model.initializer());
-        List<RestoreTarget> targets = RestoreTarget.modelVariables(model);
+        List<CheckpointVariable> targets = CheckpointVariable.modelVariables(model);
         Path saved = new CheckpointSaver(model, targets, dir, 1).save(session, 0);
         Labels.write(dir, java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "class_" + i).toList());
         new ModelInfo(config.imageSize(), 0, 0).write(dir);
@@ -294,7 +294,7 @@ public final class Benchmark {
     Timing t = time(() -> {
       try (Graph graph = new Graph(); Session session = Sessions.open(graph); Checkpoint c = Checkpoint.open(checkpoint)) {
         ModelGraph model = ModelGraph.local(graph);
-        ResNetV1.builder(config.model()).numClasses(1000).build().build(model,
+        ResNetV1.builder(config.model()).numClasses(1000).build().apply(model,
             model.ops("").placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, 224, 224, 3))),
             BatchNormPolicy.inference());
         session.run(model.initializer());
