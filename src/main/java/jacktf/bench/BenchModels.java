@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
 import jacktf.checkpoint.CheckpointSaver;
-import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.CheckpointVariable;
 import jacktf.data.Labels;
 import jacktf.data.ModelInfo;
 import jacktf.export.SavedModelExporter;
@@ -26,7 +26,7 @@ final class BenchModels {
 
   /** Builds the config's 1000-class network for 224x224 inputs into a graph. */
   static void buildNetwork(BenchConfig config, ModelGraph model) {
-    ResNetV1.builder(config.model()).numClasses(1000).build().build(model,
+    ResNetV1.builder(config.model()).numClasses(1000).build().apply(model,
         model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
         BatchNormPolicy.inference());
   }
@@ -46,7 +46,7 @@ final class BenchModels {
       buildNetwork(config, model);
       try (Session session = Sessions.open(graph)) {
         session.run(model.initializer());
-        List<RestoreTarget> targets = RestoreTarget.modelVariables(model);
+        List<CheckpointVariable> targets = CheckpointVariable.modelVariables(model);
         Path saved = new CheckpointSaver(model, targets, dir, 1).save(session, 0);
         Labels.write(dir, IntStream.range(0, 1000).mapToObj(i -> "class_" + i).toList());
         new ModelInfo(config.imageSize(), 0, 0).write(dir);

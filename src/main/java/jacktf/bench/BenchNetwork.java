@@ -56,7 +56,7 @@ final class BenchNetwork implements AutoCloseable {
       Op setLabels = tf.assign(labels, tf.math.mod(tf.range(tf.constant(0L), tf.constant((long) config.batchSize()),
           tf.constant(1L)), tf.constant(1000L)));
       ResNetV1 net = ResNetV1.builder(config.model()).numClasses(1000).precision(config.precision()).build();
-      Tower tower = net.build(model, tf.identity(images), batchNorm);
+      Tower tower = net.apply(model, tf.identity(images), batchNorm);
       double flopsPerImage = FlopCounter.forwardFlops(graph) / config.batchSize();
       return new BenchNetwork(graph, model, tf, labels, net, tower, flopsPerImage, List.of(setImages, setLabels));
     } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import jacktf.runtime.DataTypes;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -124,7 +126,7 @@ final class BundleCheckpoint extends Checkpoint {
     if (entry.getOffset() < 0 || entry.getSize() < 0) {
       throw new CheckpointException(file, "tensor '" + name + "' has a negative offset or size (corrupt index)");
     }
-    int elementSize = DTypes.size(entry.getDtype());
+    int elementSize = DataTypes.size(entry.getDtype());
     if (elementSize > 0 && entry.getSize() != elementSize * info.numElements()) {
       throw new CheckpointException(file, "tensor '" + name + "' (" + info.dtypeName() + " "
           + info.shapeString() + ") claims " + entry.getSize() + " bytes instead of "
@@ -174,7 +176,7 @@ final class BundleCheckpoint extends Checkpoint {
     if (entry.getDtype() == DataType.DT_STRING) {
       return new CheckpointTensor(info, null, readStrings(dataPath, info, bytes));
     }
-    if (DTypes.size(entry.getDtype()) < 0) {
+    if (DataTypes.size(entry.getDtype()) < 0) {
       throw new CheckpointException(dataPath, "tensor '" + name + "' has dtype " + info.dtypeName()
           + ", which cannot be read as values");
     }

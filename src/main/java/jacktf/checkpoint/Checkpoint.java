@@ -1,5 +1,11 @@
 package jacktf.checkpoint;
 
+import java.util.LinkedHashMap;
+
+import java.util.Map;
+
+import jacktf.model.ModelSpec;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -42,6 +48,14 @@ public abstract class Checkpoint implements AutoCloseable {
     }
   }
 
+  /** Which ResNet-v1 this checkpoint holds (see {@link ModelSpec#detect}). */
+  public ModelSpec modelSpec() {
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    tensors().forEach(t -> shapes.put(t.name(), t.shape()));
+    return ModelSpec.detect(shapes, "Checkpoint " + path());
+  }
+
+  /** Bytes of all tensors' values. */
   public long totalBytes() {
     return tensors().stream().mapToLong(TensorInfo::byteSize).sum();
   }

@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import jacktf.runtime.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -36,7 +38,7 @@ public final class CheckpointSaver {
   /**
    * @param keep how many of the newest checkpoints to keep (older ones are deleted)
    */
-  public CheckpointSaver(ModelGraph graph, List<RestoreTarget> targets, Path trainDir, int keep) {
+  public CheckpointSaver(ModelGraph graph, List<CheckpointVariable> targets, Path trainDir, int keep) {
     if (keep < 1) {
       throw new IllegalArgumentException("keep must be at least 1, got " + keep);
     }
@@ -44,16 +46,12 @@ public final class CheckpointSaver {
     this.keep = keep;
     Ops tf = graph.ops("save");
     this.prefix = tf.withName("prefix").placeholder(TString.class);
-    String[] names = targets.stream().map(RestoreTarget::name).toArray(String[]::new);
+    String[] names = targets.stream().map(CheckpointVariable::name).toArray(String[]::new);
     String[] slices = new String[names.length];
     java.util.Arrays.fill(slices, "");
-    List<Operand<?>> tensors = targets.stream().<Operand<?>>map(RestoreTarget::variable).toList();
+    List<Operand<?>> tensors = targets.stream().<Operand<?>>map(CheckpointVariable::variable).toList();
     this.saveOp = tf.train.save(prefix, tf.constant(NdArrays.vectorOfObjects(names)),
         tf.constant(NdArrays.vectorOfObjects(slices)), tensors);
-  }
-
-  public Path trainDir() {
-    return trainDir;
   }
 
   /** Saves the variables as of {@code step}; returns the checkpoint prefix. */
@@ -75,8 +73,11 @@ public final class CheckpointSaver {
     if (!Files.isRegularFile(index) || !Files.isRegularFile(data)) {
       throw new IOException("TensorFlow reported saving " + checkpoint + " but its files are missing");
     }
-    sync(data);
-    sync(index);
+    // TF renamed its temp files into place but did not force them: do so (and the directory
+    // entries) before the `checkpoint` file may name this checkpoint.
+    AtomicFiles.force(data);
+    AtomicFiles.force(index);
+    AtomicFiles.forceDirectory(trainDir);
     List<String> all = new ArrayList<>();
     CheckpointState.read(trainDir).ifPresent(state -> all.addAll(state.all()));
     all.remove(name);
@@ -105,7 +106,7 @@ public final class CheckpointSaver {
         Files.deleteIfExists(f);
       }
     }
-    Files.deleteIfExists(trainDir.resolve(CheckpointState.FILE_NAME + ".tmp"));
+    Files.deleteIfExists(trainDir.resolve(CheckpointState.FILE_NAME + AtomicFiles.TEMP_SUFFIX));
   }
 
   private static void delete(Path dir, String name) throws IOException {
@@ -125,11 +126,5 @@ public final class CheckpointSaver {
 
   private static String globEscape(String s) {
     return s.replaceAll("([*?\\[\\]{}\\\\])", "\\\\$1");
-  }
-
-  private static void sync(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
   }
 }

@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import jacktf.runtime.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -83,14 +85,7 @@ public record CheckpointState(String latest, List<String> all) {
     for (String path : all) {
       text.append("all_model_checkpoint_paths: \"").append(escape(path)).append("\"\n");
     }
-    Path temp = dir.resolve(FILE_NAME + ".tmp");
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      channel.write(StandardCharsets.UTF_8.encode(text.toString()));
-      channel.force(true);
-    }
-    Files.move(temp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.writeString(dir.resolve(FILE_NAME), text);
   }
 
   private static String escape(String s) {

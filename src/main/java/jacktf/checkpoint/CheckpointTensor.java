@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import jacktf.runtime.DataTypes;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +79,7 @@ public final class CheckpointTensor {
         case DT_BOOL -> Boolean.toString(b.get(i) != 0);
         case DT_BFLOAT16 -> Float.toString(Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16));
         case DT_HALF -> Float.toString(halfToFloat(b.getShort(2 * i)));
-        default -> hex(b, i * DTypes.size(info.dtype()), DTypes.size(info.dtype()));
+        default -> hex(b, i * DataTypes.size(info.dtype()), DataTypes.size(info.dtype()));
       });
     }
     return out;
@@ -108,7 +110,7 @@ public final class CheckpointTensor {
 
   private void require(DataType type) {
     if (info.dtype() != type) {
-      throw new IllegalStateException(info.name() + " is " + info.dtypeName() + ", not " + DTypes.name(type));
+      throw new IllegalStateException(info.name() + " is " + info.dtypeName() + ", not " + DataTypes.name(type));
     }
   }
 

@@ -1,6 +1,7 @@
 package jacktf.checkpoint;
 
-import java.util.ArrayList;
+import jacktf.model.ScopeSet;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,23 +23,10 @@ public record RestoreOptions(List<String> excludeScopes, Map<String, String> sco
     return new RestoreOptions(List.of(scopes), Map.of(), false);
   }
 
-  /** Parses {@code a,b} lists the way slim does (blank entries ignored, spaces trimmed). */
-  public static List<String> parseScopes(String commaSeparated) {
-    List<String> scopes = new ArrayList<>();
-    if (commaSeparated != null) {
-      for (String s : commaSeparated.split(",")) {
-        if (!s.isBlank()) {
-          scopes.add(s.trim());
-        }
-      }
-    }
-    return scopes;
-  }
-
   /** Parses {@code old/:new/,...} into checkpoint prefix to model prefix. */
   public static Map<String, String> parseScopeMap(String spec) {
     Map<String, String> map = new LinkedHashMap<>();
-    for (String pair : parseScopes(spec)) {
+    for (String pair : ScopeSet.parse(spec).scopes()) {
       int colon = pair.indexOf(':');
       if (colon < 0) {
         throw new IllegalArgumentException("--checkpoint-scope-map entries are CHECKPOINT_PREFIX:MODEL_PREFIX"
@@ -60,6 +48,6 @@ public record RestoreOptions(List<String> excludeScopes, Map<String, String> sco
   }
 
   boolean excludes(String variable) {
-    return excludeScopes.stream().anyMatch(variable::startsWith);
+    return ScopeSet.of(excludeScopes).contains(variable);
   }
 }

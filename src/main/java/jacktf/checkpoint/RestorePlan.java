@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import jacktf.runtime.DataTypes;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -21,7 +23,7 @@ public final class RestorePlan {
   public enum Status { RESTORED, EXCLUDED, MISSING, MISMATCHED }
 
   /** A variable's line in the plan; the checkpoint fields are null where it has no entry. */
-  public record Item(RestoreTarget target, String checkpointName, Status status, TensorInfo checkpointTensor) {
+  public record Item(CheckpointVariable target, String checkpointName, Status status, TensorInfo checkpointTensor) {
     public String name() {
       return target.name();
     }
@@ -42,10 +44,10 @@ public final class RestorePlan {
     this.warnings = warnings;
   }
 
-  public static RestorePlan create(List<RestoreTarget> targets, Checkpoint checkpoint, RestoreOptions options) {
+  public static RestorePlan create(List<CheckpointVariable> targets, Checkpoint checkpoint, RestoreOptions options) {
     List<Item> items = new ArrayList<>();
     Set<String> used = new LinkedHashSet<>();
-    for (RestoreTarget target : targets) {
+    for (CheckpointVariable target : targets) {
       String ckptName = options.checkpointName(target.name());
       TensorInfo entry = checkpoint.find(ckptName).orElse(null);
       Status status;
@@ -178,8 +180,8 @@ public final class RestorePlan {
     return String.join(",", scopes);
   }
 
-  private static String describe(RestoreTarget t) {
-    return DTypes.name(t.dtype()) + " [" + Shapes.format(t.shape()) + "]";
+  private static String describe(CheckpointVariable t) {
+    return DataTypes.name(t.dtype()) + " [" + Shapes.format(t.shape()) + "]";
   }
 
   /** The plan as a table: one row per variable, then the unused entries and the counts. */

@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import jacktf.runtime.DataTypes;
+
 import java.util.ArrayList;
 import java.util.List;
 import jacktf.model.ModelGraph;
@@ -10,16 +12,6 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.train.Restore;
-import org.tensorflow.proto.DataType;
-import org.tensorflow.types.TBfloat16;
-import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat16;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TFloat64;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
-import org.tensorflow.types.TString;
-import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -44,7 +36,7 @@ public final class Restorer {
 
   /** Restores every model variable, strictly: the checkpoint must hold all of them, matching. */
   public static int restoreModel(Session session, ModelGraph graph, Checkpoint checkpoint) {
-    return restore(session, graph, RestorePlan.create(RestoreTarget.modelVariables(graph), checkpoint, RestoreOptions.all()));
+    return restore(session, graph, RestorePlan.create(CheckpointVariable.modelVariables(graph), checkpoint, RestoreOptions.all()));
   }
 
   private static Op restoreOp(ModelGraph graph, String path, List<RestorePlan.Item> items) {
@@ -54,7 +46,7 @@ public final class Restorer {
     java.util.Arrays.fill(slices, "");
     List<Class<? extends TType>> types = new ArrayList<>();
     for (RestorePlan.Item item : items) {
-      types.add(typeOf(item.target().dtype()));
+      types.add(DataTypes.tensorClass(item.target().dtype()));
     }
     Restore restored = tf.train.restore(tf.constant(path), tf.constant(NdArrays.vectorOfObjects(names)),
         tf.constant(NdArrays.vectorOfObjects(slices)), types);
@@ -70,18 +62,4 @@ public final class Restorer {
     return tf.assign((Operand) variable, (Operand) value, Assign.validateShape(true));
   }
 
-  static Class<? extends TType> typeOf(DataType dtype) {
-    return switch (dtype) {
-      case DT_FLOAT -> TFloat32.class;
-      case DT_DOUBLE -> TFloat64.class;
-      case DT_INT32 -> TInt32.class;
-      case DT_INT64 -> TInt64.class;
-      case DT_BOOL -> TBool.class;
-      case DT_UINT8 -> TUint8.class;
-      case DT_STRING -> TString.class;
-      case DT_HALF -> TFloat16.class;
-      case DT_BFLOAT16 -> TBfloat16.class;
-      default -> throw new IllegalArgumentException("Cannot restore variables of dtype " + DTypes.name(dtype));
-    };
-  }
 }

@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import jacktf.runtime.DataTypes;
+
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.ByteArrayOutputStream;
@@ -57,7 +59,7 @@ final class SliceCheckpoint extends Checkpoint {
     for (SavedSliceMeta t : meta.getMeta().getTensorList()) {
       TensorInfo info = new TensorInfo(t.getName(), t.getType(),
           BundleCheckpoint.dims(file, t.getName(), t.getShape()));
-      if (DTypes.size(info.dtype()) < 0 && info.dtype() != DataType.DT_STRING) {
+      if (DataTypes.size(info.dtype()) < 0 && info.dtype() != DataType.DT_STRING) {
         throw new CheckpointException(file, "tensor '" + info.name() + "' has unsupported dtype " + info.dtypeName());
       }
       tensors.add(info);
@@ -139,7 +141,7 @@ final class SliceCheckpoint extends Checkpoint {
     TensorProto data = slice.getData();
     if (data.getDtype() != DataType.DT_INVALID && data.getDtype() != info.dtype()) { // V1 leaves it unset
       throw new CheckpointException(file, "tensor '" + name + "' is listed as " + info.dtypeName()
-          + " but stored as " + DTypes.name(data.getDtype()) + " (corrupt)");
+          + " but stored as " + DataTypes.name(data.getDtype()) + " (corrupt)");
     }
     if (info.dtype() == DataType.DT_STRING) {
       List<byte[]> strings = new ArrayList<>();
@@ -182,7 +184,7 @@ final class SliceCheckpoint extends Checkpoint {
     private TensorProtos() {}
 
     static ByteBuffer toBytes(Path file, TensorInfo info, TensorProto proto) {
-      int size = DTypes.size(info.dtype());
+      int size = DataTypes.size(info.dtype());
       long n = info.numElements();
       ByteBuffer out = ByteBuffer.allocate((int) (size * n)).order(ByteOrder.LITTLE_ENDIAN);
       if (!proto.getTensorContent().isEmpty()) {

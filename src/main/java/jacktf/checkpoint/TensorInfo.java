@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import jacktf.runtime.DataTypes;
+
 import jacktf.model.Shapes;
 import org.tensorflow.proto.DataType;
 
@@ -15,7 +17,7 @@ public record TensorInfo(String name, DataType dtype, long[] shape) {
   }
 
   public String dtypeName() {
-    return DTypes.name(dtype);
+    return DataTypes.name(dtype);
   }
 
   public String shapeString() {
@@ -24,7 +26,7 @@ public record TensorInfo(String name, DataType dtype, long[] shape) {
 
   /** Bytes the values take (strings: unknown until read, counted as 0). */
   public long byteSize() {
-    int size = DTypes.size(dtype);
+    int size = DataTypes.size(dtype);
     return size < 0 ? 0 : size * numElements();
   }
 }

@@ -61,7 +61,7 @@ final class ModelCommand implements Callable<Integer> {
       ModelGraph modelGraph = ModelGraph.local(graph);
       Operand<TFloat32> images = modelGraph.ops("").withName("images").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, imageSize, imageSize, 3)));
-      Tower tower = network.build(modelGraph, images, BatchNormPolicy.inference());
+      Tower tower = network.apply(modelGraph, images, BatchNormPolicy.inference());
       if (what.variables) {
         long parameters = 0;
         for (ModelVariable v : modelGraph.variables().variables().stream()

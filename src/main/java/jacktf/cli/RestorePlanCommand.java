@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.RestorePlan;
-import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.CheckpointVariable;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ResNetV1;
@@ -43,9 +43,9 @@ final class RestorePlanCommand implements Callable<Integer> {
     ResNetV1 network = modelOptions.network();
     try (Graph graph = new Graph(); Checkpoint checkpoint = Checkpoint.open(warmStart.checkpointPath)) {
       ModelGraph modelGraph = ModelGraph.local(graph);
-      network.build(modelGraph, modelGraph.ops("").placeholder(TFloat32.class,
+      network.apply(modelGraph, modelGraph.ops("").placeholder(TFloat32.class,
           Placeholder.shape(Shape.of(-1, 224, 224, 3))), BatchNormPolicy.inference());
-      List<RestoreTarget> targets = RestoreTarget.modelVariables(modelGraph);
+      List<CheckpointVariable> targets = CheckpointVariable.modelVariables(modelGraph);
       RestorePlan plan = RestorePlan.create(targets, checkpoint, warmStart.options());
       spec.commandLine().getOut().print(plan.format(verbose));
       spec.commandLine().getOut().flush();

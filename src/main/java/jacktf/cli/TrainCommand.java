@@ -1,5 +1,7 @@
 package jacktf.cli;
 
+import jacktf.model.ScopeSet;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -217,8 +219,8 @@ final class TrainCommand implements Callable<Integer> {
         .seed(seed)
         .checkpointPath(warmStart.checkpointPath)
         .restoreOptions(warmStart.options())
-        .trainableScopes(RestoreOptions.parseScopes(trainableScopes))
-        .freezeScopes(RestoreOptions.parseScopes(freezeScopes))
+        .trainableScopes(ScopeSet.parse(trainableScopes).scopes())
+        .freezeScopes(ScopeSet.parse(freezeScopes).scopes())
         .frozenBatchNorm(bn)
         .batchNormDecay(batchNormDecay)
         .optimizer(optimizer)

@@ -1,5 +1,7 @@
 package jacktf.cli;
 
+import jacktf.model.ScopeSet;
+
 import java.nio.file.Path;
 import jacktf.checkpoint.RestoreOptions;
 import picocli.CommandLine.Option;
@@ -23,7 +25,7 @@ final class WarmStartOptions {
   boolean ignoreMissingVars;
 
   RestoreOptions options() {
-    return new RestoreOptions(RestoreOptions.parseScopes(excludeScopes),
+    return new RestoreOptions(ScopeSet.parse(excludeScopes).scopes(),
         RestoreOptions.parseScopeMap(scopeMap), ignoreMissingVars);
   }
 }

@@ -1,5 +1,7 @@
 package jacktf.data;
 
+import jacktf.runtime.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,9 +23,7 @@ public final class Labels {
     for (int i = 0; i < classNames.size(); i++) {
       text.append(i).append(':').append(classNames.get(i)).append('\n');
     }
-    Path temp = dir.resolve(FILE_NAME + ".tmp");
-    Files.writeString(temp, text, StandardCharsets.UTF_8);
-    Files.move(temp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(dir.resolve(FILE_NAME), text);
   }
 
   /** Class names by id from {@code dir/labels.txt} (or the file itself). */

@@ -1,5 +1,9 @@
 package jacktf.data;
 
+import java.io.StringWriter;
+
+import jacktf.runtime.AtomicFiles;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -22,11 +26,9 @@ public record ModelInfo(int imageSize, double validationSplit, long splitSeed) {
     p.setProperty("image_size", Integer.toString(imageSize));
     p.setProperty("validation_split", Double.toString(validationSplit));
     p.setProperty("split_seed", Long.toString(splitSeed));
-    Path temp = dir.resolve(FILE_NAME + ".tmp");
-    try (Writer w = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
-      p.store(w, "jacktf model information");
-    }
-    Files.move(temp, dir.resolve(FILE_NAME), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    StringWriter text = new StringWriter();
+    p.store(text, "jacktf model information");
+    AtomicFiles.writeString(dir.resolve(FILE_NAME), text.toString());
   }
 
   /** The info beside a checkpoint (its directory), or 224 when there is none (e.g. a slim zoo file). */

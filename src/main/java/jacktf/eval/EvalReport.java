@@ -1,5 +1,7 @@
 package jacktf.eval;
 
+import jacktf.runtime.AtomicFiles;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
@@ -28,9 +30,7 @@ public record EvalReport(String checkpoint, long globalStep, List<String> classN
   public record Sample(String file, int label, int predicted, float probability) {}
 
   public void write(Path file) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(temp, GSON.toJson(this), StandardCharsets.UTF_8);
-    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(file, GSON.toJson(this));
   }
 
   public static EvalReport read(Path file) throws IOException {

@@ -47,7 +47,7 @@ final class EvaluationGraph implements AutoCloseable {
     try {
       ModelGraph model = new ModelGraph(graph, Placement.local(), ModelGraph.DEFAULT_SEED);
       InputPipeline input = InputPipeline.build(model, "input", dataset, InputPipeline.Config.evaluation(batchSize, imageSize));
-      Tower tower = ModelSpec.detect(checkpoint).network(Precision.FP32).build(model, input.images(),
+      Tower tower = checkpoint.modelSpec().network(Precision.FP32).apply(model, input.images(),
           BatchNormPolicy.inference());
       EvaluationGraph opened = new EvaluationGraph(checkpoint, graph, session, model, input, tower);
       session.run(model.initializer());

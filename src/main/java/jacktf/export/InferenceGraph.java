@@ -54,7 +54,7 @@ public final class InferenceGraph {
    */
   public static InferenceGraph build(Graph graph, Session session, Checkpoint checkpoint, List<String> classNames,
       int imageSize, Precision precision, String featureEndpoint) {
-    ModelSpec spec = ModelSpec.detect(checkpoint);
+    ModelSpec spec = checkpoint.modelSpec();
     if (spec.numClasses() == null) {
       throw new IllegalArgumentException("Checkpoint " + checkpoint.path() + " has no classifier head to serve");
     }
@@ -84,7 +84,7 @@ public final class InferenceGraph {
     // Fed directly, the decoding above is pruned away: predict_images takes preprocessed pixels.
     Operand<TFloat32> images = tf.withName("images").placeholderWithDefault(decoded, Shape.of(-1, imageSize, imageSize, 3));
 
-    Tower tower = spec.network(precision).build(model, images, BatchNormPolicy.inference());
+    Tower tower = spec.network(precision).apply(model, images, BatchNormPolicy.inference());
     Operand<TFloat32> probabilities = tf.withName("probabilities").identity(tower.predictions());
     Operand<TInt64> classes = tf.withName("classes").math.argMax(tower.logits(), tf.constant(1));
     Operand<TString> names = tf.withName("class_names").gather(

@@ -1,5 +1,7 @@
 package jacktf.export;
 
+import jacktf.runtime.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +56,7 @@ public final class SavedModelExporter {
       Path assets = Files.createDirectories(staging.resolve("assets"));
       Labels.write(assets, classNames);
       info.write(assets);
-      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.publish(staging, target);
       return target;
     } finally {
       deleteRecursively(staging);

@@ -63,7 +63,7 @@ public final class ResNetV1 {
    * Applies the network to {@code images} (float32 [B,H,W,3], preprocessed). Building a second
    * tower into the same {@link ModelGraph} reuses the first tower's variables.
    */
-  public Tower build(ModelGraph graph, Operand<TFloat32> images, BatchNormPolicy batchNorm) {
+  public Tower apply(ModelGraph graph, Operand<TFloat32> images, BatchNormPolicy batchNorm) {
     String root = scope();
     Endpoints endpoints = new Endpoints(root);
     Layers layers = new Layers(graph, precision, batchNorm, batchNormDecay, endpoints);

@@ -1,10 +1,14 @@
 package jacktf.model;
 
+import jacktf.runtime.DataTypes;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.function.Function;
 import jacktf.runtime.Placement;
 import org.tensorflow.Graph;
@@ -28,7 +32,7 @@ public final class VariableStore {
   private final long seed;
   private final Map<String, ModelVariable> byName = new LinkedHashMap<>();
   private final List<Op> initializers = new ArrayList<>();
-  private final java.util.Set<String> stateNames = new java.util.HashSet<>();
+  private final Set<String> stateNames = new HashSet<>();
 
   VariableStore(Graph graph, NameScopes scopes, Placement placement, long seed) {
     this.graph = graph;
@@ -80,7 +84,7 @@ public final class VariableStore {
     // Built by name: a scope named like the variable it belongs to cannot be created twice.
     Variable<T> variable = new Variable<>(graph.opBuilder(Variable.OP_NAME, fullName, root.scope())
         .setAttr("shape", shape)
-        .setAttr("dtype", TensorTypes.dataType(type))
+        .setAttr("dtype", DataTypes.of(type))
         .build());
     if (!variable.op().name().equals(fullName)) {
       throw new IllegalStateException("Variable was named " + variable.op().name() + " instead of " + fullName);
@@ -94,14 +98,6 @@ public final class VariableStore {
   /** Every variable in creation order. */
   public List<ModelVariable> variables() {
     return List.copyOf(byName.values());
-  }
-
-  public ModelVariable variable(String fullName) {
-    ModelVariable v = byName.get(fullName);
-    if (v == null) {
-      throw new IllegalArgumentException("No variable named " + fullName);
-    }
-    return v;
   }
 
   /** The assign ops that give every variable its fresh value. */

@@ -8,7 +8,7 @@ import java.util.Map;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.RestorePlan;
-import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.Restorer;
 import jacktf.data.DatasetSplits;
 import jacktf.data.Example;
@@ -57,18 +57,18 @@ final class FeatureCache {
       int batch = Math.max(config.batchSize(), 8);
       InputPipeline trainInput = InputPipeline.build(model, "cache_train", data.train(),
           InputPipeline.Config.evaluation(batch, config.imageSize()));
-      Tower trainTower = backbone.build(model, trainInput.images(), BatchNormPolicy.inference());
+      Tower trainTower = backbone.apply(model, trainInput.images(), BatchNormPolicy.inference());
       InputPipeline validationInput = null;
       Tower validationTower = null;
       if (data.validation().size() > 0) {
         validationInput = InputPipeline.build(model, "cache_validation", data.validation(),
             InputPipeline.Config.evaluation(batch, config.imageSize()));
-        validationTower = backbone.build(model, validationInput.images(), BatchNormPolicy.inference());
+        validationTower = backbone.apply(model, validationInput.images(), BatchNormPolicy.inference());
       }
       session.run(model.initializer());
       if (checkpoint != null) {
         try (Checkpoint c = Checkpoint.open(checkpoint)) {
-          List<RestoreTarget> targets = RestoreTarget.modelVariables(model);
+          List<CheckpointVariable> targets = CheckpointVariable.modelVariables(model);
           Restorer.restore(session, model, RestorePlan.create(targets, c, options));
         }
       }

@@ -3,7 +3,7 @@ package jacktf.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.CheckpointVariable;
 import jacktf.model.ModelGraph;
 import jacktf.model.ModelVariable;
 import org.tensorflow.Operand;
@@ -50,7 +50,7 @@ public abstract class Optimizer {
 
   private final String slotPrefix;
   protected final Params params;
-  private final List<RestoreTarget> state = new ArrayList<>();
+  private final List<CheckpointVariable> state = new ArrayList<>();
   protected ModelGraph graph;
   protected Ops ops;
 
@@ -84,7 +84,7 @@ public abstract class Optimizer {
   }
 
   /** Optimizer state to save and restore with the model (slots and non-slot variables). */
-  public List<RestoreTarget> state() {
+  public List<CheckpointVariable> state() {
     return List.copyOf(state);
   }
 
@@ -102,7 +102,7 @@ public abstract class Optimizer {
   protected Variable<TFloat32> stateVariable(String name, Shape shape, float initial) {
     Variable<TFloat32> variable = graph.variables().createState(name, shape, TFloat32.class, slotPrefix,
         init -> init.fill(init.constant(shape.asArray()), init.constant(initial)));
-    state.add(new RestoreTarget(name, shape, DataType.DT_FLOAT, variable));
+    state.add(new CheckpointVariable(name, shape, DataType.DT_FLOAT, variable));
     return variable;
   }
 

@@ -1,5 +1,7 @@
 package jacktf.train;
 
+import jacktf.model.ScopeSet;
+
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -124,8 +126,8 @@ public record TrainConfig(
 
   /** Whether a variable is trained: under a trainable scope (default all) and under no freeze scope. */
   public boolean isTrainable(String variableName) {
-    boolean selected = trainableScopes.isEmpty() || trainableScopes.stream().anyMatch(variableName::startsWith);
-    return selected && freezeScopes.stream().noneMatch(variableName::startsWith);
+    boolean selected = trainableScopes.isEmpty() || ScopeSet.of(trainableScopes).contains(variableName);
+    return selected && !ScopeSet.of(freezeScopes).contains(variableName);
   }
 
   /** Builder with slim's defaults. */

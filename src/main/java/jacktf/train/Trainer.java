@@ -10,7 +10,7 @@ import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.RestorePlan;
-import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.Restorer;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageFolder;
@@ -156,7 +156,7 @@ public final class Trainer {
       start = new Start(null, latest.get().toString());
     } else if (config.checkpointPath() != null) {
       try (Checkpoint ckpt = Checkpoint.open(config.checkpointPath())) {
-        RestorePlan plan = RestorePlan.create(RestoreTarget.modelVariables(g.model), ckpt, config.restoreOptions());
+        RestorePlan plan = RestorePlan.create(CheckpointVariable.modelVariables(g.model), ckpt, config.restoreOptions());
         Restorer.restore(session, g.model, plan);
         start = new Start(plan, null);
       }

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.CheckpointVariable;
 import jacktf.data.DatasetSplits;
 import jacktf.data.InputPipeline;
 import jacktf.model.BatchNormMode;
@@ -62,7 +62,7 @@ final class TrainingGraph {
   final Operand<TFloat32> validationCorrect;
   final Operand<TFloat32> validationLossSum;
   final Operand<TInt64> validationLabels;
-  final List<RestoreTarget> saveTargets = new ArrayList<>();
+  final List<CheckpointVariable> saveTargets = new ArrayList<>();
   final TrainSummaries summaries;
 
   TrainingGraph(Graph graph, TrainConfig config, DatasetSplits data, int numClasses, long maxSteps, FeatureCache cache) {
@@ -84,14 +84,14 @@ final class TrainingGraph {
       BatchNormPolicy batchNorm = config.frozenBatchNorm() == BatchNormMode.INFERENCE
           ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
           : BatchNormPolicy.training();
-      this.tower = network.build(model, input.images(), batchNorm);
+      this.tower = network.apply(model, input.images(), batchNorm);
       this.logits = tower.logits();
       towerUpdates = tower.updateOps();
     } else {
       this.input = InputPipeline.ofFeatures(model, "input", cache.train.dataset(), cache.train.features(),
           FeatureCache.DIM, InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
       // Every variable exists (checkpoints hold the whole network) but only the head runs.
-      network.build(model, model.ops("").withName("unused_images").placeholder(TFloat32.class,
+      network.apply(model, model.ops("").withName("unused_images").placeholder(TFloat32.class,
           org.tensorflow.op.core.Placeholder.shape(Shape.of(1, config.imageSize(), config.imageSize(), 3))),
           BatchNormPolicy.inference());
       this.tower = null;
@@ -201,9 +201,9 @@ final class TrainingGraph {
       this.reportCompleted = null;
     }
 
-    model.variables().variables().forEach(v -> saveTargets.add(RestoreTarget.of(v)));
+    model.variables().variables().forEach(v -> saveTargets.add(CheckpointVariable.of(v)));
     saveTargets.addAll(optimizer.state());
-    saveTargets.add(RestoreTarget.of(globalStep, DataType.DT_INT64));
+    saveTargets.add(CheckpointVariable.of(globalStep, DataType.DT_INT64));
 
     boolean hasValidation = cache == null ? data.validation().size() > 0 : cache.validation.dataset().size() > 0;
     if (hasValidation) {
@@ -211,7 +211,7 @@ final class TrainingGraph {
       if (cache == null) {
         this.validation = InputPipeline.build(model, "validation_input", data.validation(),
             InputPipeline.Config.evaluation(config.batchSize(), config.imageSize()));
-        evalLogits = network.build(model, validation.images(), BatchNormPolicy.inference()).logits();
+        evalLogits = network.apply(model, validation.images(), BatchNormPolicy.inference()).logits();
       } else {
         this.validation = InputPipeline.ofFeatures(model, "validation_input", cache.validation.dataset(),
             cache.validation.features(), FeatureCache.DIM, InputPipeline.Config.evaluation(config.batchSize(),

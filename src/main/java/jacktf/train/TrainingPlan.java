@@ -1,5 +1,7 @@
 package jacktf.train;
 
+import jacktf.runtime.AtomicFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,9 +45,6 @@ public record TrainingPlan(List<String> classNames, int trainExamples, int valid
     Summary summary = new Summary(classNames, trainExamples, validationExamples, startStep, maxSteps,
         trainableVariables, frozenVariables, restorePlan == null ? null : restorePlan.format(false), counts, resumedFrom,
         skippedFiles, cluster);
-    Path temp = dir.resolve(FILE_NAME + ".tmp");
-    Files.writeString(temp, new GsonBuilder().setPrettyPrinting().create().toJson(summary), StandardCharsets.UTF_8);
-    Files.move(temp, dir.resolve(FILE_NAME), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(dir.resolve(FILE_NAME), new GsonBuilder().setPrettyPrinting().create().toJson(summary));
   }
 }

@@ -160,7 +160,7 @@ class CorruptCheckpointFuzzTest {
     try (Graph g = new Graph()) {
       ModelGraph mg = ModelGraph.local(g);
       Ops tf = mg.ops("");
-      List<RestoreTarget> targets = new ArrayList<>();
+      List<CheckpointVariable> targets = new ArrayList<>();
       Random random = new Random(1);
       List<org.tensorflow.op.Op> assigns = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
@@ -170,7 +170,7 @@ class CorruptCheckpointFuzzTest {
           values[k] = (float) random.nextGaussian();
         }
         assigns.add(tf.assign(v, tf.constant(values)));
-        targets.add(RestoreTarget.of(v, DataType.DT_FLOAT));
+        targets.add(CheckpointVariable.of(v, DataType.DT_FLOAT));
       }
       try (Session s = Sessions.open(g)) {
         assigns.forEach(s::run);
@@ -185,14 +185,14 @@ class CorruptCheckpointFuzzTest {
     try (Graph g = new Graph(); Checkpoint c = Checkpoint.open(path)) {
       ModelGraph mg = ModelGraph.local(g);
       Ops tf = mg.ops("");
-      List<RestoreTarget> targets = new ArrayList<>();
+      List<CheckpointVariable> targets = new ArrayList<>();
       for (TensorInfo t : c.tensors()) {
         Variable<TFloat32> v = tf.withName(t.name()).variable(Shape.of(t.shape()), TFloat32.class);
-        targets.add(RestoreTarget.of(v, DataType.DT_FLOAT));
+        targets.add(CheckpointVariable.of(v, DataType.DT_FLOAT));
       }
       try (Session s = Sessions.open(g)) {
         Restorer.restore(s, mg, RestorePlan.create(targets, c, RestoreOptions.all()));
-        for (RestoreTarget t : targets) {
+        for (CheckpointVariable t : targets) {
           try (Result r = s.runner().fetch(t.variable()).run()) {
             ByteBuffer expected = truth.get(t.name());
             TFloat32 value = (TFloat32) r.get(0);

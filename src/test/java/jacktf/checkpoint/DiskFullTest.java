@@ -64,7 +64,7 @@ class DiskFullTest {
       Variable<TFloat32> v = tf.withName("weights").variable(Shape.of(1_000_000), TFloat32.class); // 4 MB
       try (Session s = Sessions.open(g)) {
         s.run(tf.assign(v, tf.fill(tf.constant(new long[] {1_000_000}), tf.constant(1.5f))));
-        CheckpointSaver saver = new CheckpointSaver(mg, List.of(RestoreTarget.of(v, DataType.DT_FLOAT)), tiny, 5);
+        CheckpointSaver saver = new CheckpointSaver(mg, List.of(CheckpointVariable.of(v, DataType.DT_FLOAT)), tiny, 5);
         saver.save(s, 1);
         byte[] goodIndex = Files.readAllBytes(tiny.resolve("model.ckpt-1.index"));
         IOException full = assertThrows(IOException.class, () -> saver.save(s, 2));

@@ -44,15 +44,15 @@ class RestoreAndSaveTest {
 
     Model(Integer classes, long seed) {
       mg = new ModelGraph(graph, Placement.local(), seed);
-      ResNetV1.builder(Architecture.RESNET_V1_50).numClasses(classes).build().build(mg,
+      ResNetV1.builder(Architecture.RESNET_V1_50).numClasses(classes).build().apply(mg,
           mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 32, 32, 3))),
           BatchNormPolicy.inference());
       session = Sessions.open(graph);
       session.run(mg.initializer());
     }
 
-    List<RestoreTarget> targets() {
-      return mg.variables().variables().stream().map(RestoreTarget::of).toList();
+    List<CheckpointVariable> targets() {
+      return mg.variables().variables().stream().map(CheckpointVariable::of).toList();
     }
 
     Map<String, float[]> values() {
@@ -156,7 +156,7 @@ class RestoreAndSaveTest {
     Map<String, float[]> pretrained;
     try (Model m = new Model(2, 1)) {
       TestVariables.randomize(m.session, m.mg, 8);
-      List<RestoreTarget> withoutBlock4 = m.targets().stream()
+      List<CheckpointVariable> withoutBlock4 = m.targets().stream()
           .filter(t -> !t.name().startsWith("resnet_v1_50/block4")).toList();
       new CheckpointSaver(m.mg, withoutBlock4, dir, 1).save(m.session, 1);
       pretrained = m.values();
@@ -186,7 +186,7 @@ class RestoreAndSaveTest {
     Map<String, float[]> pretrained;
     try (Model m = new Model(null, 1)) {
       TestVariables.randomize(m.session, m.mg, 12);
-      List<RestoreTarget> renamed = m.targets().stream().map(t -> new RestoreTarget(
+      List<CheckpointVariable> renamed = m.targets().stream().map(t -> new CheckpointVariable(
           t.name().replaceFirst("^resnet_v1_50/", "tower_0/resnet/"), t.shape(), t.dtype(), t.variable())).toList();
       new CheckpointSaver(m.mg, renamed, dir, 1).save(m.session, 1);
       pretrained = m.values();
@@ -208,7 +208,7 @@ class RestoreAndSaveTest {
       Variable<TFloat32> b = tf.withName("b").variable(Shape.scalar(), TFloat32.class);
       Variable<TInt64> step = tf.withName("global_step").variable(Shape.scalar(), TInt64.class);
       try (Session s = Sessions.open(g)) {
-        List<RestoreTarget> ab = List.of(RestoreTarget.of(a, DataType.DT_FLOAT), RestoreTarget.of(b, DataType.DT_FLOAT));
+        List<CheckpointVariable> ab = List.of(CheckpointVariable.of(a, DataType.DT_FLOAT), CheckpointVariable.of(b, DataType.DT_FLOAT));
         try (Checkpoint v1 = Checkpoint.open(TestData.checkpoints().resolve("half_plus_two_v1/export-00000-of-00001"))) {
           assertEquals(2, Restorer.restore(s, mg, RestorePlan.create(ab, v1, RestoreOptions.all())));
         }
@@ -217,7 +217,7 @@ class RestoreAndSaveTest {
           assertEquals(2.0f, ((TFloat32) r.get(1)).getFloat());
         }
         try (Checkpoint v2 = Checkpoint.open(TestData.checkpoints().resolve("two_shards"))) {
-          RestorePlan plan = RestorePlan.create(List.of(RestoreTarget.of(step, DataType.DT_INT64)), v2, RestoreOptions.all());
+          RestorePlan plan = RestorePlan.create(List.of(CheckpointVariable.of(step, DataType.DT_INT64)), v2, RestoreOptions.all());
           assertEquals(249, plan.unused().size());
           assertEquals(1, Restorer.restore(s, mg, plan));
         }
@@ -235,7 +235,7 @@ class RestoreAndSaveTest {
       Variable<TFloat32> v = mg.ops("").withName("v").variable(Shape.of(3), TFloat32.class);
       try (Session s = Sessions.open(g)) {
         s.run(mg.ops("").assign(v, mg.ops("").constant(new float[] {1, 2, 3})));
-        CheckpointSaver saver = new CheckpointSaver(mg, List.of(RestoreTarget.of(v, DataType.DT_FLOAT)), dir, 2);
+        CheckpointSaver saver = new CheckpointSaver(mg, List.of(CheckpointVariable.of(v, DataType.DT_FLOAT)), dir, 2);
         for (long step = 1; step <= 5; step++) {
           saver.save(s, step * 10);
         }

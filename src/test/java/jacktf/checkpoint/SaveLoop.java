@@ -31,11 +31,11 @@ public final class SaveLoop {
       ModelGraph mg = ModelGraph.local(g);
       Ops tf = mg.ops("");
       Placeholder<TFloat32> value = tf.withName("value").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      List<RestoreTarget> targets = new ArrayList<>();
+      List<CheckpointVariable> targets = new ArrayList<>();
       List<Op> assigns = new ArrayList<>();
       for (int i = 0; i < VARIABLES; i++) {
         Variable<TFloat32> v = tf.withName("layer" + i + "_weights").variable(Shape.of(ELEMENTS), TFloat32.class);
-        targets.add(RestoreTarget.of(v, DataType.DT_FLOAT));
+        targets.add(CheckpointVariable.of(v, DataType.DT_FLOAT));
         assigns.add(tf.assign(v, tf.fill(tf.constant(new long[] {ELEMENTS}), value)));
       }
       Op setAll = tf.withControlDependencies(assigns).noOp();

@@ -116,7 +116,7 @@ class LayersNumericsTest {
       ModelGraph mg = ModelGraph.local(g);
       Operand<TFloat32> input = mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(2, 32, 32, 3)));
       Tower t = ResNetV1.builder(Architecture.RESNET_V1_50).numClasses(3).build()
-          .build(mg, input, BatchNormPolicy.inference());
+          .apply(mg, input, BatchNormPolicy.inference());
       try (Session s = Sessions.open(g)) {
         s.run(mg.initializer());
         var values = TestVariables.randomize(s, mg, 7);
@@ -164,7 +164,7 @@ class LayersNumericsTest {
         ModelGraph mg = ModelGraph.local(g);
         Operand<TFloat32> input = mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, 32, 32, 3)));
         Tower t = ResNetV1.builder(Architecture.RESNET_V1_50).numClasses(4).precision(p).build()
-            .build(mg, input, BatchNormPolicy.inference());
+            .apply(mg, input, BatchNormPolicy.inference());
         assertEquals(267, mg.variables().variables().size());
         try (Session s = Sessions.open(g)) {
           s.run(mg.initializer());

@@ -23,13 +23,13 @@ class ResNetV1Test {
   private static Tower build(Graph graph, ResNetV1 net, int size) {
     ModelGraph mg = ModelGraph.local(graph);
     Operand<TFloat32> images = mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3)));
-    return net.build(mg, images, BatchNormPolicy.inference());
+    return net.apply(mg, images, BatchNormPolicy.inference());
   }
 
   private static Map<String, String> variables(Graph graph, ResNetV1 net) {
     ModelGraph mg = ModelGraph.local(graph);
     Operand<TFloat32> images = mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3)));
-    net.build(mg, images, BatchNormPolicy.inference());
+    net.apply(mg, images, BatchNormPolicy.inference());
     return mg.variables().variables().stream()
         .collect(Collectors.toMap(ModelVariable::name, ModelVariable::shapeString, (a, b) -> a, TreeMap::new));
   }
@@ -159,8 +159,8 @@ class ResNetV1Test {
       ResNetV1 net = ResNetV1.builder(Architecture.RESNET_V1_50).numClasses(1000).build();
       Operand<TFloat32> train = mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 64, 64, 3)));
       Operand<TFloat32> eval = mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 64, 64, 3)));
-      Tower trainTower = net.build(mg, train, BatchNormPolicy.training());
-      Tower evalTower = net.build(mg, eval, BatchNormPolicy.inference());
+      Tower trainTower = net.apply(mg, train, BatchNormPolicy.training());
+      Tower evalTower = net.apply(mg, eval, BatchNormPolicy.inference());
       assertEquals(267, mg.variables().variables().size());
       int variableOps = 0;
       for (Iterator<GraphOperation> it = g.operations(); it.hasNext(); ) {
@@ -180,8 +180,9 @@ class ResNetV1Test {
       ModelGraph mg = ModelGraph.local(g);
       ResNetV1 net = ResNetV1.builder(Architecture.RESNET_V1_50).numClasses(2).build();
       Operand<TFloat32> images = mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 64, 64, 3)));
-      Tower t = net.build(mg, images, BatchNormPolicy.inferenceUnder(
-          List.of("resnet_v1_50/conv1", "resnet_v1_50/block1", "resnet_v1_50/block2")));
+      ScopeSet frozen = ScopeSet.of("resnet_v1_50/conv1", "resnet_v1_50/block1", "resnet_v1_50/block2");
+      Tower t = net.apply(mg, images,
+          layer -> frozen.contains(layer) ? BatchNormMode.INFERENCE : BatchNormMode.TRAINING);
       // block3 (6 units + shortcut = 19 BN) and block4 (3 units + shortcut = 10 BN) train
       assertEquals((19 + 10) * 2, t.updateOps().size());
     }
