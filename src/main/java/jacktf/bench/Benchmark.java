@@ -6,7 +6,7 @@ import java.io.IOException;
  * The measurements behind BENCHMARKS.md: each mode times steps after a warm-up and reports the
  * median, with CPU time against wall time so a disturbed run shows, and compute modes against
  * the machine's own MatMul peak measured in the same process. The mode picks its
- * {@link Measurement}; this class only runs it.
+ * {@code Measurement}; this class only runs it.
  */
 public final class Benchmark {
   private final BenchConfig config;

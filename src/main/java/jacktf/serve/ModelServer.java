@@ -8,10 +8,10 @@ import java.nio.file.Path;
  * ({@code instances}) and columnar ({@code inputs}) formats, binary values as {@code {"b64"}},
  * concurrent requests batched together. Bad requests get HTTP 400 with {@code {"error"}}.
  *
- * <p>This class only wires the parts together: the versions on disk ({@link ModelVersions}, each
- * with a {@link RowBatcher} per signature), the API ({@link RestApi}: {@link RequestRouter},
- * {@link PredictCodec}, {@link StatusJson}) and the transport ({@link HttpTransport} with its
- * {@link RequestLimits}).
+ * <p>This class only wires the parts together: the versions on disk ({@code ModelVersions}, each
+ * with a {@code RowBatcher} per signature), the API ({@code RestApi}: {@code RequestRouter},
+ * {@code PredictCodec}, {@code StatusJson}) and the transport ({@code HttpTransport} with its
+ * {@code RequestLimits}).
  */
 public final class ModelServer implements AutoCloseable {
   /**
