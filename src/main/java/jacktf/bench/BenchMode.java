@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
 
-/** What {@code jacktf bench MODE} measures, each mode with its {@link Measurement}. */
+/** What {@code jacktf bench MODE} measures, each mode with its measurement. */
 public enum BenchMode {
   /** A full training step (forward, gradients, momentum update) of every trainable variable. */
   TRAIN(() -> new TrainStepMeasurement(TrainStepMeasurement.Trained.ALL)),
