@@ -14,6 +14,8 @@ import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.Restorer;
+import jacktf.config.JacktfException;
+import jacktf.config.OptimizerType;
 import jacktf.data.ImageFolder;
 import jacktf.data.InputPipeline;
 import jacktf.data.Labels;
@@ -70,7 +72,7 @@ public final class Benchmark {
       case "serve" -> serve();
       case "http" -> http();
       case "peak" -> peak();
-      default -> throw new IllegalArgumentException("Unknown mode '" + config.mode()
+      default -> throw new JacktfException("Unknown mode '" + config.mode()
           + "'. Valid: train, head, infer, pipeline, restore, serve, http, peak");
     };
   }
@@ -156,7 +158,7 @@ public final class Benchmark {
           Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
           pairs.add(new Optimizer.GradientAndVariable(trainable.get(i), g));
         }
-        List<Op> updates = new ArrayList<>(Optimizer.create("momentum", Optimizer.Params.slimDefaults())
+        List<Op> updates = new ArrayList<>(Optimizer.create(OptimizerType.MOMENTUM, Optimizer.Params.slimDefaults())
             .applyGradients(model, pairs, tf.constant(0.001f)));
         updates.addAll(tower.updateOps());
         target = tf.withControlDependencies(updates).identity(loss);

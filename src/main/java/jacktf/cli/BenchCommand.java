@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import jacktf.bench.BenchResult;
 import jacktf.bench.Benchmark;
+import jacktf.config.JacktfException;
 import jacktf.model.Architecture;
 import jacktf.model.Precision;
 import picocli.CommandLine.Command;
@@ -59,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (steps < 1 || warmup < 0 || batchSize < 1) {
-      throw new IllegalArgumentException("--steps and --batch-size must be >= 1, --warmup >= 0");
+      throw new JacktfException("--steps and --batch-size must be >= 1, --warmup >= 0");
     }
     Files.createDirectories(work);
     BenchResult r = new Benchmark(new Benchmark.Config(mode, Architecture.byName(model), batchSize, imageSize,

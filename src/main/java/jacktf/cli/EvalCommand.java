@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import jacktf.config.JacktfException;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageDataset;
 import jacktf.data.ImageFolder;
@@ -45,7 +46,7 @@ final class EvalCommand implements Callable<Integer> {
     ImageDataset dataset = switch (split) {
       case "all", "train" -> splits.train();
       case "validation" -> splits.validation().size() > 0 ? splits.validation() : splits.train();
-      default -> throw new IllegalArgumentException("--split must be validation, train or all, got " + split);
+      default -> throw new JacktfException("--split must be validation, train or all, got " + split);
     };
     PrintWriter out = spec.commandLine().getOut();
     if (split.equals("validation") && splits.validation().size() == 0 && !json) {

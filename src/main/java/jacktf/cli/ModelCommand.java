@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import jacktf.config.JacktfException;
 import jacktf.model.ModelGraph;
 import jacktf.model.ModelVariable;
 import jacktf.model.ResNetV1;
@@ -53,7 +54,7 @@ final class ModelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (imageSize < 1) {
-      throw new IllegalArgumentException("--image-size must be positive, got " + imageSize);
+      throw new JacktfException("--image-size must be positive, got " + imageSize);
     }
     ResNetV1 network = modelOptions.network();
     PrintWriter out = spec.commandLine().getOut();
