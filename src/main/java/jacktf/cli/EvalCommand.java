@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import jacktf.config.Defaults;
 import jacktf.config.JacktfException;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageDataset;
@@ -30,8 +31,8 @@ final class EvalCommand implements Callable<Integer> {
       description = "Which images (default: ${DEFAULT-VALUE}; the training run's hold-out is reproduced).")
   String split;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Images per batch (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Option(names = "--batch-size", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+  int batchSize = Defaults.BATCH_SIZE_DEFAULT;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;

@@ -50,6 +50,14 @@ public final class JacktfCommand implements Runnable {
 
   /** Runs the command line with {@code out} and {@code err} as the streams and returns the exit code. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = commandLine();
+    cli.setOut(out);
+    cli.setErr(err);
+    return cli.execute(args);
+  }
+
+  /** The command line with its converters and error handling, not yet run. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new JacktfCommand());
     // Flags name the enums' values as their byName does (lower case), whatever the constant's name.
     cli.registerConverter(OptimizerType.class, text -> convert(text, OptimizerType::byName));
@@ -57,10 +65,8 @@ public final class JacktfCommand implements Runnable {
     cli.registerConverter(FrozenBatchNorm.class, text -> convert(text, FrozenBatchNorm::byName));
     cli.registerConverter(Head.class, text -> convert(text, Head::byName));
     cli.registerConverter(Precision.class, text -> convert(text, Precision::byName));
-    cli.setOut(out);
-    cli.setErr(err);
     cli.setExecutionExceptionHandler(new UserErrors());
-    return cli.execute(args);
+    return cli;
   }
 
   /** picocli shows a TypeConversionException's message as is, after the flag's name. */
