@@ -75,7 +75,7 @@ public final class Defaults {
 
   /** slim's {@code --batch_size 32}. */
   public static final int BATCH_SIZE_DEFAULT = 32;
-  /** Epochs when neither steps nor epochs are given: jacktf's (slim's {@code --max_number_of_steps None} runs forever). */
+  /** Epochs when neither steps nor epochs are given: jacktf's (slim's {@code --max_number_of_steps None} runs on). */
   public static final double EPOCHS_DEFAULT = 10;
   /** Fraction held out per class when the dataset has no validation folder: none. */
   public static final double VALIDATION_SPLIT_DEFAULT = 0;

@@ -115,8 +115,8 @@ class CliTest {
   @Test
   void helpShowsTheDefaultsInForce() {
     String help = run("train", "--help").out().replaceAll("\\s+", " ");
-    assertTrue(help.contains("--optimizer=NAME sgd, momentum, rmsprop, adam, adagrad, adadelta, ftrl (default: rmsprop)"),
-        help);
+    assertTrue(help.contains("--optimizer=NAME sgd, momentum, rmsprop, adam, adagrad, adadelta, ftrl "
+        + "(default: rmsprop)"), help);
     assertTrue(help.contains("Initial learning rate (default: 0.01)"), help);
     assertTrue(help.contains("(default: inference)"), help);
     assertTrue(help.contains("lower it for short runs) (default: 0.997)"), help);

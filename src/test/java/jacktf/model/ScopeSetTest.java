@@ -33,7 +33,8 @@ class ScopeSetTest {
     ScopeSet block1 = ScopeSet.of("resnet_v1_50/block1");
     assertTrue(block1.contains("resnet_v1_50/block1/unit_1/bottleneck_v1/conv1/weights"));
     assertTrue(block1.contains("resnet_v1_50/block10/unit_1/bottleneck_v1/conv1/weights"));
-    assertFalse(ScopeSet.of("resnet_v1_50/block1/").contains("resnet_v1_50/block10/unit_1/bottleneck_v1/conv1/weights"));
+    assertFalse(ScopeSet.of("resnet_v1_50/block1/")
+        .contains("resnet_v1_50/block10/unit_1/bottleneck_v1/conv1/weights"));
     assertTrue(ScopeSet.of("resnet_v1_50/conv").contains("resnet_v1_50/conv1/weights"));
   }
 
