@@ -1,5 +1,7 @@
 package jacktf.bench;
 
+import jacktf.config.JacktfException;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -46,7 +48,7 @@ public enum BenchMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException("Unknown mode '" + name + "'. Valid: "
+    throw new JacktfException("Unknown mode '" + name + "'. Valid: "
         + String.join(", ", Arrays.stream(values()).map(BenchMode::label).toList()));
   }
 }

@@ -1,5 +1,7 @@
 package jacktf.bench;
 
+import jacktf.config.OptimizerType;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +74,7 @@ final class TrainStepMeasurement implements Measurement {
       Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
       pairs.add(new Optimizer.GradientAndVariable(trainable.get(i), g));
     }
-    List<Op> updates = new ArrayList<>(Optimizer.create("momentum", Optimizer.Params.slimDefaults())
+    List<Op> updates = new ArrayList<>(Optimizer.create(OptimizerType.MOMENTUM, Optimizer.Params.slimDefaults())
         .applyGradients(network.model, pairs, tf.constant(0.001f)));
     updates.addAll(network.tower.updateOps());
     return tf.withControlDependencies(updates).identity(loss);

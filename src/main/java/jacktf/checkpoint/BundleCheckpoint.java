@@ -158,7 +158,7 @@ final class BundleCheckpoint extends Checkpoint {
   public synchronized CheckpointTensor read(String name) {
     BundleEntryProto entry = entries.get(name);
     if (entry == null) {
-      throw new IllegalArgumentException("No tensor named '" + name + "' in checkpoint " + prefix);
+      throw new CheckpointException(null, "No tensor named '" + name + "' in checkpoint " + prefix);
     }
     TensorInfo info = find(name).orElseThrow();
     if (entry.getSlicesCount() > 0) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import jacktf.data.DatasetException;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
 import org.tensorflow.Operand;
@@ -64,7 +65,7 @@ public final class FeatureExtractor {
         }
       }
       if (rows.isEmpty()) {
-        throw new IllegalArgumentException("No image of " + dataset.size() + " could be decoded");
+        throw new DatasetException("No image of " + dataset.size() + " could be decoded");
       }
       int size = rows.get(0).length;
       float[] data = new float[rows.size() * size];

@@ -1,6 +1,7 @@
 package jacktf.model;
 
 import com.google.common.base.Splitter;
+import jacktf.config.JacktfException;
 import java.util.Collection;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public record ScopeSet(List<String> scopes) {
     scopes = List.copyOf(scopes);
     for (String s : scopes) {
       if (s.isBlank()) {
-        throw new IllegalArgumentException("A scope is blank; scopes look like resnet_v1_50/logits. Received: "
+        throw new JacktfException("A scope is blank; scopes look like resnet_v1_50/logits. Received: "
             + scopes);
       }
     }

@@ -12,6 +12,7 @@ import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.RestorePlan;
 import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.Restorer;
+import jacktf.config.JacktfException;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageFolder;
 import jacktf.data.InputPipeline;
@@ -61,20 +62,20 @@ public final class Trainer {
   public TrainResult train() throws IOException {
     Path trainDir = config.trainDir();
     if (Files.exists(trainDir) && !Files.isDirectory(trainDir)) {
-      throw new IllegalArgumentException("--train-dir " + trainDir + " is a file, not a directory");
+      throw new JacktfException("--train-dir " + trainDir + " is a file, not a directory");
     }
     DatasetSplits data = ImageFolder.load(config.datasetDir(), config.validationSplit(), config.seed());
     int numClasses = data.train().numClasses();
     if (config.numClasses() != null && config.numClasses() != numClasses) {
-      throw new IllegalArgumentException("--num-classes " + config.numClasses() + " disagrees with the dataset, which has "
+      throw new JacktfException("--num-classes " + config.numClasses() + " disagrees with the dataset, which has "
           + numClasses + " classes " + data.train().classNames() + "; leave --num-classes out to use the dataset's");
     }
     if (numClasses < 2) {
-      throw new IllegalArgumentException("The dataset has one class " + data.train().classNames()
+      throw new JacktfException("The dataset has one class " + data.train().classNames()
           + "; a classifier needs at least two");
     }
     if (!config.cacheFeatures() && !InputPipeline.anyDecodable(data.train())) {
-      throw new IllegalArgumentException("None of the " + data.train().size() + " training images in "
+      throw new JacktfException("None of the " + data.train().size() + " training images in "
           + config.datasetDir() + " can be decoded by TensorFlow, although their headers look right (first: "
           + data.train().files().get(0) + "). Check that they are complete JPEG/PNG/BMP/GIF files.");
     }
@@ -89,7 +90,7 @@ public final class Trainer {
     if (config.cacheFeatures()) {
       String head = config.head().scope(config.model().scope());
       if (config.trainableScopes().isEmpty() || config.trainableScopes().stream().anyMatch(s -> !s.startsWith(head))) {
-        throw new IllegalArgumentException("--cache-features trains the classifier alone on cached global_pool "
+        throw new JacktfException("--cache-features trains the classifier alone on cached global_pool "
             + "features: pass --trainable-scopes " + head);
       }
       var resumeFrom = CheckpointSaver.latest(trainDir);

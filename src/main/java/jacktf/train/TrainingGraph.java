@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jacktf.checkpoint.CheckpointVariable;
+import jacktf.config.JacktfException;
 import jacktf.data.DatasetSplits;
 import jacktf.data.InputPipeline;
 import jacktf.model.BatchNormMode;
@@ -81,7 +82,7 @@ final class TrainingGraph {
       }
       this.input = InputPipeline.build(model, "input", data.train(), training);
       // A frozen layer runs batch norm on its moving statistics unless --frozen-bn train (slim's way).
-      BatchNormPolicy batchNorm = config.frozenBatchNorm() == BatchNormMode.INFERENCE
+      BatchNormPolicy batchNorm = config.frozenBatchNorm() == jacktf.config.FrozenBatchNorm.INFERENCE
           ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
           : BatchNormPolicy.training();
       this.tower = network.apply(model, input.images(), batchNorm);
@@ -106,11 +107,11 @@ final class TrainingGraph {
       }
     }
     if (cache != null && trainable.stream().anyMatch(v -> !v.isUnder(network.headScope()))) {
-      throw new IllegalArgumentException("--cache-features trains the classifier alone on cached global_pool "
+      throw new JacktfException("--cache-features trains the classifier alone on cached global_pool "
           + "features: pass --trainable-scopes " + network.headScope());
     }
     if (trainable.isEmpty()) {
-      throw new IllegalArgumentException("Nothing to train: no variable is under --trainable-scopes "
+      throw new JacktfException("Nothing to train: no variable is under --trainable-scopes "
           + config.trainableScopes() + " (or everything is under --freeze-scopes " + config.freezeScopes()
           + "). Scopes look like " + network.scope() + "/block4 or " + network.headScope());
     }
@@ -140,7 +141,7 @@ final class TrainingGraph {
         tf.constant(0));
 
     long stepsPerEpoch = Math.max(1, data.train().size() / config.batchSize());
-    long decaySteps = "exponential".equals(config.learningRateDecayType())
+    long decaySteps = config.learningRateDecayType() == jacktf.config.LearningRateDecayType.EXPONENTIAL
         ? Math.max(1, (long) (stepsPerEpoch * config.numEpochsPerDecay()))
         : Math.max(1, maxSteps);
     LearningRateSchedule schedule = new LearningRateSchedule(config.learningRateDecayType(), config.learningRate(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jacktf.config.JacktfException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -119,7 +120,7 @@ class ResNetV1Test {
       assertEquals(e.get("resnet_v1_50/block1"), e.get("conv2"));
       assertEquals(e.get("global_pool"), e.get("pool5"));
       assertEquals(e.get("resnet_v1_50/block3"), e.get("block3"));
-      IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> e.get("block9"));
+      JacktfException unknown = assertThrows(JacktfException.class, () -> e.get("block9"));
       assertTrue(unknown.getMessage().contains("resnet_v1_50/block4"), unknown.getMessage());
       // slim's order: units' convs, the unit, then the block
       List<String> names = List.copyOf(e.names());
@@ -196,7 +197,7 @@ class ResNetV1Test {
 
   @Test
   void unknownModelNamesTheValidOnes() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    JacktfException e = assertThrows(JacktfException.class,
         () -> Architecture.byName("resnet_v2_50"));
     assertTrue(e.getMessage().contains("resnet_v1_50, resnet_v1_101, resnet_v1_152"), e.getMessage());
   }

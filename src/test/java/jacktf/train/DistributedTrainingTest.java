@@ -15,6 +15,8 @@ import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.TensorInfo;
 import jacktf.checkpoint.RestoreOptions;
+import jacktf.config.LearningRateDecayType;
+import jacktf.config.OptimizerType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -51,8 +53,9 @@ class DistributedTrainingTest {
 
     TrainResult single = Trainer.create(TrainConfig.builder(data, dir.resolve("single")).imageSize(32).batchSize(16)
         .checkpointPath(warm).restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
-        .trainableScopes(List.of("resnet_v1_50/logits")).optimizer("momentum").learningRate(0.001f)
-        .learningRateDecayType("fixed").batchNormDecay(0.9f).maxNumberOfSteps(4L).saveSummariesSecs(3600)
+        .trainableScopes(List.of("resnet_v1_50/logits")).optimizer(OptimizerType.MOMENTUM).learningRate(0.001f)
+        .learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f).maxNumberOfSteps(4L)
+        .saveSummariesSecs(3600)
         .build()).train();
     Path distributed = CheckpointSaver.latest(dir.resolve("worker0")).orElseThrow();
     assertTrue(distributed.toString().endsWith("model.ckpt-4"), distributed.toString());

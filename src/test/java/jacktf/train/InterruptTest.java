@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jacktf.checkpoint.CheckpointState;
+import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class InterruptTest {
 
     List<TrainingPlan> plans = new ArrayList<>();
     TrainResult resumed = Trainer.create(TrainConfig.builder(data, trainDir).imageSize(32).batchSize(4)
-        .optimizer("momentum").learningRate(1e-4f).batchNormDecay(0.9f).maxNumberOfSteps(saved + 2)
+        .optimizer(OptimizerType.MOMENTUM).learningRate(1e-4f).batchNormDecay(0.9f).maxNumberOfSteps(saved + 2)
         .saveSummariesSecs(3600).build()).addListener(new TrainingListener() {
           @Override
           public void onStart(TrainingPlan plan) {
