@@ -39,15 +39,18 @@ public final class TensorFlowRuntime {
   private TensorFlowRuntime() {}
 
   /**
-   * Sets the process-wide thread counts. Call it before the first session of the process; calling it again with
-   * the same options is harmless, and so is calling it with other options before any session opened.
+   * Sets the process-wide thread counts and loads the natives, so a missing platform fails here, at start-up. Call
+   * it before the first session of the process; calling it again with the same options is harmless, and so is
+   * calling it with other options before any session opened.
    *
    * @param options the thread counts
    * @throws IllegalStateException if a session already sized TF's pools with other counts: TF cannot resize them,
    *     so the request would silently have no effect
+   * @throws MissingNativesException if TensorFlow's natives cannot be loaded
    */
   public static synchronized void configure(RuntimeOptions options) {
     Objects.requireNonNull(options, "options");
+    ensureLoaded();
     if (sized != null && !sized.equals(options)) {
       throw new IllegalStateException("TensorFlow's thread pools are already sized for this process (" + sized
           + ") by its first session, and TF sizes them only once. Call TensorFlowRuntime.configure before the first "
