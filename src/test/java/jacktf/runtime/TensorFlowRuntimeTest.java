@@ -54,7 +54,8 @@ class TensorFlowRuntimeTest {
     String classifier = Map.of("Linux/amd64", "linux-x86_64", "Linux/aarch64", "linux-arm64")
         .get(os + "/" + arch);
     if (classifier == null) {
-      System.out.println("SKIPPED missingNativesNameThePlatform...: written for Linux hosts, this is " + os + "/" + arch);
+      System.out.println("SKIPPED missingNativesNameThePlatform...: written for Linux hosts; this is " + os + "/"
+          + arch);
       return;
     }
     // The test class path without the platform jars of tensorflow-core-native, and an empty JavaCPP cache (it could
