@@ -71,6 +71,20 @@ class CheckpointAssertionsTest {
   }
 
   @Test
+  void optimizerSlotsOfFrozenVariablesMayBeDroppedButNotForCloseness() {
+    // The run a frozen variable came from kept an Adam slot for it; the run that froze it keeps none.
+    Map<String, TfCheckpoints.Values> withSlot = new LinkedHashMap<>(TfCheckpoints.of(W, W_SHAPE,
+        TfCheckpoints.sequence(48, 0.25f)));
+    withSlot.put(W + "/Adam", new TfCheckpoints.Values(W_SHAPE, TfCheckpoints.sequence(48, 0.5f)));
+    Path adam = TfCheckpoints.write(dir.resolve("adam/model.ckpt"), withSlot);
+    CheckpointAssertions.assertFrozenScopesIdentical(adam, noLogits, "resnet_v1_50/block1");
+    AssertionFailedError e = assertThrows(AssertionFailedError.class,
+        () -> CheckpointAssertions.assertCheckpointsClose(adam, noLogits, Tolerance.absolute(0), "resnet_v1_50/block1"));
+    assertTrue(e.getMessage().startsWith(W + "/Adam is missing from " + noLogits + " (expected float32 [2,2,3,4])"),
+        e.getMessage());
+  }
+
+  @Test
   void misspelledFrozenScopeFailsInsteadOfPassingVacuously() {
     AssertionFailedError e = assertThrows(AssertionFailedError.class,
         () -> CheckpointAssertions.assertFrozenScopesIdentical(base, otherLogits, "resnet_v1_50/blok1"));

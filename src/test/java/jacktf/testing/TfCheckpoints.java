@@ -13,6 +13,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -30,20 +31,11 @@ final class TfCheckpoints {
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
       Session.Runner init = session.runner();
-      Map<String, Ops> scopes = new java.util.HashMap<>();
       for (var e : variables.entrySet()) {
         Shape shape = Shape.of(e.getValue().shape());
-        String[] parts = e.getKey().split("/");
-        // One Ops per scope path: a second withSubScope("x") would make scope x_1.
-        Ops scoped = tf;
-        String path = "";
-        for (int i = 0; i < parts.length - 1; i++) {
-          Ops parent = scoped;
-          String part = parts[i];
-          path += part + "/";
-          scoped = scopes.computeIfAbsent(path, k -> parent.withSubScope(part));
-        }
-        Variable<TFloat32> v = scoped.withName(parts[parts.length - 1]).variable(shape, TFloat32.class);
+        // Built by full name: a name scope like "w/" cannot be made next to a variable "w" through Ops.
+        Variable<TFloat32> v = new Variable<>(graph.opBuilder(Variable.OP_NAME, e.getKey(), tf.scope())
+            .setAttr("shape", shape).setAttr("dtype", DataType.DT_FLOAT).build());
         init.addTarget(tf.assign(v, tf.constant(shape, DataBuffers.of(e.getValue().values()))));
       }
       init.run();
