@@ -1,5 +1,7 @@
 package jacktf.testing;
 
+import jacktf.runtime.DataTypes;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,7 +11,7 @@ import java.util.TreeMap;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.RestorePlan;
-import jacktf.checkpoint.RestoreTarget;
+import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.TensorInfo;
 import jacktf.model.Architecture;
 import jacktf.model.BatchNormPolicy;
@@ -42,9 +44,9 @@ public final class CheckpointAssertions {
     try (Graph graph = new Graph(); Checkpoint ckpt = Checkpoint.open(checkpoint)) {
       ModelGraph model = ModelGraph.local(graph);
       // Variables do not depend on the image size; 224 is what slim's checkpoints were made at.
-      network.build(model, model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
+      network.apply(model, model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
           BatchNormPolicy.inference());
-      RestorePlan plan = RestorePlan.create(RestoreTarget.modelVariables(model), ckpt, options);
+      RestorePlan plan = RestorePlan.create(CheckpointVariable.modelVariables(model), ckpt, options);
       List<RestorePlan.Item> mismatched = plan.items(RestorePlan.Status.MISMATCHED);
       List<RestorePlan.Item> missing = options.ignoreMissingVars() ? List.of() : plan.items(RestorePlan.Status.MISSING);
       if (mismatched.isEmpty() && missing.isEmpty()) {
@@ -200,8 +202,8 @@ public final class CheckpointAssertions {
         t.name().indexOf('/')) : t.name()).distinct().limit(LISTED).toList().toString();
   }
 
-  private static String describe(RestoreTarget target) {
-    return jacktf.checkpoint.DTypes.name(target.dtype()) + " [" + jacktf.model.Shapes.format(target.shape()) + "]";
+  private static String describe(CheckpointVariable target) {
+    return DataTypes.name(target.dtype()) + " [" + jacktf.model.Shapes.format(target.shape()) + "]";
   }
 
   private static String describe(ResNetV1 network) {

@@ -1,5 +1,9 @@
 package jacktf.testing;
 
+import jacktf.config.LearningRateDecayType;
+
+import jacktf.config.OptimizerType;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +141,7 @@ public final class PretrainedCheckpoint {
    */
   static TrainConfig.Builder recipeConfig(Path data, Path trainDir) {
     return TrainConfig.builder(data, trainDir).model(Architecture.RESNET_V1_50).imageSize(IMAGE_SIZE).batchSize(BATCH_SIZE)
-        .optimizer("sgd").learningRate(0.01f).learningRateDecayType("fixed").batchNormDecay(0.9f).seed(42)
+        .optimizer(OptimizerType.SGD).learningRate(0.01f).learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f).seed(42)
         .maxNumberOfSteps(STEPS).saveIntervalSecs(3600).saveSummariesSecs(3600).logEveryNSteps(1000)
         .keepCheckpoints(1);
   }

@@ -3,7 +3,7 @@ package jacktf.testing;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import jacktf.checkpoint.DTypes;
+import jacktf.runtime.DataTypes;
 import org.tensorflow.proto.DataType;
 
 /**
@@ -57,7 +57,7 @@ public record TensorSpec(String name, DataType dtype, long[] shape) {
   }
 
   String typeAndShape() {
-    return DTypes.name(dtype) + " " + (shape == null ? "[?]"
+    return DataTypes.name(dtype) + " " + (shape == null ? "[?]"
         : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(",", "[", "]")));
   }
 }

@@ -1,5 +1,9 @@
 package jacktf.testing;
 
+import jacktf.config.LearningRateDecayType;
+
+import jacktf.config.OptimizerType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,8 +51,8 @@ class ClassificationAssertionTest {
     Trainer.create(TrainConfig.builder(data, trainDir).imageSize(pretrained.imageSize()).batchSize(8)
         .checkpointPath(pretrained.checkpoint()).restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
         // Cached features: the backbone runs once per image, then each of the 400 head steps is a 2048x2 matmul.
-        .trainableScopes(List.of("resnet_v1_50/logits")).cacheFeatures(true).optimizer("adam").learningRate(0.05f)
-        .learningRateDecayType("fixed").maxNumberOfSteps(400L).saveSummariesSecs(3600).build()).train();
+        .trainableScopes(List.of("resnet_v1_50/logits")).cacheFeatures(true).optimizer(OptimizerType.ADAM).learningRate(0.05f)
+        .learningRateDecayType(LearningRateDecayType.FIXED).maxNumberOfSteps(400L).saveSummariesSecs(3600).build()).train();
     savedModel = SavedModelExporter.export(trainDir, trainDir.resolveSibling("export"), null, Precision.FP32,
         "global_pool");
     classifier = Classifier.load(savedModel);

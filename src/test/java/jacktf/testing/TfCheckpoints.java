@@ -55,7 +55,7 @@ final class TfCheckpoints {
   static Path freshNetwork(Path prefix, ResNetV1 network) {
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       ModelGraph model = ModelGraph.local(graph);
-      network.build(model, model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 64, 64, 3))),
+      network.apply(model, model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 64, 64, 3))),
           BatchNormPolicy.inference());
       session.run(model.initializer());
       session.save(prefix.toString());

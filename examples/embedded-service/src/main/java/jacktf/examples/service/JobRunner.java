@@ -1,5 +1,7 @@
 package jacktf.examples.service;
 
+import jacktf.config.LearningRateDecayType;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +78,7 @@ public final class JobRunner implements AutoCloseable {
           .imageSize(ModelInfo.near(r.checkpoint()).imageSize()).checkpointPath(r.checkpoint())
           .restoreOptions(RestoreOptions.excluding(r.excludeScopes().toArray(String[]::new)))
           .trainableScopes(r.trainableScopes()).batchSize(r.batchSize()).learningRate(r.learningRate())
-          .learningRateDecayType("fixed").maxNumberOfSteps(r.steps()).saveSummariesSecs(3600).build();
+          .learningRateDecayType(LearningRateDecayType.FIXED).maxNumberOfSteps(r.steps()).saveSummariesSecs(3600).build();
       Trainer trainer = Trainer.create(config).addListener(job);
       job.started(trainer);
       TrainResult result = trainer.train();
