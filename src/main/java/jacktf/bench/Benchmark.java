@@ -16,8 +16,6 @@ import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.Restorer;
 import jacktf.data.ImageFolder;
 import jacktf.data.InputPipeline;
-import jacktf.data.Labels;
-import jacktf.data.ModelInfo;
 import jacktf.data.SyntheticImages;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Architecture;
@@ -28,6 +26,8 @@ import jacktf.model.Precision;
 import jacktf.model.ResNetV1;
 import jacktf.model.Tower;
 import jacktf.runtime.Sessions;
+import jacktf.traindir.ModelInfo;
+import jacktf.traindir.TrainDir;
 import jacktf.serve.Classifier;
 import jacktf.serve.ModelServer;
 import jacktf.train.Optimizer;
@@ -282,8 +282,8 @@ public final class Benchmark {
         session.run(model.initializer());
         List<CheckpointVariable> targets = CheckpointVariable.modelVariables(model);
         Path saved = new CheckpointSaver(model, targets, dir, 1).save(session, 0);
-        Labels.write(dir, java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "class_" + i).toList());
-        new ModelInfo(config.imageSize(), 0, 0).write(dir);
+        TrainDir.of(dir).writeLabels(java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "class_" + i).toList());
+        TrainDir.of(dir).writeModelInfo(new ModelInfo(config.imageSize(), 0, 0));
         return saved;
       }
     }

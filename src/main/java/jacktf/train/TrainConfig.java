@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import jacktf.checkpoint.RestoreOptions;
+import jacktf.data.DatasetSource;
 import jacktf.model.Architecture;
 import jacktf.model.BatchNormMode;
 import jacktf.model.Head;
@@ -51,10 +52,13 @@ public record TrainConfig(
     int validationEvery,
     int keepCheckpoints,
     boolean cacheFeatures,
-    Replicas replicas) {
+    Replicas replicas,
+    DatasetSource dataset) {
 
   public TrainConfig {
-    Objects.requireNonNull(datasetDir, "datasetDir");
+    if (datasetDir == null && dataset == null) {
+      throw new NullPointerException("datasetDir or dataset");
+    }
     if (replicas != null && cacheFeatures) {
       throw new IllegalArgumentException("--cache-features trains the head in one process; leave out --cluster");
     }
@@ -121,6 +125,7 @@ public record TrainConfig(
     b.keepCheckpoints = keepCheckpoints;
     b.cacheFeatures = cacheFeatures;
     b.replicas = replicas;
+    b.dataset = dataset;
     return b;
   }
 
@@ -168,6 +173,7 @@ public record TrainConfig(
     private int keepCheckpoints = 5;
     private boolean cacheFeatures;
     private Replicas replicas;
+    private DatasetSource dataset;
 
     private Builder(Path datasetDir, Path trainDir) {
       this.datasetDir = datasetDir;
@@ -209,6 +215,8 @@ public record TrainConfig(
     public Builder cacheFeatures(boolean v) { this.cacheFeatures = v; return this; }
     /** Train as one worker of a cluster; null (the default) trains in this process alone. */
     public Builder replicas(Replicas v) { this.replicas = v; return this; }
+    /** Where the images come from, instead of {@code datasetDir} (which may then be null). */
+    public Builder dataset(DatasetSource v) { this.dataset = v; return this; }
 
     public TrainConfig build() {
       return new TrainConfig(datasetDir, trainDir, model, head, numClasses, precision, imageSize, validationSplit,
@@ -216,7 +224,7 @@ public record TrainConfig(
           optimizerParams, learningRate, learningRateDecayType, learningRateDecayFactor, numEpochsPerDecay,
           endLearningRate, warmupSteps, weightDecay, labelSmoothing, batchSize, maxNumberOfSteps, epochs,
           saveEverySteps, saveIntervalSecs, saveSummariesSecs, logEveryNSteps, validationEvery, keepCheckpoints,
-          cacheFeatures, replicas);
+          cacheFeatures, replicas, dataset);
     }
   }
 }

@@ -70,11 +70,12 @@ class DatasetTest {
   @Test
   void labelsFileRoundTrip(@TempDir Path dir) throws IOException {
     List<String> names = List.of("cat", "dog", "guinea pig");
-    Labels.write(dir, names);
-    assertEquals("0:cat\n1:dog\n2:guinea pig\n", Files.readString(dir.resolve("labels.txt")));
-    assertEquals(names, Labels.read(dir));
-    Files.writeString(dir.resolve("labels.txt"), "0:cat\n2:dog\n");
-    IOException e = assertThrows(IOException.class, () -> Labels.read(dir));
+    Path file = dir.resolve("labels.txt");
+    Labels.writeFile(file, names);
+    assertEquals("0:cat\n1:dog\n2:guinea pig\n", Files.readString(file));
+    assertEquals(names, Labels.readFile(file));
+    Files.writeString(file, "0:cat\n2:dog\n");
+    IOException e = assertThrows(IOException.class, () -> Labels.readFile(file));
     assertTrue(e.getMessage().contains("id 1 is missing"), e.getMessage());
   }
 

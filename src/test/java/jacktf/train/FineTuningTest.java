@@ -19,6 +19,7 @@ import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.TensorInfo;
 import jacktf.data.SyntheticImages;
 import jacktf.data.TestImages;
+import jacktf.traindir.TrainingPlan;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -83,7 +84,7 @@ class FineTuningTest {
         assertArrayEquals(source.get(e.getKey()), e.getValue(), 0f, e.getKey());
       }
     }
-    assertEquals(List.of("diamond", "hexagon"), jacktf.data.Labels.read(dir.resolve("b")));
+    assertEquals(List.of("diamond", "hexagon"), jacktf.traindir.TrainDir.of(dir.resolve("b")).labels());
   }
 
   @Test
