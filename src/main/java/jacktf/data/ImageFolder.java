@@ -141,6 +141,8 @@ public final class ImageFolder {
     List<Example> validation = new ArrayList<>();
     for (int c = 0; c < byClass.size(); c++) {
       List<Example> examples = byClass.get(c);
+      // from file order, not the order a list source gave: the hold-out depends on the files and seed only
+      examples.sort(java.util.Comparator.comparing(Example::file));
       Collections.shuffle(examples, new Random(seed * 31 + c));
       int n = examples.size();
       int held = n < 2 ? 0 : Math.max(1, (int) Math.round(n * fraction));
