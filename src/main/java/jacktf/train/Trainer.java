@@ -68,8 +68,9 @@ public final class Trainer {
     }
     // One process writes a train dir (alone, or a cluster's chief): a second writer fails here.
     boolean writer = config.replicas() == null || config.replicas().isChief();
-    try (WriterLock lock = writer ? TrainDir.of(trainDir).lockForWriting() : null) {
-      return train(TrainDir.of(trainDir), writer);
+    TrainDir dir = TrainDir.of(trainDir);
+    try (WriterLock lock = writer ? dir.lockForWriting() : null) {
+      return train(dir, writer);
     }
   }
 
