@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import jacktf.bench.BenchConfig;
+import jacktf.bench.BenchMode;
 import jacktf.bench.BenchResult;
 import jacktf.bench.Benchmark;
 import jacktf.model.Architecture;
@@ -62,8 +64,8 @@ final class BenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--steps and --batch-size must be >= 1, --warmup >= 0");
     }
     Files.createDirectories(work);
-    BenchResult r = new Benchmark(new Benchmark.Config(mode, Architecture.byName(model), batchSize, imageSize,
-        Precision.byName(precision), steps, warmup, work, clients, serverBatchSize)).run();
+    BenchResult r = new Benchmark(new BenchConfig(BenchMode.byName(mode), Architecture.byName(model), batchSize,
+        imageSize, Precision.byName(precision), steps, warmup, work, clients, serverBatchSize)).run();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(new com.google.gson.GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues()

@@ -1,5 +1,7 @@
 package jacktf.export;
 
+import com.google.common.io.MoreFiles;
+
 import jacktf.runtime.AtomicFiles;
 
 import java.io.IOException;
@@ -76,13 +78,8 @@ public final class SavedModelExporter {
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    if (Files.exists(dir)) {
+      MoreFiles.deleteRecursively(dir);
     }
   }
 }

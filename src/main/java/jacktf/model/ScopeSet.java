@@ -1,6 +1,6 @@
 package jacktf.model;
 
-import java.util.ArrayList;
+import com.google.common.base.Splitter;
 import java.util.Collection;
 import java.util.List;
 
@@ -15,6 +15,8 @@ import java.util.List;
 public record ScopeSet(List<String> scopes) {
   /** The empty set. */
   public static final ScopeSet NONE = new ScopeSet(List.of());
+
+  private static final Splitter LIST = Splitter.on(',').trimResults().omitEmptyStrings();
 
   /** Copies {@code scopes}; blank entries are refused. */
   public ScopeSet {
@@ -39,15 +41,7 @@ public record ScopeSet(List<String> scopes) {
 
   /** Parses {@code a,b} the way slim does: entries trimmed, blank entries ignored; null is empty. */
   public static ScopeSet parse(String commaSeparated) {
-    List<String> scopes = new ArrayList<>();
-    if (commaSeparated != null) {
-      for (String s : commaSeparated.split(",")) {
-        if (!s.isBlank()) {
-          scopes.add(s.trim());
-        }
-      }
-    }
-    return new ScopeSet(scopes);
+    return commaSeparated == null ? NONE : new ScopeSet(LIST.splitToList(commaSeparated));
   }
 
   /** Whether {@code variableName} lies under one of the scopes (a plain prefix test, as slim's). */
