@@ -10,7 +10,8 @@ import jacktf.config.JacktfException;
 /**
  * A dataset given as a list of labelled image files instead of a folder layout, e.g. from a CSV
  * or a database. The files are checked as a folder's are (unusable ones are set aside with the
- * reason) and kept in the given order; the validation part is held out as {@link ImageFolder} does.
+ * reason) and, without a hold-out, trained on in the given order; a validation hold-out is taken as
+ * {@link ImageFolder} takes it (stratified, by seed, both parts then in file order).
  */
 public final class ImageList implements DatasetSource {
   /** One image file and the name of its class. */
