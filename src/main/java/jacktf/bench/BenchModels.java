@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.stream.IntStream;
 import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.CheckpointVariable;
-import jacktf.data.Labels;
-import jacktf.data.ModelInfo;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ResNetV1;
 import jacktf.runtime.Sessions;
+import jacktf.traindir.ModelInfo;
+import jacktf.traindir.TrainDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -48,8 +48,8 @@ final class BenchModels {
         session.run(model.initializer());
         List<CheckpointVariable> targets = CheckpointVariable.modelVariables(model);
         Path saved = new CheckpointSaver(model, targets, dir, 1).save(session, 0);
-        Labels.write(dir, IntStream.range(0, 1000).mapToObj(i -> "class_" + i).toList());
-        new ModelInfo(config.imageSize(), 0, 0).write(dir);
+        TrainDir.of(dir).writeLabels(IntStream.range(0, 1000).mapToObj(i -> "class_" + i).toList());
+        TrainDir.of(dir).writeModelInfo(new ModelInfo(config.imageSize(), 0, 0));
         return saved;
       }
     }

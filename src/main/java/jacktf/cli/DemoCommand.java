@@ -16,6 +16,7 @@ import jacktf.eval.FeatureExtractor;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Precision;
 import jacktf.report.TrainingReport;
+import jacktf.traindir.TrainDir;
 import jacktf.serve.Classifier;
 import jacktf.train.Optimizer;
 import jacktf.train.TrainConfig;
@@ -102,7 +103,7 @@ final class DemoCommand implements Callable<Integer> {
     step(out, 4, "Evaluating on the held-out images");
     var splits = ImageFolder.load(data, 0.2, fineTune.seed());
     EvalReport report = Evaluator.evaluate(trainDir, splits.validation().size() > 0 ? splits.validation() : splits.train(),
-        s.batch(), trainDir.resolve("eval"));
+        s.batch(), TrainDir.of(trainDir).evalDir());
     out.printf("eval/Accuracy = %.3f on %d images (classes %s)%n", report.accuracy(), report.examples(), report.classNames());
 
     Path features = demo.resolve("features/cats_vs_dogs");
@@ -124,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
 
-    Path reportFile = TrainingReport.write(trainDir, trainDir.resolve("report.html"));
+    Path reportFile = TrainingReport.write(trainDir, TrainDir.of(trainDir).reportFile());
     step(out, 8, "Report -> " + reportFile);
 
     out.printf("%nDone in %.0f s. Where everything went:%n", (System.nanoTime() - started) / 1e9);

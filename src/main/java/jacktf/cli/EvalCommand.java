@@ -1,7 +1,6 @@
 package jacktf.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import jacktf.config.Defaults;
@@ -9,9 +8,10 @@ import jacktf.config.JacktfException;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageDataset;
 import jacktf.data.ImageFolder;
-import jacktf.data.ModelInfo;
 import jacktf.eval.EvalReport;
 import jacktf.eval.Evaluator;
+import jacktf.traindir.ModelInfo;
+import jacktf.traindir.TrainDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,7 +42,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelInfo info = ModelInfo.near(checkpointPath);
+    TrainDir model = TrainDir.containing(checkpointPath);
+    ModelInfo info = model.modelInfo();
     DatasetSplits splits = ImageFolder.load(datasetDir, split.equals("all") ? 0 : info.validationSplit(), info.splitSeed());
     ImageDataset dataset = switch (split) {
       case "all", "train" -> splits.train();
@@ -54,8 +55,7 @@ final class EvalCommand implements Callable<Integer> {
       out.println("No validation split (no validation/ folder and the model was trained without --validation-split): "
           + "evaluating all " + dataset.size() + " images");
     }
-    Path summaryDir = (Files.isDirectory(checkpointPath) ? checkpointPath : checkpointPath.toAbsolutePath().getParent())
-        .resolve("eval");
+    Path summaryDir = model.evalDir();
     EvalReport r = Evaluator.evaluate(checkpointPath, dataset, batchSize, summaryDir);
     if (json) {
       out.println(Json.GSON.toJson(r));

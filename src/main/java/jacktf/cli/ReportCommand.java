@@ -3,6 +3,7 @@ package jacktf.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import jacktf.report.TrainingReport;
+import jacktf.traindir.TrainDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +24,7 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path written = TrainingReport.write(trainDir, output != null ? output : trainDir.resolve("report.html"));
+    Path written = TrainingReport.write(trainDir, output != null ? output : TrainDir.of(trainDir).reportFile());
     spec.commandLine().getOut().println("Wrote " + written);
     spec.commandLine().getOut().flush();
     return 0;

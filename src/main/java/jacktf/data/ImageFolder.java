@@ -22,14 +22,27 @@ import java.util.stream.Stream;
 public final class ImageFolder {
   private ImageFolder() {}
 
+  /** The folder {@code dir} as a {@link DatasetSource}: {@link #load} on every call. */
+  public static DatasetSource at(Path dir) {
+    return new DatasetSource() {
+      @Override
+      public DatasetSplits load(double validationSplit, long seed) throws IOException {
+        return ImageFolder.load(dir, validationSplit, seed);
+      }
+
+      @Override
+      public String description() {
+        return dir.toString();
+      }
+    };
+  }
+
   /**
    * Loads the dataset under {@code dir}; without train/validation folders, {@code validationSplit}
    * of each class (stratified, deterministic for a seed) becomes the validation part.
    */
   public static DatasetSplits load(Path dir, double validationSplit, long seed) throws IOException {
-    if (validationSplit < 0 || validationSplit >= 1) {
-      throw new ConfigException("validationSplit", "in [0, 1)", validationSplit);
-    }
+    requireValidationSplit(validationSplit);
     requireReadableDirectory(dir);
     Path trainDir = dir.resolve("train");
     Path validationDir = Files.isDirectory(dir.resolve("validation")) ? dir.resolve("validation") : dir.resolve("val");
@@ -38,9 +51,20 @@ public final class ImageFolder {
       ImageDataset validation = scan(validationDir, train.classNames());
       return new DatasetSplits(train, validation);
     }
-    ImageDataset all = scan(dir, null);
+    return holdOut(scan(dir, null), validationSplit, seed);
+  }
+
+  /** All of {@code all} for training when {@code validationSplit} is 0, else a stratified {@link #split}. */
+  static DatasetSplits holdOut(ImageDataset all, double validationSplit, long seed) {
+    requireValidationSplit(validationSplit);
     return validationSplit == 0 ? new DatasetSplits(all, all.withExamples(List.of()))
         : split(all, validationSplit, seed);
+  }
+
+  private static void requireValidationSplit(double validationSplit) {
+    if (validationSplit < 0 || validationSplit >= 1) {
+      throw new ConfigException("validationSplit", "in [0, 1)", validationSplit);
+    }
   }
 
   /** Scans one folder; {@code classNames} fixes the ids (validation must use the training ids). */
@@ -118,6 +142,8 @@ public final class ImageFolder {
     List<Example> validation = new ArrayList<>();
     for (int c = 0; c < byClass.size(); c++) {
       List<Example> examples = byClass.get(c);
+      // from file order, not the order a list source gave: the hold-out depends on the files and seed only
+      examples.sort(java.util.Comparator.comparing(Example::file));
       Collections.shuffle(examples, new Random(seed * 31 + c));
       int n = examples.size();
       int held = n < 2 ? 0 : Math.max(1, (int) Math.round(n * fraction));

@@ -6,29 +6,36 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
-/** slim's {@code labels.txt} ({@code 0:cat} per line), written next to every trained model. */
+/**
+ * slim's {@code labels.txt} format ({@code 0:cat} per line, ids 0..n-1): the reader and writer of
+ * the file. Where the file lives is decided elsewhere: {@code jacktf.traindir.TrainDir} for a train
+ * dir, the exporter for a SavedModel's {@code assets/}.
+ */
 public final class Labels {
+  /** slim's name for the file. */
   public static final String FILE_NAME = "labels.txt";
 
   private Labels() {}
 
-  public static void write(Path dir, List<String> classNames) throws IOException {
-    Files.createDirectories(dir);
+  /** Writes {@code classNames} (index = class id) to {@code file}, atomically; creates its directory. */
+  public static void writeFile(Path file, List<String> classNames) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(file + " is a directory; expected the path of a " + FILE_NAME + " file");
+    }
+    Files.createDirectories(file.toAbsolutePath().getParent());
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < classNames.size(); i++) {
       text.append(i).append(':').append(classNames.get(i)).append('\n');
     }
-    AtomicFiles.writeString(dir.resolve(FILE_NAME), text);
+    AtomicFiles.writeString(file, text);
   }
 
-  /** Class names by id from {@code dir/labels.txt} (or the file itself). */
-  public static List<String> read(Path dirOrFile) throws IOException {
-    Path file = Files.isDirectory(dirOrFile) ? dirOrFile.resolve(FILE_NAME) : dirOrFile;
+  /** Class names by id from a {@code labels.txt} file. */
+  public static List<String> readFile(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new IOException("No " + FILE_NAME + " at " + file + " (it is written next to every trained model)");
     }
@@ -60,11 +67,5 @@ public final class Labels {
       names.add(e.getValue());
     }
     return names;
-  }
-
-  /** The labels of a model: next to its checkpoint, or in its train dir. */
-  public static Path locate(Path checkpointOrDir) {
-    Path dir = Files.isDirectory(checkpointOrDir) ? checkpointOrDir : checkpointOrDir.toAbsolutePath().getParent();
-    return dir.resolve(FILE_NAME);
   }
 }

@@ -22,8 +22,6 @@ public record EvalReport(String checkpoint, long globalStep, List<String> classN
     float recallAt5, int[][] confusion, float[] precision, float[] recall, List<Sample> samples,
     List<String> undecodable) {
 
-  /** Written next to the eval summaries, for reports. */
-  public static final String FILE_NAME = "metrics.json";
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
   /** One evaluated image. */

@@ -7,7 +7,6 @@ import jacktf.checkpoint.Restorer;
 import jacktf.config.Defaults;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
-import jacktf.data.ModelInfo;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ModelSpec;
@@ -15,6 +14,7 @@ import jacktf.model.Precision;
 import jacktf.model.Tower;
 import jacktf.runtime.Placement;
 import jacktf.runtime.Sessions;
+import jacktf.traindir.TrainDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
@@ -41,7 +41,7 @@ final class EvaluationGraph implements AutoCloseable {
   }
 
   static EvaluationGraph open(Path checkpointPath, ImageDataset dataset, int batchSize) throws IOException {
-    int imageSize = ModelInfo.near(checkpointPath).imageSize();
+    int imageSize = TrainDir.containing(checkpointPath).modelInfo().imageSize();
     Checkpoint checkpoint = Checkpoint.open(checkpointPath);
     Graph graph = new Graph();
     Session session = Sessions.open(graph);

@@ -11,8 +11,8 @@ import jacktf.checkpoint.Checkpoint;
 import jacktf.data.DatasetException;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
-import jacktf.data.Labels;
 import jacktf.model.Tower;
+import jacktf.traindir.TrainDir;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TFOutOfRangeException;
@@ -32,7 +32,7 @@ public final class Evaluator {
    */
   public static EvalReport evaluate(Path checkpointPath, ImageDataset dataset, int batchSize, Path summaryDir)
       throws IOException {
-    List<String> classNames = Labels.read(Labels.locate(checkpointPath));
+    List<String> classNames = TrainDir.containing(checkpointPath).labels();
     if (!classNames.equals(dataset.classNames())) {
       throw new DatasetException("The dataset's classes " + dataset.classNames()
           + " are not the model's " + classNames + " (labels.txt beside the checkpoint)");
@@ -110,7 +110,7 @@ public final class Evaluator {
       EvalReport report = new EvalReport(checkpoint.path().toString(), step, classNames, examples, accuracy, recall5,
           confusion, precision, recall, samples, dataset.files().stream().filter(f -> !seen.contains(f)).toList());
       if (summaryDir != null) {
-        report.write(summaryDir.resolve(EvalReport.FILE_NAME));
+        report.write(summaryDir.resolve(TrainDir.METRICS_FILE));
       }
       return report;
     }

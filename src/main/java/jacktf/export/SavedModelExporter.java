@@ -14,9 +14,10 @@ import jacktf.checkpoint.Checkpoint;
 import jacktf.config.ConfigException;
 import jacktf.config.JacktfException;
 import jacktf.data.Labels;
-import jacktf.data.ModelInfo;
 import jacktf.model.Precision;
 import jacktf.runtime.Sessions;
+import jacktf.traindir.ModelInfo;
+import jacktf.traindir.TrainDir;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -34,8 +35,9 @@ public final class SavedModelExporter {
   /** Exports and returns the version directory. {@code version} null: one above the highest present. */
   public static Path export(Path checkpointPath, Path base, Integer version, Precision precision,
       String featureEndpoint) throws IOException {
-    List<String> classNames = Labels.read(Labels.locate(checkpointPath));
-    ModelInfo info = ModelInfo.near(checkpointPath);
+    TrainDir model = TrainDir.containing(checkpointPath);
+    List<String> classNames = model.labels();
+    ModelInfo info = model.modelInfo();
     int imageSize = info.imageSize();
     Files.createDirectories(base);
     int v = version != null ? version : highestVersion(base) + 1;
@@ -58,8 +60,8 @@ public final class SavedModelExporter {
               .toArray(SessionFunction[]::new))
           .export();
       Path assets = Files.createDirectories(staging.resolve("assets"));
-      Labels.write(assets, classNames);
-      info.write(assets);
+      Labels.writeFile(assets.resolve(Labels.FILE_NAME), classNames);
+      info.writeFile(assets.resolve(ModelInfo.FILE_NAME));
       AtomicFiles.publish(staging, target);
       return target;
     } finally {

@@ -19,7 +19,8 @@ import java.util.TreeMap;
 import javax.imageio.ImageIO;
 import jacktf.config.JacktfException;
 import jacktf.eval.EvalReport;
-import jacktf.train.TrainingPlan;
+import jacktf.traindir.TrainDir;
+import jacktf.traindir.TrainingPlan;
 
 /**
  * One self-contained HTML file about a train dir: loss, accuracy and learning-rate curves from
@@ -38,14 +39,14 @@ public final class TrainingReport {
     if (!Files.isDirectory(trainDir)) {
       throw new JacktfException("No train dir at " + trainDir);
     }
-    List<EventFiles.Scalar> train = EventFiles.scalars(trainDir);
-    List<EventFiles.Scalar> eval = EventFiles.scalars(trainDir.resolve("eval"));
+    TrainDir dir = TrainDir.of(trainDir);
+    List<EventFiles.Scalar> train = EventFiles.scalars(dir.eventsDir());
+    List<EventFiles.Scalar> eval = EventFiles.scalars(dir.evalDir());
     if (train.isEmpty()) {
       throw new JacktfException(trainDir + " has no TensorBoard event files (is it a jacktf train dir?)");
     }
-    Path planFile = trainDir.resolve(TrainingPlan.FILE_NAME);
-    TrainingPlan.Summary plan = Files.isRegularFile(planFile) ? TrainingPlan.Summary.read(planFile) : null;
-    Path metricsFile = trainDir.resolve("eval").resolve(EvalReport.FILE_NAME);
+    TrainingPlan.Summary plan = dir.plan().orElse(null);
+    Path metricsFile = dir.metricsFile();
     EvalReport metrics = Files.isRegularFile(metricsFile) ? EvalReport.read(metricsFile) : null;
 
     StringBuilder html = new StringBuilder();

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.data.Labels;
-import jacktf.data.ModelInfo;
 import jacktf.export.InferenceGraph;
 import jacktf.model.Precision;
 import jacktf.runtime.Sessions;
+import jacktf.traindir.TrainDir;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -75,8 +75,8 @@ public final class Classifier implements AutoCloseable {
         throw new IllegalArgumentException("SavedModel " + dir + " is not an image classifier of this tool: its "
             + describe(List.of(signature)) + " where jacktf needs serving_default(image_bytes) -> probabilities");
       }
-      List<String> names = Files.isRegularFile(dir.resolve("assets").resolve(Labels.FILE_NAME))
-          ? Labels.read(dir.resolve("assets")) : List.of();
+      Path labels = dir.resolve("assets").resolve(Labels.FILE_NAME);
+      List<String> names = Files.isRegularFile(labels) ? Labels.readFile(labels) : List.of();
       List<Signature> all = new ArrayList<>(List.of(signature));
       bundle.signatures().stream().filter(x -> !x.key().equals(signature.key())).forEach(all::add);
       return new Classifier(bundle, bundle.session(), signature, names, List.copyOf(all));
@@ -88,8 +88,9 @@ public final class Classifier implements AutoCloseable {
 
   /** Builds the inference graph of a checkpoint in memory (labels.txt beside it). */
   public static Classifier fromCheckpoint(Path checkpointPath, Precision precision) throws IOException {
-    List<String> names = Labels.read(Labels.locate(checkpointPath));
-    int imageSize = ModelInfo.near(checkpointPath).imageSize();
+    TrainDir model = TrainDir.containing(checkpointPath);
+    List<String> names = model.labels();
+    int imageSize = model.modelInfo().imageSize();
     Graph graph = new Graph();
     Session session = Sessions.open(graph);
     try (Checkpoint checkpoint = Checkpoint.open(checkpointPath)) {

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * @ExtendWith(JacktfExtension.class)
  * class MyFineTuningTest {
  *   @Test
- *   void newHeadTrains(PretrainedCheckpoint pretrained, SampleImages images, @TrainDir Path trainDir) throws Exception {
+ *   void newHeadTrains(PretrainedCheckpoint pretrained, SampleImages images, @TempTrainDir Path trainDir) throws Exception {
  *     Path data = images.dataset(List.of("circle", "square"), 8, 40);
  *     TrainResult r = Trainer.create(TrainConfig.builder(data, trainDir).imageSize(pretrained.imageSize())
  *         .checkpointPath(pretrained.checkpoint()).restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
@@ -50,7 +50,7 @@ public final class JacktfExtension implements ParameterResolver, AfterEachCallba
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
     return type == PretrainedCheckpoint.class || type == SampleImages.class
-        || type == Path.class && parameter.isAnnotated(TrainDir.class);
+        || type == Path.class && parameter.isAnnotated(TempTrainDir.class);
   }
 
   @Override
@@ -63,14 +63,14 @@ public final class JacktfExtension implements ParameterResolver, AfterEachCallba
       if (type == SampleImages.class) {
         return new SampleImages(tempDir(context, "jacktf-images"));
       }
-      if (type == Path.class && parameter.isAnnotated(TrainDir.class)) {
+      if (type == Path.class && parameter.isAnnotated(TempTrainDir.class)) {
         return tempDir(context, "jacktf-train").resolve("train");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Creating a temporary directory for " + parameter.getParameter() + " failed", e);
     }
     throw new ParameterResolutionException("JacktfExtension cannot supply " + parameter.getParameter()
-        + "; it supplies PretrainedCheckpoint, SampleImages and @TrainDir Path");
+        + "; it supplies PretrainedCheckpoint, SampleImages and @TempTrainDir Path");
   }
 
   @Override

@@ -8,6 +8,7 @@ import jacktf.config.Defaults;
 import jacktf.config.FrozenBatchNorm;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
+import jacktf.data.DatasetSource;
 import jacktf.model.Architecture;
 import jacktf.model.Head;
 import jacktf.model.Precision;
@@ -53,7 +54,8 @@ public record TrainConfig(
     int validationEvery,
     int keepCheckpoints,
     boolean cacheFeatures,
-    Replicas replicas) {
+    Replicas replicas,
+    DatasetSource dataset) {
 
   /**
    * Checks every field, so a bad configuration fails here, naming the field and its valid range,
@@ -62,7 +64,9 @@ public record TrainConfig(
    * @throws ConfigException for a value out of range or two fields that exclude each other
    */
   public TrainConfig {
-    required("datasetDir", datasetDir);
+    if (datasetDir == null && dataset == null) {
+      throw new ConfigException("datasetDir", "set, or a dataset given", null);
+    }
     required("trainDir", trainDir);
     required("model", model);
     required("head", head);
@@ -179,6 +183,7 @@ public record TrainConfig(
     private int keepCheckpoints = Defaults.KEEP_CHECKPOINTS_DEFAULT;
     private boolean cacheFeatures;
     private Replicas replicas;
+    private DatasetSource dataset;
 
     private Builder(Path datasetDir, Path trainDir) {
       this.datasetDir = datasetDir;
@@ -220,6 +225,8 @@ public record TrainConfig(
     public Builder cacheFeatures(boolean v) { this.cacheFeatures = v; return this; }
     /** Train as one worker of a cluster; null (the default) trains in this process alone. */
     public Builder replicas(Replicas v) { this.replicas = v; return this; }
+    /** Where the images come from, instead of {@code datasetDir} (which may then be null). */
+    public Builder dataset(DatasetSource v) { this.dataset = v; return this; }
 
     /**
      * The configuration, checked.
@@ -232,7 +239,7 @@ public record TrainConfig(
           optimizer, optimizerParams, learningRate, learningRateDecayType, learningRateDecayFactor, numEpochsPerDecay,
           endLearningRate, warmupSteps, weightDecay, labelSmoothing, batchSize, maxNumberOfSteps, epochs,
           saveEverySteps, saveIntervalSecs, saveSummariesSecs, logEveryNSteps, validationEvery, keepCheckpoints,
-          cacheFeatures, replicas);
+          cacheFeatures, replicas, dataset);
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import jacktf.data.VggPreprocessing;
 import jacktf.model.ModelVariable;
+import jacktf.traindir.TrainDir;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.NdArrays;
@@ -47,8 +48,8 @@ final class TrainSummaries {
     this.step = tf.withName("step").placeholder(TInt64.class);
     this.stepsPerSecond = tf.withName("global_step_per_sec").placeholder(TFloat32.class);
     this.skippedImages = tf.withName("skipped_images").placeholder(TFloat32.class);
-    this.trainWriter = writer(tf, "train_writer", trainDir);
-    this.evalWriter = writer(tf, "eval_writer", trainDir.resolve("eval"));
+    this.trainWriter = writer(tf, "train_writer", TrainDir.of(trainDir).eventsDir());
+    this.evalWriter = writer(tf, "eval_writer", TrainDir.of(trainDir).evalDir());
     this.evalAccuracy = tf.withName("eval_accuracy").placeholder(TFloat32.class);
     this.evalCrossEntropy = tf.withName("eval_cross_entropy").placeholder(TFloat32.class);
     evalWrites.add(scalar(evalWriter, "accuracy", evalAccuracy));

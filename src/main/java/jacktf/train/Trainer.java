@@ -13,14 +13,17 @@ import jacktf.checkpoint.RestorePlan;
 import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.Restorer;
 import jacktf.config.JacktfException;
+import jacktf.data.DatasetSource;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageFolder;
 import jacktf.data.InputPipeline;
-import jacktf.data.Labels;
-import jacktf.data.ModelInfo;
 import jacktf.model.ModelVariable;
 import jacktf.runtime.ClusterServer;
 import jacktf.runtime.Sessions;
+import jacktf.traindir.ModelInfo;
+import jacktf.traindir.TrainDir;
+import jacktf.traindir.TrainingPlan;
+import jacktf.traindir.WriterLock;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -64,7 +67,18 @@ public final class Trainer {
     if (Files.exists(trainDir) && !Files.isDirectory(trainDir)) {
       throw new JacktfException("--train-dir " + trainDir + " is a file, not a directory");
     }
-    DatasetSplits data = ImageFolder.load(config.datasetDir(), config.validationSplit(), config.seed());
+    // One process writes a train dir (alone, or a cluster's chief): a second writer fails here.
+    boolean writer = config.replicas() == null || config.replicas().isChief();
+    TrainDir dir = TrainDir.of(trainDir);
+    try (WriterLock lock = writer ? dir.lockForWriting() : null) {
+      return train(dir, writer);
+    }
+  }
+
+  private TrainResult train(TrainDir dir, boolean writer) throws IOException {
+    Path trainDir = dir.path();
+    DatasetSource source = config.dataset() != null ? config.dataset() : ImageFolder.at(config.datasetDir());
+    DatasetSplits data = source.load(config.validationSplit(), config.seed());
     int numClasses = data.train().numClasses();
     if (config.numClasses() != null && config.numClasses() != numClasses) {
       throw new JacktfException("--num-classes " + config.numClasses() + " disagrees with the dataset, which has "
@@ -76,13 +90,15 @@ public final class Trainer {
     }
     if (!config.cacheFeatures() && !InputPipeline.anyDecodable(data.train())) {
       throw new JacktfException("None of the " + data.train().size() + " training images in "
-          + config.datasetDir() + " can be decoded by TensorFlow, although their headers look right (first: "
+          + source.description() + " can be decoded by TensorFlow, although their headers look right (first: "
           + data.train().files().get(0) + "). Check that they are complete JPEG/PNG/BMP/GIF files.");
     }
     Files.createDirectories(trainDir);
-    CheckpointSaver.removeTemporaries(trainDir);
-    Labels.write(trainDir, data.train().classNames());
-    new ModelInfo(config.imageSize(), config.validationSplit(), config.seed()).write(trainDir);
+    if (writer) {
+      CheckpointSaver.removeTemporaries(trainDir);
+      dir.writeLabels(data.train().classNames());
+      dir.writeModelInfo(new ModelInfo(config.imageSize(), config.validationSplit(), config.seed()));
+    }
     long maxSteps = config.maxNumberOfSteps() != null ? config.maxNumberOfSteps()
         : (long) Math.ceil((config.epochs() == null ? 10.0 : config.epochs()) * data.train().size() / config.batchSize());
 
@@ -124,7 +140,9 @@ public final class Trainer {
             step, maxSteps, names(g.trainable), names(g.frozen), start.warmStart(), start.resumedFrom(),
             data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList(), describe(replicas, g),
             !chief);
-        plan.write(trainDir);
+        if (writer) {
+          dir.writePlan(plan);
+        }
         listeners.forEach(l -> l.onStart(plan));
         TrainResult result = loop(session, g, chief ? saver : null, step, maxSteps, trainFiles);
         if (chief) {

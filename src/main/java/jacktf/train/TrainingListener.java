@@ -1,6 +1,7 @@
 package jacktf.train;
 
 import java.nio.file.Path;
+import jacktf.traindir.TrainingPlan;
 
 /** Callbacks of a training run, on the training thread; keep them quick. */
 public interface TrainingListener {

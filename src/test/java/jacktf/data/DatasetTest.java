@@ -68,13 +68,59 @@ class DatasetTest {
   }
 
   @Test
+  void aListOfPairsIsTheSameDatasetAsTheFolderItWasReadFrom(@TempDir Path dir) throws IOException {
+    SyntheticImages.generate(dir, 3, 8, 32, 1, 0, SyntheticImages.Layout.FOLDERS);
+    TestImages.zeroBytes(dir.resolve("square/empty.jpg"));
+    // the pairs a CSV would hold, in reverse order: class ids still follow the sorted names, as a folder's do
+    List<ImageList.Entry> pairs = new java.util.ArrayList<>();
+    try (var files = Files.walk(dir)) {
+      files.filter(Files::isRegularFile).sorted(java.util.Comparator.reverseOrder())
+          .forEach(f -> pairs.add(new ImageList.Entry(f, f.getParent().getFileName().toString())));
+    }
+    DatasetSource list = ImageList.of(pairs);
+    assertEquals("a list of 25 images", list.description());
+    for (double split : new double[] {0, 0.25}) {
+      DatasetSplits fromFolder = ImageFolder.at(dir).load(split, 3);
+      DatasetSplits fromList = list.load(split, 3);
+      assertEquals(List.of("circle", "square", "triangle"), fromList.train().classNames());
+      assertEquals(fromFolder.validation().examples(), fromList.validation().examples(), "split " + split);
+      assertEquals(new java.util.HashSet<>(fromFolder.train().examples()),
+          new java.util.HashSet<>(fromList.train().examples()), "split " + split);
+      assertEquals(List.of(dir.resolve("square/empty.jpg")),
+          fromList.train().rejected().stream().map(ImageFiles.ImageInfo::file).toList());
+    }
+    // with no hold-out the list keeps its own order (the order training reads it in)
+    assertEquals(pairs.get(0).file(), list.load(0, 3).train().examples().get(0).file());
+  }
+
+  @Test
+  void aListTakesClassIdsWithTheirNamesAndRefusesWhatLabelsTxtCannotHold(@TempDir Path dir) throws IOException {
+    Path a = TestImages.png(dir.resolve("a.png"), 2, 2, new int[] {0, 0, 0, 0});
+    Path b = TestImages.png(dir.resolve("b.png"), 2, 2, new int[] {0, 0, 0, 0});
+    DatasetSplits s = ImageList.of(List.of("zebra", "ant"), List.of(new Example(a, 0), new Example(b, 1))).load(0, 0);
+    assertEquals(List.of("zebra", "ant"), s.train().classNames());
+    assertEquals(List.of(new Example(a, 0), new Example(b, 1)), s.train().examples());
+
+    var outOfRange = assertThrows(jacktf.config.JacktfException.class,
+        () -> ImageList.of(List.of("zebra"), List.of(new Example(a, 1))));
+    assertEquals("Class id of " + a + " must be in [0, 1) (one per class name [zebra]). Received: 1",
+        outOfRange.getMessage());
+    var twoLines = assertThrows(jacktf.config.JacktfException.class,
+        () -> ImageList.of(List.of(new ImageList.Entry(a, "x\ny"))));
+    assertTrue(twoLines.getMessage().contains("Received: 'x\\ny'"), twoLines.getMessage());
+    var empty = assertThrows(jacktf.config.JacktfException.class, () -> ImageList.of(List.of()));
+    assertTrue(empty.getMessage().endsWith("Received: an empty list"), empty.getMessage());
+  }
+
+  @Test
   void labelsFileRoundTrip(@TempDir Path dir) throws IOException {
     List<String> names = List.of("cat", "dog", "guinea pig");
-    Labels.write(dir, names);
-    assertEquals("0:cat\n1:dog\n2:guinea pig\n", Files.readString(dir.resolve("labels.txt")));
-    assertEquals(names, Labels.read(dir));
-    Files.writeString(dir.resolve("labels.txt"), "0:cat\n2:dog\n");
-    IOException e = assertThrows(IOException.class, () -> Labels.read(dir));
+    Path file = dir.resolve("labels.txt");
+    Labels.writeFile(file, names);
+    assertEquals("0:cat\n1:dog\n2:guinea pig\n", Files.readString(file));
+    assertEquals(names, Labels.readFile(file));
+    Files.writeString(file, "0:cat\n2:dog\n");
+    IOException e = assertThrows(IOException.class, () -> Labels.readFile(file));
     assertTrue(e.getMessage().contains("id 1 is missing"), e.getMessage());
   }
 

@@ -40,7 +40,7 @@ class ClassificationAssertionTest {
   static Classifier classifier;
 
   @BeforeAll
-  static void trainDarkAgainstLight(PretrainedCheckpoint pretrained, @TrainDir Path trainDir, SampleImages samples)
+  static void trainDarkAgainstLight(PretrainedCheckpoint pretrained, @TempTrainDir Path trainDir, SampleImages samples)
       throws IOException {
     images = samples.directory();
     Path data = images.resolve("data");

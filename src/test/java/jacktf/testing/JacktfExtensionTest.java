@@ -33,7 +33,7 @@ class JacktfExtensionTest {
   }
 
   @Test
-  void trainDirIsFreshAndInsideAnExistingTemporaryDirectory(@TrainDir Path trainDir, @TrainDir Path other) {
+  void trainDirIsFreshAndInsideAnExistingTemporaryDirectory(@TempTrainDir Path trainDir, @TempTrainDir Path other) {
     assertFalse(Files.exists(trainDir), "the Trainer creates it");
     assertTrue(Files.isDirectory(trainDir.getParent()));
     assertTrue(Files.isDirectory(other.getParent()));

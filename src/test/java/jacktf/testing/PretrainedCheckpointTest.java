@@ -1,5 +1,7 @@
 package jacktf.testing;
 
+import jacktf.traindir.TrainDir;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.RestoreOptions;
-import jacktf.data.Labels;
 import jacktf.model.Architecture;
 import jacktf.train.TrainConfig;
 import jacktf.train.TrainResult;
@@ -34,7 +35,7 @@ class PretrainedCheckpointTest {
   static Path tuned;
 
   @BeforeAll
-  static void fineTune(PretrainedCheckpoint checkpoint, SampleImages images, @TrainDir Path trainDir)
+  static void fineTune(PretrainedCheckpoint checkpoint, SampleImages images, @TempTrainDir Path trainDir)
       throws IOException {
     pretrained = checkpoint;
     Path data = images.dataset(List.of("diamond", "hexagon"), 4, 40);
@@ -57,7 +58,7 @@ class PretrainedCheckpointTest {
       assertEquals(30L, c.read("global_step").longs()[0]);
       assertTrue(c.find("resnet_v1_50/block4/unit_3/bottleneck_v1/conv3/BatchNorm/moving_variance").isPresent());
     }
-    assertEquals(List.of("circle", "square", "triangle"), Labels.read(pretrained.trainDir()));
+    assertEquals(List.of("circle", "square", "triangle"), TrainDir.of(pretrained.trainDir()).labels());
     assertTrue(pretrained.checkpoint().startsWith(PretrainedCheckpoint.cacheRoot()));
     assertEquals(Path.of("target", "jacktf-test-checkpoints").toAbsolutePath(), PretrainedCheckpoint.cacheRoot());
     assertTrue(Files.isDirectory(PretrainedCheckpoint.cacheRoot().resolve(PretrainedCheckpoint.key())));

@@ -22,6 +22,7 @@ import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import jacktf.data.TestImages;
+import jacktf.traindir.TrainingPlan;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class FineTuningTest {
         assertArrayEquals(source.get(e.getKey()), e.getValue(), 0f, e.getKey());
       }
     }
-    assertEquals(List.of("diamond", "hexagon"), jacktf.data.Labels.read(dir.resolve("b")));
+    assertEquals(List.of("diamond", "hexagon"), jacktf.traindir.TrainDir.of(dir.resolve("b")).labels());
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import jacktf.checkpoint.CheckpointState;
 import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
+import jacktf.traindir.TrainingPlan;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package jacktf.examples.service;
 
+import jacktf.traindir.TrainDir;
+
 import jacktf.config.LearningRateDecayType;
 
 import java.io.IOException;
@@ -14,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import jacktf.checkpoint.RestoreOptions;
-import jacktf.data.ModelInfo;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Precision;
 import jacktf.serve.Classifier;
@@ -75,7 +76,7 @@ public final class JobRunner implements AutoCloseable {
     try {
       JobRequest r = job.request();
       TrainConfig config = TrainConfig.builder(r.datasetDir(), workDir.resolve("jobs").resolve(job.id()))
-          .imageSize(ModelInfo.near(r.checkpoint()).imageSize()).checkpointPath(r.checkpoint())
+          .imageSize(TrainDir.containing(r.checkpoint()).modelInfo().imageSize()).checkpointPath(r.checkpoint())
           .restoreOptions(RestoreOptions.excluding(r.excludeScopes().toArray(String[]::new)))
           .trainableScopes(r.trainableScopes()).batchSize(r.batchSize()).learningRate(r.learningRate())
           .learningRateDecayType(LearningRateDecayType.FIXED).maxNumberOfSteps(r.steps()).saveSummariesSecs(3600).build();
