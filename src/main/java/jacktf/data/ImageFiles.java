@@ -21,11 +21,14 @@ public final class ImageFiles {
   public static final long MAX_PIXELS = 100_000_000L;
 
   private static final int HEADER_BYTES = 64 * 1024;
+  /** Bytes at the end of a JPEG searched for its end-of-image marker before a full forward scan. */
+  private static final int EOI_WINDOW = 64 * 1024;
 
   private ImageFiles() {}
 
   /** What a file holds; {@code problem} is null for a usable image. */
   public record ImageInfo(Path file, String format, int width, int height, int channels, String problem) {
+    /** True when the file passed every check and can be handed to the decoder. */
     public boolean usable() {
       return problem == null;
     }
@@ -35,12 +38,18 @@ public final class ImageFiles {
     }
   }
 
+  /** True when the file name ends in one of {@link #EXTENSIONS} (any case). */
   public static boolean hasImageExtension(Path file) {
     String name = file.getFileName().toString();
     int dot = name.lastIndexOf('.');
     return dot >= 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * Identifies the format and size of {@code file} from its header (and, for JPEG, its end-of-image
+   * marker) without decoding it; an unusable file comes back with {@link ImageInfo#problem()} set
+   * instead of an exception.
+   */
   public static ImageInfo inspect(Path file) {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
@@ -49,7 +58,7 @@ public final class ImageFiles {
       }
       ByteBuffer head = read(channel, 0, (int) Math.min(size, HEADER_BYTES));
       ByteBuffer tail = read(channel, Math.max(0, size - 16), (int) Math.min(size, 16));
-      ImageInfo info = identify(file, head, tail, size);
+      ImageInfo info = identify(file, channel, head, tail, size);
       if (info.usable() && (long) info.width() * info.height() > MAX_PIXELS) {
         return ImageInfo.bad(file, info.format(), "too large to decode: " + info.width() + "x" + info.height()
             + " pixels (limit " + MAX_PIXELS / 1_000_000 + " megapixels)");
@@ -71,11 +80,12 @@ public final class ImageFiles {
     return b.flip();
   }
 
-  private static ImageInfo identify(Path file, ByteBuffer head, ByteBuffer tail, long size) {
+  private static ImageInfo identify(Path file, FileChannel channel, ByteBuffer head, ByteBuffer tail, long size)
+      throws IOException {
     int b0 = head.remaining() > 0 ? head.get(0) & 0xff : -1;
     int b1 = head.remaining() > 1 ? head.get(1) & 0xff : -1;
     if (b0 == 0xff && b1 == 0xd8) {
-      return jpeg(file, head, tail);
+      return jpeg(file, channel, head, size);
     }
     if (head.remaining() >= 24 && head.getLong(0) == 0x89504e470d0a1a0aL) {
       return png(file, head, tail);
@@ -100,11 +110,17 @@ public final class ImageFiles {
     return ImageInfo.bad(file, "?", what);
   }
 
-  private static ImageInfo jpeg(Path file, ByteBuffer head, ByteBuffer tail) {
-    int n = tail.limit();
-    boolean ends = n >= 2 && (tail.get(n - 2) & 0xff) == 0xff && (tail.get(n - 1) & 0xff) == 0xd9;
+  /**
+   * A JPEG is usable when its frame header is readable and an end-of-image marker (FF D9) follows
+   * the start of its scan. The marker need not be the file's last two bytes: libjpeg, which TF's
+   * DecodeJpeg runs, stops reading at EOI and ignores what follows (camera motion photos append a
+   * video, others padding or metadata). A file cut inside its scan has no EOI after the scan start,
+   * and TF rejects it ("Invalid JPEG data or crop window"), so it is reported as truncated.
+   */
+  private static ImageInfo jpeg(Path file, FileChannel channel, ByteBuffer head, long size) throws IOException {
     int pos = 2;
     head.order(ByteOrder.BIG_ENDIAN);
+    ImageInfo frame = null;
     while (pos + 4 <= head.limit()) {
       if ((head.get(pos) & 0xff) != 0xff) {
         return ImageInfo.bad(file, "jpeg", "corrupt JPEG header");
@@ -116,7 +132,7 @@ public final class ImageFiles {
       }
       int length = head.getShort(pos + 2) & 0xffff;
       boolean sof = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
-      if (sof && pos + 10 <= head.limit()) {
+      if (sof && pos + 10 <= head.limit() && frame == null) {
         int h = head.getShort(pos + 5) & 0xffff;
         int w = head.getShort(pos + 7) & 0xffff;
         int components = head.get(pos + 9) & 0xff;
@@ -126,17 +142,53 @@ public final class ImageFiles {
         if (components != 1 && components != 3) {
           return ImageInfo.bad(file, "jpeg", "JPEG with " + components + " colour components, unsupported");
         }
-        if (!ends) {
-          return ImageInfo.bad(file, "jpeg", "truncated (no end-of-image marker)");
-        }
-        return new ImageInfo(file, "jpeg", w, h, components, null);
+        frame = new ImageInfo(file, "jpeg", w, h, components, null);
       }
       if (marker == 0xd9 || marker == 0xda) {
         break;
       }
       pos += 2 + length;
     }
-    return ImageInfo.bad(file, "jpeg", ends ? "corrupt JPEG header (no frame header)" : "truncated JPEG");
+    // The frame header comes before the scan; without it in the first 64 KB the file is not usable.
+    if (frame == null) {
+      return ImageInfo.bad(file, "jpeg", endOfImageAfter(channel, pos, size) >= 0
+          ? "corrupt JPEG header (no frame header)" : "truncated JPEG");
+    }
+    return endOfImageAfter(channel, pos, size) >= 0 ? frame
+        : ImageInfo.bad(file, "jpeg", "truncated (no end-of-image marker after the image data)");
+  }
+
+  /**
+   * Offset of the last EOI marker (FF D9) at or after {@code from}, or -1. Looks in the file's last
+   * {@link #EOI_WINDOW} bytes first, where EOI is in nearly every file (at the very end, or before
+   * padding and small trailers), so the check stays two small reads. Only when that window has no
+   * EOI (a truncated file, or a large trailer such as a motion photo's video) does it read the
+   * rest of the file forward from {@code from}, bounded by the file size.
+   */
+  private static long endOfImageAfter(FileChannel channel, long from, long size) throws IOException {
+    long windowStart = Math.max(from, size - EOI_WINDOW);
+    if (windowStart < size) {
+      ByteBuffer window = read(channel, windowStart, (int) (size - windowStart));
+      for (int i = window.limit() - 2; i >= 0; i--) {
+        if ((window.get(i) & 0xff) == 0xff && (window.get(i + 1) & 0xff) == 0xd9) {
+          return windowStart + i;
+        }
+      }
+    }
+    // Forward over [from, windowStart + 1): the +1 catches an FF D9 straddling the window's start.
+    long end = Math.min(size, windowStart + 1);
+    int previous = -1;
+    for (long offset = from; windowStart > from && offset < end; offset += EOI_WINDOW) {
+      ByteBuffer chunk = read(channel, offset, (int) Math.min(EOI_WINDOW, end - offset));
+      for (int i = 0; i < chunk.limit(); i++) {
+        int b = chunk.get(i) & 0xff;
+        if (previous == 0xff && b == 0xd9) {
+          return offset + i - 1;
+        }
+        previous = b;
+      }
+    }
+    return -1;
   }
 
   private static ImageInfo png(Path file, ByteBuffer head, ByteBuffer tail) {
