@@ -112,7 +112,7 @@ class ImageFilesTest {
   @Test
   void anEndMarkerInsideTheHeaderDoesNotPassForTheImageEnd(@TempDir Path dir) throws IOException {
     byte[] cat = Files.readAllBytes(TestData.images().resolve("cat.jpg"));
-    // cut right after the scan header: the only FF D9 pairs left would be in EXIF thumbnails before it
+    // cut just after the scan header: a frame header but almost no image data
     Path cut = write(dir, "header_only.jpg", Arrays.copyOf(cat, 1400));
     assertFalse(ImageFiles.inspect(cut).usable());
     assertNull(decodeWithTf(cut));
