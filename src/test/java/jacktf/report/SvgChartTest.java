@@ -50,7 +50,8 @@ class SvgChartTest {
     assertEquals(0.002, lr.max(), 1e-15);
     assertEquals(List.of("0.0000", "0.0005", "0.0010", "0.0015", "0.0020"), labels(lr));
     assertEquals(List.of("0.0", "0.2", "0.4", "0.6", "0.8", "1.0"), labels(SvgChart.Axis.around(0, 0)));
-    assertEquals(List.of("-4", "-2", "0"), labels(SvgChart.Axis.around(-2, -2)));
+    // -2: -4 .. 0, span 4 / 5 = 0.8 -> 1
+    assertEquals(List.of("-4", "-3", "-2", "-1", "0"), labels(SvgChart.Axis.around(-2, -2)));
     // a single step 1000: 0 .. 2000 in 500s
     assertEquals(List.of("0", "500", "1000", "1500", "2000"), labels(SvgChart.Axis.within(1000, 1000)));
   }
