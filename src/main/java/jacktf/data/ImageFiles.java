@@ -23,6 +23,8 @@ public final class ImageFiles {
   private static final int HEADER_BYTES = 64 * 1024;
   /** Bytes at the end of a JPEG searched for its end-of-image marker before a full forward scan. */
   private static final int EOI_WINDOW = 64 * 1024;
+  /** Real JPEGs have a few dozen segments before the scan; more means a corrupt header. */
+  private static final int MAX_JPEG_SEGMENTS = 10_000;
 
   private ImageFiles() {}
 
@@ -118,24 +120,29 @@ public final class ImageFiles {
    * and TF rejects it ("Invalid JPEG data or crop window"), so it is reported as truncated.
    */
   private static ImageInfo jpeg(Path file, FileChannel channel, ByteBuffer head, long size) throws IOException {
-    int pos = 2;
-    head.order(ByteOrder.BIG_ENDIAN);
+    long pos = 2;
     ImageInfo frame = null;
-    while (pos + 4 <= head.limit()) {
-      if ((head.get(pos) & 0xff) != 0xff) {
+    // Segments are walked by their lengths: the first 64 KB hold them in nearly every file; large
+    // EXIF/ICC segments push the frame header further, and those segment headers are read one by one.
+    for (int segments = 0; pos + 4 <= size && segments < MAX_JPEG_SEGMENTS; segments++) {
+      ByteBuffer segment = pos + 10 <= head.limit()
+          ? head.duplicate().position((int) pos).slice()
+          : read(channel, pos, (int) Math.min(10, size - pos));
+      segment.order(ByteOrder.BIG_ENDIAN);
+      if ((segment.get(0) & 0xff) != 0xff) {
         return ImageInfo.bad(file, "jpeg", "corrupt JPEG header");
       }
-      int marker = head.get(pos + 1) & 0xff;
+      int marker = segment.get(1) & 0xff;
       if (marker == 0xff) {
         pos++;
         continue;
       }
-      int length = head.getShort(pos + 2) & 0xffff;
+      int length = segment.getShort(2) & 0xffff;
       boolean sof = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc;
-      if (sof && pos + 10 <= head.limit() && frame == null) {
-        int h = head.getShort(pos + 5) & 0xffff;
-        int w = head.getShort(pos + 7) & 0xffff;
-        int components = head.get(pos + 9) & 0xff;
+      if (sof && segment.limit() >= 10 && frame == null) {
+        int h = segment.getShort(5) & 0xffff;
+        int w = segment.getShort(7) & 0xffff;
+        int components = segment.get(9) & 0xff;
         if (components == 4) {
           return ImageInfo.bad(file, "jpeg", "CMYK JPEG, unsupported (convert it to RGB)");
         }
@@ -149,7 +156,7 @@ public final class ImageFiles {
       }
       pos += 2 + length;
     }
-    // The frame header comes before the scan; without it in the first 64 KB the file is not usable.
+    // The frame header comes before the scan; without it the file is not usable.
     if (frame == null) {
       return ImageInfo.bad(file, "jpeg", endOfImageAfter(channel, pos, size) >= 0
           ? "corrupt JPEG header (no frame header)" : "truncated JPEG");

@@ -94,6 +94,26 @@ class ImageFilesTest {
   }
 
   @Test
+  void aFrameHeaderBeyondTheFirst64KbIsFound(@TempDir Path dir) throws IOException {
+    byte[] cat = Files.readAllBytes(TestData.images().resolve("cat.jpg"));
+    // SOI, then four 60000-byte APP9 segments (as big EXIF/ICC blocks push the frame header back)
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(cat, 0, 2);
+    for (int i = 0; i < 4; i++) {
+      out.write(new byte[] {(byte) 0xff, (byte) 0xe9, (byte) (60000 >> 8), (byte) (60000 & 0xff)});
+      out.write(new byte[60000 - 2]);
+    }
+    out.write(cat, 2, cat.length - 2);
+    Path big = Files.write(dir.resolve("big_metadata.jpg"), out.toByteArray());
+    ImageFiles.ImageInfo info = ImageFiles.inspect(big);
+    ImageFiles.ImageInfo plain = ImageFiles.inspect(TestData.images().resolve("cat.jpg"));
+    assertNull(info.problem(), info.problem());
+    assertEquals(plain.width(), info.width());
+    assertEquals(plain.height(), info.height());
+    assertArrayEquals(decodeWithTf(TestData.images().resolve("cat.jpg")), decodeWithTf(big));
+  }
+
+  @Test
   void jpegsCutInsideTheScanAreStillRejectedAsTfRejectsThem(@TempDir Path dir) throws IOException {
     byte[] cat = Files.readAllBytes(TestData.images().resolve("cat.jpg"));
     // cat.jpg's scan starts at byte 1349 of 140391: every cut below is inside the entropy-coded data
