@@ -21,8 +21,11 @@ public final class ImageFiles {
   public static final long MAX_PIXELS = 100_000_000L;
 
   private static final int HEADER_BYTES = 64 * 1024;
-  /** Bytes at the end of a JPEG searched for its end-of-image marker before a full forward scan. */
-  private static final int EOI_WINDOW = 64 * 1024;
+  /** Bytes at the end of a file searched for its end marker before a full forward scan. */
+  private static final int END_WINDOW = 64 * 1024;
+  private static final byte[] JPEG_EOI = {(byte) 0xff, (byte) 0xd9};
+  /** IEND's length (0), type and CRC, the same in every PNG. */
+  private static final byte[] PNG_IEND = {0, 0, 0, 0, 'I', 'E', 'N', 'D', (byte) 0xae, 0x42, 0x60, (byte) 0x82};
   /** Real JPEGs have a few dozen segments before the scan; more means a corrupt header. */
   private static final int MAX_JPEG_SEGMENTS = 10_000;
 
@@ -90,15 +93,10 @@ public final class ImageFiles {
       return jpeg(file, channel, head, size);
     }
     if (head.remaining() >= 24 && head.getLong(0) == 0x89504e470d0a1a0aL) {
-      return png(file, head, tail);
+      return png(file, channel, head, size);
     }
     if (head.remaining() >= 10 && (startsWith(head, "GIF87a") || startsWith(head, "GIF89a"))) {
-      head.order(ByteOrder.LITTLE_ENDIAN);
-      int w = head.getShort(6) & 0xffff;
-      int h = head.getShort(8) & 0xffff;
-      int last = tail.get(tail.limit() - 1) & 0xff;
-      return last == 0x3b ? new ImageInfo(file, "gif", w, h, 3, null)
-          : ImageInfo.bad(file, "gif", "truncated (no GIF trailer)");
+      return gif(file, channel, head, tail, size);
     }
     if (head.remaining() >= 26 && b0 == 'B' && b1 == 'M') {
       head.order(ByteOrder.LITTLE_ENDIAN);
@@ -165,40 +163,118 @@ public final class ImageFiles {
         : ImageInfo.bad(file, "jpeg", "truncated (no end-of-image marker after the image data)");
   }
 
-  /**
-   * Offset of the last EOI marker (FF D9) at or after {@code from}, or -1. Looks in the file's last
-   * {@link #EOI_WINDOW} bytes first, where EOI is in nearly every file (at the very end, or before
-   * padding and small trailers), so the check stays two small reads. Only when that window has no
-   * EOI (a truncated file, or a large trailer such as a motion photo's video) does it read the
-   * rest of the file forward from {@code from}, bounded by the file size.
-   */
   private static long endOfImageAfter(FileChannel channel, long from, long size) throws IOException {
-    long windowStart = Math.max(from, size - EOI_WINDOW);
+    return lastOccurrenceAfter(channel, from, size, JPEG_EOI);
+  }
+
+  /**
+   * Offset of the last {@code pattern} (an end marker) at or after {@code from}, or -1. Looks in the
+   * file's last {@link #END_WINDOW} bytes first, where the end marker is in nearly every file (at the
+   * very end, or before padding and small trailers), so the check stays a small read. Only when that
+   * window has none (a truncated file, or a large trailer such as a motion photo's video) does it
+   * read the rest of the file forward from {@code from}, bounded by the file size.
+   */
+  private static long lastOccurrenceAfter(FileChannel channel, long from, long size, byte[] pattern)
+      throws IOException {
+    long windowStart = Math.max(from, size - END_WINDOW);
     if (windowStart < size) {
       ByteBuffer window = read(channel, windowStart, (int) (size - windowStart));
-      for (int i = window.limit() - 2; i >= 0; i--) {
-        if ((window.get(i) & 0xff) == 0xff && (window.get(i + 1) & 0xff) == 0xd9) {
+      for (int i = window.limit() - pattern.length; i >= 0; i--) {
+        if (matches(window, i, pattern)) {
           return windowStart + i;
         }
       }
     }
-    // Forward over [from, windowStart + 1): the +1 catches an FF D9 straddling the window's start.
-    long end = Math.min(size, windowStart + 1);
-    int previous = -1;
-    for (long offset = from; windowStart > from && offset < end; offset += EOI_WINDOW) {
-      ByteBuffer chunk = read(channel, offset, (int) Math.min(EOI_WINDOW, end - offset));
-      for (int i = 0; i < chunk.limit(); i++) {
-        int b = chunk.get(i) & 0xff;
-        if (previous == 0xff && b == 0xd9) {
-          return offset + i - 1;
+    // Forward over [from, windowStart + pattern.length - 1): chunks overlap by pattern.length - 1
+    // bytes, which also catches a pattern straddling the window's start.
+    long end = Math.min(size, windowStart + pattern.length - 1);
+    for (long offset = from; windowStart > from && offset + pattern.length <= end;
+        offset += END_WINDOW - pattern.length + 1) {
+      ByteBuffer chunk = read(channel, offset, (int) Math.min(END_WINDOW, end - offset));
+      for (int i = 0; i + pattern.length <= chunk.limit(); i++) {
+        if (matches(chunk, i, pattern)) {
+          return offset + i;
         }
-        previous = b;
       }
     }
     return -1;
   }
 
-  private static ImageInfo png(Path file, ByteBuffer head, ByteBuffer tail) {
+  private static boolean matches(ByteBuffer b, int at, byte[] pattern) {
+    for (int j = 0; j < pattern.length; j++) {
+      if (b.get(at + j) != pattern[j]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A GIF is usable when its block structure reaches the trailer (0x3B). giflib, which TF's
+   * DecodeGif runs, stops there and ignores trailing bytes; a file cut inside its blocks never
+   * reaches it. When the last byte is the trailer (nearly every file) that suffices; otherwise the
+   * blocks are walked, which reads the file (GIFs in datasets are small).
+   */
+  private static ImageInfo gif(Path file, FileChannel channel, ByteBuffer head, ByteBuffer tail, long size)
+      throws IOException {
+    head.order(ByteOrder.LITTLE_ENDIAN);
+    int w = head.getShort(6) & 0xffff;
+    int h = head.getShort(8) & 0xffff;
+    ImageInfo image = new ImageInfo(file, "gif", w, h, 3, null);
+    if ((tail.get(tail.limit() - 1) & 0xff) == 0x3b) {
+      return image;
+    }
+    return reachesGifTrailer(read(channel, 0, (int) Math.min(size, Integer.MAX_VALUE - 8))) ? image
+        : ImageInfo.bad(file, "gif", "truncated (no GIF trailer after the image data)");
+  }
+
+  /** Walks GIF89a's blocks: header, screen descriptor, colour tables, extensions, images, trailer. */
+  private static boolean reachesGifTrailer(ByteBuffer b) {
+    int pos = 13;
+    int flags = b.get(10) & 0xff;
+    if ((flags & 0x80) != 0) {
+      pos += 3 << ((flags & 7) + 1); // global colour table
+    }
+    while (pos < b.limit()) {
+      int introducer = b.get(pos) & 0xff;
+      if (introducer == 0x3b) {
+        return true;
+      } else if (introducer == 0x21) { // extension: label, then sub-blocks
+        pos = skipSubBlocks(b, pos + 2);
+      } else if (introducer == 0x2c) { // image descriptor (10 bytes), local table, LZW code size, data
+        if (pos + 10 > b.limit()) {
+          return false;
+        }
+        int imageFlags = b.get(pos + 9) & 0xff;
+        pos += 10;
+        if ((imageFlags & 0x80) != 0) {
+          pos += 3 << ((imageFlags & 7) + 1);
+        }
+        pos = skipSubBlocks(b, pos + 1);
+      } else {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** The offset after a chain of sub-blocks (length byte, data) ended by a zero length, or past the end. */
+  private static int skipSubBlocks(ByteBuffer b, int pos) {
+    while (pos < b.limit()) {
+      int length = b.get(pos) & 0xff;
+      pos += 1 + length;
+      if (length == 0) {
+        return pos;
+      }
+    }
+    return Integer.MAX_VALUE;
+  }
+
+  /**
+   * A PNG is usable when its IEND chunk is there; as with JPEG, libpng (TF's DecodePng) stops at
+   * IEND and ignores trailing bytes, so IEND need not end the file.
+   */
+  private static ImageInfo png(Path file, FileChannel channel, ByteBuffer head, long size) throws IOException {
     head.order(ByteOrder.BIG_ENDIAN);
     int w = head.getInt(16);
     int h = head.getInt(20);
@@ -209,8 +285,7 @@ public final class ImageFiles {
       case 6 -> 4;
       default -> 3;
     };
-    int n = tail.limit();
-    boolean ends = n >= 8 && tail.getInt(n - 8) == 0x49454e44; // "IEND" then its CRC
+    boolean ends = lastOccurrenceAfter(channel, 8, size, PNG_IEND) >= 0;
     return ends ? new ImageInfo(file, "png", w, h, channels, null)
         : ImageInfo.bad(file, "png", "truncated (no IEND chunk)");
   }

@@ -114,6 +114,40 @@ class ImageFilesTest {
   }
 
   @Test
+  void pngAndGifWithTrailingBytesAreAcceptedAndCutOnesRejectedAsTfDoes(@TempDir Path dir) throws IOException {
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48,
+        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    Random random = new Random(9);
+    for (int y = 0; y < 48; y++) {
+      for (int x = 0; x < 64; x++) {
+        image.setRGB(x, y, random.nextInt(8) * 0x202020);
+      }
+    }
+    for (String format : new String[] {"png", "gif"}) {
+      ByteArrayOutputStream encoded = new ByteArrayOutputStream();
+      javax.imageio.ImageIO.write(image, format, encoded);
+      byte[] bytes = encoded.toByteArray();
+      byte[] original = decodeWithTf(write(dir, "plain." + format, bytes));
+      assertNotNull(original, format);
+      for (int trailer : new int[] {16, 4096, 100_000}) {
+        Path file = write(dir, "trailer" + trailer + "." + format, bytes, noEndMarker(trailer));
+        ImageFiles.ImageInfo info = ImageFiles.inspect(file);
+        assertNull(info.problem(), file.getFileName() + ": " + info.problem());
+        assertEquals(64, info.width());
+        assertEquals(48, info.height());
+        assertArrayEquals(original, decodeWithTf(file), file.getFileName() + " decodes to the original's pixels");
+      }
+      Path cut = write(dir, "cut." + format, Arrays.copyOf(bytes, bytes.length / 2));
+      Path cutPadded = write(dir, "cut_padded." + format, Arrays.copyOf(bytes, bytes.length / 2), new byte[4096]);
+      for (Path file : new Path[] {cut, cutPadded}) {
+        ImageFiles.ImageInfo info = ImageFiles.inspect(file);
+        assertTrue(info.problem() != null && info.problem().contains("truncated"), file + ": " + info.problem());
+        assertNull(decodeWithTf(file), "TF refuses " + file.getFileName());
+      }
+    }
+  }
+
+  @Test
   void jpegsCutInsideTheScanAreStillRejectedAsTfRejectsThem(@TempDir Path dir) throws IOException {
     byte[] cat = Files.readAllBytes(TestData.images().resolve("cat.jpg"));
     // cat.jpg's scan starts at byte 1349 of 140391: every cut below is inside the entropy-coded data
