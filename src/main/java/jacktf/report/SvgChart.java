@@ -55,7 +55,8 @@ final class SvgChart {
     maxX = xAxis.max();
     double plotW = WIDTH - LEFT - RIGHT;
     double plotH = HEIGHT - TOP - BOTTOM;
-    svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" stroke=\"#999\"/>",
+    svg.append(String.format(Locale.ROOT,
+        "<rect x=\"%d\" y=\"%d\" width=\"%.0f\" height=\"%.0f\" fill=\"none\" stroke=\"#999\"/>",
         LEFT, TOP, plotW, plotH));
     for (double value : yAxis.ticks()) {
       double y = TOP + plotH - (value - minY) / (maxY - minY) * plotH;
@@ -66,7 +67,8 @@ final class SvgChart {
     }
     for (double step : xAxis.ticks()) {
       double x = LEFT + (step - minX) / (maxX - minX) * plotW;
-      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>",
+      svg.append(String.format(Locale.ROOT,
+          "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">%s</text>",
           x, HEIGHT - BOTTOM + 14, xAxis.label(step)));
     }
     svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" text-anchor=\"middle\">step</text>",

@@ -62,7 +62,8 @@ public final class TrainingReport {
         .append(".grid{display:flex;flex-wrap:wrap;gap:8px}.sample{width:112px;font-size:11px;text-align:center}")
         .append(".ok{color:#1a7f37}.bad{color:#c62828}pre{background:#f7f7f7;padding:8px;font-size:11px;overflow:auto}")
         .append("</style></head><body>");
-    html.append("<h1>Training report: ").append(Html.escape(displayPath(trainDir.toAbsolutePath().toString()))).append("</h1>");
+    html.append("<h1>Training report: ").append(Html.escape(displayPath(trainDir.toAbsolutePath().toString())))
+        .append("</h1>");
     html.append("<p>Written ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
         .append(" by jacktf report.</p>");
 
