@@ -118,11 +118,11 @@ public final class EventFiles {
       if (mask(crc(b, pos, 8)) != b.getInt(pos + 8)) {
         // The length is garbage, so the next record's offset is unknown: find it by its checksums.
         int next = nextValidRecord(b, pos + 1);
-        corrupt++;
         if (next < 0) {
           lostFrom = pos;
           break;
         }
+        corrupt++; // counted as one record, though the bytes skipped may have held more
         pos = next;
         continue;
       }

@@ -127,6 +127,7 @@ class EventFilesTest {
     assertEquals(stepsExcept(9), lossSteps(dir));
     EventFiles.Damage damage = EventFiles.read(file).damage();
     assertEquals(last, damage.lostFrom());
+    assertEquals(0, damage.corruptRecords());
     assertTrue(damage.describe().contains("from byte " + last), damage.describe());
   }
 
