@@ -18,7 +18,12 @@ import org.tensorflow.types.family.TFloating;
  * in the precision's compute type; variables are float32 and cast where used.
  */
 final class Layers {
-  static final float BATCH_NORM_EPSILON = 1e-5f;
+  /**
+   * slim's {@code resnet_arg_scope} asks for 1e-5, but {@code slim.batch_norm} runs
+   * {@code tf.nn.fused_batch_norm}, which raises any epsilon below 1.001e-5 to 1.001e-5 (cuDNN's
+   * minimum): what slim computes, and so what its checkpoints were trained with, is 1.001e-5.
+   */
+  static final float BATCH_NORM_EPSILON = 1.001e-5f;
 
   private final ModelGraph graph;
   private final Precision precision;

@@ -35,13 +35,19 @@ public final class TrainingReport {
 
   private TrainingReport() {}
 
+  /**
+   * Writes the report of {@code trainDir} to {@code output} and returns {@code output}. Corrupt
+   * records in the event files are skipped and named in the report.
+   */
   public static Path write(Path trainDir, Path output) throws IOException {
     if (!Files.isDirectory(trainDir)) {
       throw new JacktfException("No train dir at " + trainDir);
     }
     TrainDir dir = TrainDir.of(trainDir);
-    List<EventFiles.Scalar> train = EventFiles.scalars(dir.eventsDir());
-    List<EventFiles.Scalar> eval = EventFiles.scalars(dir.evalDir());
+    EventFiles.ScalarLog trainLog = EventFiles.readScalars(dir.eventsDir());
+    EventFiles.ScalarLog evalLog = EventFiles.readScalars(dir.evalDir());
+    List<EventFiles.Scalar> train = trainLog.scalars();
+    List<EventFiles.Scalar> eval = evalLog.scalars();
     if (train.isEmpty()) {
       throw new JacktfException(trainDir + " has no TensorBoard event files (is it a jacktf train dir?)");
     }
@@ -58,11 +64,15 @@ public final class TrainingReport {
         .append(".grid{display:flex;flex-wrap:wrap;gap:8px}.sample{width:112px;font-size:11px;text-align:center}")
         .append(".ok{color:#1a7f37}.bad{color:#c62828}pre{background:#f7f7f7;padding:8px;font-size:11px;overflow:auto}")
         .append("</style></head><body>");
-    html.append("<h1>Training report: ").append(Html.escape(trainDir.toAbsolutePath().toString())).append("</h1>");
+    html.append("<h1>Training report: ").append(Html.escape(displayPath(trainDir.toAbsolutePath().toString())))
+        .append("</h1>");
     html.append("<p>Written ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
         .append(" by jacktf report.</p>");
 
-    html.append("<h2>Curves</h2><div class=\"charts\">");
+    html.append("<h2>Curves</h2>");
+    appendDamage(html, trainLog.damage());
+    appendDamage(html, evalLog.damage());
+    html.append("<div class=\"charts\">");
     html.append(SvgChart.lineChart("Loss", List.of(
         series("train total_loss", TRAIN_COLOR, train, "total_loss"),
         series("train cross_entropy", OTHER_COLOR, train, "losses/cross_entropy"),
@@ -84,6 +94,41 @@ public final class TrainingReport {
     return output;
   }
 
+  /** One line per damaged event file, so curves with gaps are not taken for complete ones. */
+  static void appendDamage(StringBuilder html, List<EventFiles.Damage> damage) {
+    for (EventFiles.Damage d : damage) {
+      html.append("<p class=\"bad\">").append(Html.escape(d.describe())).append(".</p>");
+    }
+  }
+
+  /**
+   * {@code path} without {@code .} and {@code ..} segments ({@code a/./b/../c} -> {@code a/c}); text
+   * that is no path comes back as it was. Relative paths stay relative: they were written relative to
+   * the directory the run was started in, which need not be this process's.
+   */
+  static String displayPath(String path) {
+    try {
+      return Path.of(path).normalize().toString();
+    } catch (java.nio.file.InvalidPathException notAPath) {
+      return path;
+    }
+  }
+
+  /**
+   * The evaluation summary line. Top-5 recall is shown only with more than 5 classes: with 5 or fewer
+   * the true class is always among the top 5 and recall@5 is 1 by construction.
+   */
+  static String evaluationSummary(EvalReport m) {
+    StringBuilder s = new StringBuilder();
+    s.append(Html.escape(displayPath(m.checkpoint()))).append(" (step ").append(m.globalStep()).append(") on ")
+        .append(m.examples()).append(" images: <b>accuracy ").append(String.format(Locale.ROOT, "%.4f", m.accuracy()))
+        .append("</b>");
+    if (m.classNames().size() > 5) {
+      s.append(", top-5 recall ").append(String.format(Locale.ROOT, "%.4f", m.recallAt5()));
+    }
+    return s.toString();
+  }
+
   private static SvgChart.Series series(String name, String color, List<EventFiles.Scalar> scalars, String tag) {
     Map<Long, Double> byStep = new TreeMap<>(); // the last value written for a step wins (resumed runs)
     for (EventFiles.Scalar s : scalars) {
@@ -97,10 +142,7 @@ public final class TrainingReport {
   }
 
   private static void appendMetrics(StringBuilder html, EvalReport m) throws IOException {
-    html.append("<h2>Evaluation</h2><p>").append(Html.escape(m.checkpoint())).append(" (step ").append(m.globalStep())
-        .append(") on ").append(m.examples()).append(" images: <b>accuracy ")
-        .append(String.format(Locale.ROOT, "%.4f", m.accuracy())).append("</b>, top-5 recall ")
-        .append(String.format(Locale.ROOT, "%.4f", m.recallAt5())).append("</p>");
+    html.append("<h2>Evaluation</h2><p>").append(evaluationSummary(m)).append("</p>");
     html.append("<table><tr><th>class</th><th>precision</th><th>recall</th></tr>");
     for (int c = 0; c < m.classNames().size(); c++) {
       html.append("<tr><td>").append(Html.escape(m.classNames().get(c))).append("</td><td>")
@@ -156,7 +198,7 @@ public final class TrainingReport {
     }
     html.append("<h2>Restore plan</h2>");
     if (plan.resumedFrom() != null) {
-      html.append("<p>Resumed from ").append(Html.escape(plan.resumedFrom())).append(".</p>");
+      html.append("<p>Resumed from ").append(Html.escape(displayPath(plan.resumedFrom()))).append(".</p>");
     } else if (plan.restorePlan() != null) {
       html.append("<pre>").append(Html.escape(plan.restorePlan())).append("</pre>");
     } else {
