@@ -28,6 +28,6 @@ final class UserErrors implements IExecutionExceptionHandler {
         || e instanceof java.io.IOException
         || e instanceof java.io.UncheckedIOException
         || e instanceof jacktf.checkpoint.CheckpointException
-        || e instanceof jacktf.runtime.ClusterException;
+        || e instanceof jacktf.config.JacktfException;
   }
 }

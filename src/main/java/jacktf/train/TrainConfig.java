@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import jacktf.checkpoint.RestoreOptions;
+import jacktf.cluster.Replicas;
 import jacktf.model.Architecture;
 import jacktf.model.BatchNormMode;
 import jacktf.model.Head;

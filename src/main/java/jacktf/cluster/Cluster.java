@@ -1,4 +1,4 @@
-package jacktf.runtime;
+package jacktf.cluster;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import jacktf.runtime.Placement;
+import jacktf.runtime.Sessions;
 import org.tensorflow.proto.ClusterDef;
 import org.tensorflow.proto.JobDef;
 import org.tensorflow.proto.ServerDef;
@@ -18,7 +20,9 @@ import org.tensorflow.proto.ServerDef;
  * {@code TF_CONFIG} environment variable give them. Worker 0 is the chief.
  */
 public record Cluster(List<String> ps, List<String> workers, String jobName, int taskIndex) {
-  public static final String PS = "ps";
+  /** The job of the parameter servers. */
+  public static final String PS = Placement.PS_JOB;
+  /** The job of the workers, which train. */
   public static final String WORKER = "worker";
 
   public Cluster {
@@ -133,6 +137,14 @@ public record Cluster(List<String> ps, List<String> workers, String jobName, int
   /** The in-process server's address for this process's own session. */
   public String localTarget() {
     return "grpc://localhost:" + address().substring(address().lastIndexOf(':') + 1);
+  }
+
+  /**
+   * The devices a session of this task may use: the ps tasks and its own, so a worker does not
+   * wait on the other workers.
+   */
+  public List<String> deviceFilters() {
+    return List.of("/job:" + PS, taskName());
   }
 
   public String taskName() {
