@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.RestorePlan;
 import jacktf.checkpoint.CheckpointVariable;
@@ -53,6 +54,16 @@ final class FeatureCache {
   /** Images run through the backbone: the training and the validation split's. */
   int images() {
     return train.dataset().size() + validation.dataset().size();
+  }
+
+  /**
+   * Runs the backbone from where training will start: the train dir's latest checkpoint when the
+   * run resumes, else the warm-start checkpoint (else fresh values).
+   */
+  static FeatureCache forRun(TrainConfig config, DatasetSplits data) {
+    var resumeFrom = CheckpointSaver.latest(config.trainDir());
+    return compute(config, data, resumeFrom.orElse(config.checkpointPath()),
+        resumeFrom.isPresent() ? RestoreOptions.all() : config.restoreOptions());
   }
 
   /**

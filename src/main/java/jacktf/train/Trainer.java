@@ -122,21 +122,28 @@ public final class Trainer {
 
   /** {@code cacheFeatures}: runs the backbone once over the data, from where training will start. */
   private FeatureCache cacheFeatures(TrainingData data) {
-    var resumeFrom = CheckpointSaver.latest(config.trainDir());
-    FeatureCache cache = FeatureCache.compute(config, data.splits(), resumeFrom.orElse(config.checkpointPath()),
-        resumeFrom.isPresent() ? RestoreOptions.all() : config.restoreOptions());
+    FeatureCache cache = FeatureCache.forRun(config, data.splits());
     listeners.forEach(l -> l.onFeaturesCached(cache.images(), cache.seconds));
     return cache;
   }
 
   /** How a run began: from a warm-start plan, a resumed checkpoint, or neither (both null). */
-  private record Start(RestorePlan warmStart, String resumedFrom) {}
+  record Start(RestorePlan warmStart, String resumedFrom) {}
 
   /**
    * Alone or as the chief: fresh values, then the train dir's latest checkpoint (resume) or the
    * warm-start checkpoint through its restore plan; on a cluster, then tells the others to go.
    */
   private Start initializeOrRestore(Session session, TrainingGraph g, ClusterRuns cluster) {
+    Start start = initializeOrRestore(session, g, config);
+    if (cluster != null) {
+      cluster.chiefStarted(session);
+    }
+    return start;
+  }
+
+  /** Fresh values, then the train dir's latest checkpoint (resume) or the warm-start checkpoint. */
+  static Start initializeOrRestore(Session session, TrainingGraph g, TrainConfig config) {
     session.run(g.model.initializer());
     Start start = new Start(null, null);
     var latest = CheckpointSaver.latest(config.trainDir());
@@ -151,9 +158,6 @@ public final class Trainer {
         Restorer.restore(session, g.model, plan);
         start = new Start(plan, null);
       }
-    }
-    if (cluster != null) {
-      cluster.chiefStarted(session);
     }
     return start;
   }
