@@ -167,7 +167,12 @@ final class TrainCommand implements Callable<Integer> {
       out.printf("All %d workers completed; ps task %d exits%n", task.workers().size(), task.taskIndex());
       return 0;
     }
-    TrainConfig config = config();
+    return train(config());
+  }
+
+  /** Trains {@code config} as a worker or alone, printing progress; Ctrl-C stops after a step and saves. */
+  int train(TrainConfig config) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
     Trainer trainer = Trainer.create(config).addListener(new ConsoleProgress(out, config.logEveryNSteps()));
     // Ctrl-C / SIGTERM: stop after the current step, save, then let the JVM exit.
     CountDownLatch done = new CountDownLatch(1);
