@@ -11,7 +11,7 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Session runs of a worker in a cluster: every wait on another process has a deadline
- * ({@code --replica-timeout-secs}), and a lost peer becomes a {@link ClusterException} that
+ * ({@link Replicas#timeoutSecs()}), and a lost peer becomes a {@link ClusterException} that
  * names it and says what to do, instead of a hang or a gRPC status dump.
  */
 public final class ClusterRuns {
@@ -108,12 +108,14 @@ public final class ClusterRuns {
       Cluster c = replicas.cluster();
       if (replicas.isChief()) {
         throw new ClusterException("Step " + (step + 1) + ": not every worker sent its gradients within "
-            + replicas.timeoutSecs() + " s (--replica-timeout-secs). One of " + c.workers().subList(1, c.workers().size())
+            + replicas.timeoutSecs() + " s (the replica timeout, timeoutSecs). One of "
+            + c.workers().subList(1, c.workers().size())
             + " has stopped or is stuck (a worker restarted within that time rejoins). The chief stops here; its "
-            + "last checkpoint is in --train-dir and rerunning the job resumes from it.", e);
+            + "last checkpoint is in its trainDir and rerunning the job resumes from it.", e);
       }
       throw new ClusterException("Step " + (step + 1) + ": the chief (worker 0 at " + c.workers().get(0)
-          + ") did not finish the step within " + replicas.timeoutSecs() + " s (--replica-timeout-secs); it has "
+          + ") did not finish the step within " + replicas.timeoutSecs() + " s (the replica timeout, timeoutSecs); "
+          + "it has "
           + "probably stopped. This worker stops too. Restart the chief (it resumes from its last checkpoint), "
           + "then this worker.", e);
     }
@@ -130,7 +132,8 @@ public final class ClusterRuns {
       lastHeartbeatChange = now;
     } else if (now - lastHeartbeatChange > replicas.timeoutSecs() * 1_000_000_000L) {
       throw new ClusterException("Step " + step + ": the chief (worker 0 at " + replicas.cluster().workers().get(0)
-          + ") has not trained for " + replicas.timeoutSecs() + " s (--replica-timeout-secs); it has probably stopped, "
+          + ") has not trained for " + replicas.timeoutSecs() + " s (the replica timeout, timeoutSecs); "
+          + "it has probably stopped, "
           + "and only the chief saves checkpoints. This worker stops too. Restart the chief (it resumes from its "
           + "last checkpoint), then this worker.", null);
     }
@@ -158,7 +161,8 @@ public final class ClusterRuns {
     Cluster c = replicas.cluster();
     throw new ClusterException("Waited " + replicas.timeoutSecs() + " s for the chief (worker 0 at "
         + c.workers().get(0) + ") to initialise the variables on the ps tasks " + c.ps() + ". Start the chief and "
-        + "the ps tasks, or raise --replica-timeout-secs" + (last == null ? "." : ". Last error: " + firstLine(last)), last);
+        + "the ps tasks, or raise the replica timeout (timeoutSecs)"
+        + (last == null ? "." : ". Last error: " + firstLine(last)), last);
   }
 
   /**
@@ -179,7 +183,7 @@ public final class ClusterRuns {
   private RuntimeException translate(TensorFlowException e, String what) {
     String message = String.valueOf(e.getMessage());
     if (timedOut(e)) {
-      return new ClusterException(what + " took longer than --replica-timeout-secs (" + replicas.timeoutSecs()
+      return new ClusterException(what + " took longer than the replica timeout (timeoutSecs, " + replicas.timeoutSecs()
           + " s): a ps task " + replicas.cluster().ps() + " is not answering.", e);
     }
     String lower = message.toLowerCase(Locale.ROOT);

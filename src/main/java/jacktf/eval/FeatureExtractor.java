@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
+import jacktf.config.JacktfException;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
 import jacktf.runtime.Batches;
@@ -61,7 +62,7 @@ public final class FeatureExtractor {
       });
       long[] perImage = perImageShape[0];
       if (rows.isEmpty()) {
-        throw new IllegalArgumentException("No image of " + dataset.size() + " could be decoded");
+        throw new JacktfException("No image of " + dataset.size() + " could be decoded");
       }
       int size = rows.get(0).length;
       float[] data = new float[rows.size() * size];

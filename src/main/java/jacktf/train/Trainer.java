@@ -154,7 +154,8 @@ public final class Trainer {
       start = new Start(null, latest.get().toString());
     } else if (config.checkpointPath() != null) {
       try (Checkpoint ckpt = Checkpoint.open(config.checkpointPath())) {
-        RestorePlan plan = RestorePlan.create(CheckpointVariable.modelVariables(g.model), ckpt, config.restoreOptions());
+        RestorePlan plan = RestorePlan.create(CheckpointVariable.modelVariables(g.model), ckpt,
+            config.restoreOptions());
         Restorer.restore(session, g.model, plan);
         start = new Start(plan, null);
       }

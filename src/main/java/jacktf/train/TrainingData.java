@@ -32,7 +32,8 @@ record TrainingData(DatasetSplits splits, int numClasses, long maxSteps) {
           + data.train().files().get(0) + "). Check that they are complete JPEG/PNG/BMP/GIF files.");
     }
     long maxSteps = config.maxNumberOfSteps() != null ? config.maxNumberOfSteps()
-        : (long) Math.ceil((config.epochs() == null ? 10.0 : config.epochs()) * data.train().size() / config.batchSize());
+        : (long) Math.ceil((config.epochs() == null ? 10.0 : config.epochs()) * data.train().size()
+            / config.batchSize());
     return new TrainingData(data, numClasses, maxSteps);
   }
 

@@ -11,7 +11,8 @@ public final class TrainingDivergedException extends JacktfException {
   /** Divergence detected at {@code step}; {@code lastCheckpoint} is the last good one, or null. */
   public TrainingDivergedException(long step, float loss, String lastCheckpoint) {
     super("Training diverged at step " + step + ": loss = " + loss + ". Nothing was saved from this step; "
-        + (lastCheckpoint == null ? "no checkpoint had been saved yet" : "the last good checkpoint is " + lastCheckpoint)
+        + (lastCheckpoint == null ? "no checkpoint had been saved yet"
+            : "the last good checkpoint is " + lastCheckpoint)
         + ". Lower learningRate (or add warmupSteps) and rerun; training resumes from that checkpoint.");
     this.step = step;
   }

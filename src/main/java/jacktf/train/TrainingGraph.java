@@ -120,7 +120,8 @@ final class TrainingGraph {
   // ---- inputs and network
 
   private Inputs imagesThroughNetwork(TrainingData data) {
-    InputPipeline.Config training = InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed());
+    InputPipeline.Config training = InputPipeline.Config.training(config.batchSize(), config.imageSize(),
+        config.seed());
     Replicas replicas = config.replicas();
     if (replicas != null) {
       // Each worker reads every n-th element of the one shuffled stream: together they see

@@ -42,13 +42,17 @@ final class PretrainedShapes {
     return pretrained;
   }
 
-  /** The same pretraining of {@link jacktf.model.TinyNet} (seconds instead of minutes). */
+  /**
+   * The same pretraining of {@link jacktf.model.TinyNet} (seconds instead of minutes), at rate 0.01:
+   * at 0.001 its few channels reach only 0.40 validation accuracy on task A in 600 steps, at 0.01 0.70.
+   */
   static synchronized TrainResult pretrainedTiny() {
     if (pretrainedTiny == null) {
       try {
         Path shapesA = shapesA();
         pretrainedTiny = Trainer.create(recipe(shapesA, root().resolve("pretrain_tiny"))
-            .model(jacktf.model.TinyNet.ARCHITECTURE).batchSize(32).validationSplit(0.1).maxNumberOfSteps(600L)
+            .model(jacktf.model.TinyNet.ARCHITECTURE).learningRate(0.01f).batchSize(32).validationSplit(0.1)
+            .maxNumberOfSteps(600L)
             .build()).train();
       } catch (IOException e) {
         throw new UncheckedIOException(e);

@@ -36,7 +36,8 @@ class ResNetFineTuningTest {
     CheckpointException mismatch = assertThrows(CheckpointException.class,
         () -> FineTuningTest.train(config(catsDogs, dir.resolve("a")).checkpointPath(pretrained)
             .maxNumberOfSteps(0L).build()));
-    assertTrue(mismatch.getMessage().contains("--checkpoint-exclude-scopes resnet_v1_50/logits"), mismatch.getMessage());
+    assertTrue(mismatch.getMessage().contains("--checkpoint-exclude-scopes resnet_v1_50/logits"),
+        mismatch.getMessage());
 
     TrainResult r = FineTuningTest.train(config(catsDogs, dir.resolve("b")).checkpointPath(pretrained)
         .restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits")).maxNumberOfSteps(0L).build());
