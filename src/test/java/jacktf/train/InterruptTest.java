@@ -14,13 +14,16 @@ import jacktf.checkpoint.CheckpointState;
 import jacktf.cli.TinyNetTrain;
 import jacktf.data.SyntheticImages;
 import jacktf.model.TinyNet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGTERM (what Ctrl-C and orchestrators send) saves a checkpoint and exits cleanly; rerunning
- * resumes. The train command runs in its own JVM, on TinyNet.
+ * resumes. The train command runs in its own JVM, on TinyNet (slow tier: a second JVM and TF
+ * start take seconds of their own, as in the cluster tests).
  */
+@Tag("slow")
 class InterruptTest {
 
   @Test
