@@ -25,6 +25,7 @@ public record Cluster(List<String> ps, List<String> workers, String jobName, int
   /** The job of the workers, which train. */
   public static final String WORKER = "worker";
 
+  /** Checks the addresses, the job and the task index. */
   public Cluster {
     ps = List.copyOf(ps);
     workers = List.copyOf(workers);
@@ -121,6 +122,7 @@ public record Cluster(List<String> ps, List<String> workers, String jobName, int
     return all;
   }
 
+  /** Whether this process is a worker (it trains) rather than a ps task (it serves variables). */
   public boolean isWorker() {
     return WORKER.equals(jobName);
   }
@@ -130,6 +132,7 @@ public record Cluster(List<String> ps, List<String> workers, String jobName, int
     return isWorker() && taskIndex == 0;
   }
 
+  /** This task's {@code host:port}. */
   public String address() {
     return (isWorker() ? workers : ps).get(taskIndex);
   }
@@ -147,10 +150,12 @@ public record Cluster(List<String> ps, List<String> workers, String jobName, int
     return List.of("/job:" + PS, taskName());
   }
 
+  /** This task as TF names it, {@code /job:worker/task:1}. */
   public String taskName() {
     return "/job:" + jobName + "/task:" + taskIndex;
   }
 
+  /** The definition of this task's TF server in the whole cluster. */
   public ServerDef serverDef() {
     ClusterDef.Builder cluster = ClusterDef.newBuilder();
     cluster.addJob(job(PS, ps));
