@@ -5,6 +5,7 @@ import jacktf.runtime.DataTypes;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,7 +158,7 @@ final class BundleCheckpoint extends Checkpoint {
   public synchronized CheckpointTensor read(String name) {
     BundleEntryProto entry = entries.get(name);
     if (entry == null) {
-      throw new IllegalArgumentException("No tensor named '" + name + "' in checkpoint " + prefix);
+      throw new CheckpointException(null, "No tensor named '" + name + "' in checkpoint " + prefix);
     }
     TensorInfo info = find(name).orElseThrow();
     if (entry.getSlicesCount() > 0) {
@@ -167,15 +168,13 @@ final class BundleCheckpoint extends Checkpoint {
     Path dataPath = dataFile(prefix, entry.getShardId(), numShards);
     FileRegion shard = shards.computeIfAbsent(entry.getShardId(), s -> FileRegion.open(dataPath));
     ByteBuffer bytes = shard.read(entry.getOffset(), entry.getSize());
-    int computed = Crc32c.mask(Crc32c.of(bytes));
-    if (computed != entry.getCrc32C()) {
-      throw new CheckpointException(dataPath, String.format("checksum mismatch for tensor '%s' "
-          + "(stored crc32c 0x%08x, computed 0x%08x): the data file is corrupt", name,
-          entry.getCrc32C(), computed));
-    }
     if (entry.getDtype() == DataType.DT_STRING) {
-      return new CheckpointTensor(info, null, readStrings(dataPath, info, bytes));
+      // TF checksums a string tensor's logical content, not its bytes on disk (see readStrings).
+      StringTensor strings = readStrings(dataPath, info, bytes);
+      checkCrc(dataPath, name, entry, strings.crc32c());
+      return new CheckpointTensor(info, null, strings.values());
     }
+    checkCrc(dataPath, name, entry, Crc32c.mask(Crc32c.of(bytes)));
     if (DataTypes.size(entry.getDtype()) < 0) {
       throw new CheckpointException(dataPath, "tensor '" + name + "' has dtype " + info.dtypeName()
           + ", which cannot be read as values");
@@ -183,8 +182,24 @@ final class BundleCheckpoint extends Checkpoint {
     return new CheckpointTensor(info, bytes, null);
   }
 
-  /** [varint64 len]... [masked crc32c of the lengths as uint32s] [bytes]... */
-  private static List<byte[]> readStrings(Path file, TensorInfo info, ByteBuffer bytes) {
+  private static void checkCrc(Path dataPath, String name, BundleEntryProto entry, int computed) {
+    if (computed != entry.getCrc32C()) {
+      throw new CheckpointException(dataPath, String.format("checksum mismatch for tensor '%s' "
+          + "(stored crc32c 0x%08x, computed 0x%08x): the data file is corrupt", name,
+          entry.getCrc32C(), computed));
+    }
+  }
+
+  /** A string tensor's values and the masked checksum TF stores for it in the index. */
+  private record StringTensor(List<byte[]> values, int crc32c) {}
+
+  /**
+   * On disk: {@code [varint64 len]... [masked crc32c of the lengths] [bytes]...}. As TF's
+   * {@code WriteStringTensor} computes it, the entry's checksum covers each length as a
+   * little-endian uint32 (uint64 past 4 GiB), then the 4 stored bytes of the lengths' checksum,
+   * then the string bytes: the lengths' varint bytes are not in it.
+   */
+  private static StringTensor readStrings(Path file, TensorInfo info, ByteBuffer bytes) {
     try {
       ByteBuffer in = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
       long n = info.numElements();
@@ -203,10 +218,15 @@ final class BundleCheckpoint extends Checkpoint {
           lengthBytes.putLong(lengths[i]);
         }
       }
+      lengthBytes.flip();
+      CRC32C content = new CRC32C();
+      content.update(lengthBytes.duplicate());
       int storedLengthCrc = in.getInt();
-      if (Crc32c.mask(Crc32c.of(lengthBytes.flip())) != storedLengthCrc) {
-        throw new CheckpointException(file, "checksum mismatch in the string lengths of '" + info.name() + "'");
+      if (Crc32c.mask((int) content.getValue()) != storedLengthCrc) {
+        throw new CheckpointException(file, "checksum mismatch in the string lengths of '" + info.name()
+            + "': the data file is corrupt");
       }
+      content.update(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, storedLengthCrc));
       List<byte[]> strings = new ArrayList<>((int) n);
       for (int i = 0; i < n; i++) {
         if (lengths[i] > in.remaining()) {
@@ -214,9 +234,10 @@ final class BundleCheckpoint extends Checkpoint {
         }
         byte[] s = new byte[(int) lengths[i]];
         in.get(s);
+        content.update(s);
         strings.add(s);
       }
-      return strings;
+      return new StringTensor(strings, Crc32c.mask((int) content.getValue()));
     } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
       throw new CheckpointException(file, "string tensor '" + info.name() + "' is malformed: " + e.getMessage(), e);
     }

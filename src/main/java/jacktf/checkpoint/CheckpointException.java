@@ -1,9 +1,12 @@
 package jacktf.checkpoint;
 
+import jacktf.config.JacktfException;
 import java.nio.file.Path;
 
 /** A checkpoint that cannot be used, naming the file and the problem. */
-public class CheckpointException extends RuntimeException {
+public class CheckpointException extends JacktfException {
+  private static final long serialVersionUID = 1L;
+
   private final Path file;
 
   public CheckpointException(Path file, String problem) {

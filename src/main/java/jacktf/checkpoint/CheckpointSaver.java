@@ -1,5 +1,6 @@
 package jacktf.checkpoint;
 
+import jacktf.config.ConfigException;
 import jacktf.runtime.AtomicFiles;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class CheckpointSaver {
    */
   public CheckpointSaver(ModelGraph graph, List<CheckpointVariable> targets, Path trainDir, int keep) {
     if (keep < 1) {
-      throw new IllegalArgumentException("keep must be at least 1, got " + keep);
+      throw new ConfigException("keep", "at least 1", keep);
     }
     this.trainDir = trainDir;
     this.keep = keep;

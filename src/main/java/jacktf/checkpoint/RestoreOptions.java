@@ -1,5 +1,6 @@
 package jacktf.checkpoint;
 
+import jacktf.config.ConfigException;
 import jacktf.model.ScopeSet;
 
 import java.util.LinkedHashMap;
@@ -29,8 +30,8 @@ public record RestoreOptions(List<String> excludeScopes, Map<String, String> sco
     for (String pair : ScopeSet.parse(spec).scopes()) {
       int colon = pair.indexOf(':');
       if (colon < 0) {
-        throw new IllegalArgumentException("--checkpoint-scope-map entries are CHECKPOINT_PREFIX:MODEL_PREFIX"
-            + " (e.g. old_net/:resnet_v1_50/), got '" + pair + "'");
+        throw new ConfigException("scopeMap", "comma-separated CHECKPOINT_PREFIX:MODEL_PREFIX entries "
+            + "(e.g. old_net/:resnet_v1_50/)", "'" + pair + "'");
       }
       map.put(pair.substring(0, colon), pair.substring(colon + 1));
     }

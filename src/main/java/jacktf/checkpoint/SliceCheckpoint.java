@@ -123,7 +123,7 @@ final class SliceCheckpoint extends Checkpoint {
   @Override
   public CheckpointTensor read(String name) {
     TensorInfo info = find(name).orElseThrow(
-        () -> new IllegalArgumentException("No tensor named '" + name + "' in checkpoint " + file));
+        () -> new CheckpointException(null, "No tensor named '" + name + "' in checkpoint " + file));
     List<ByteBuffer> values = slicesByName.getOrDefault(name, List.of());
     if (values.size() != 1) {
       throw new CheckpointException(file, "tensor '" + name + "' is stored in " + values.size()

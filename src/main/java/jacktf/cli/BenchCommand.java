@@ -4,8 +4,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import jacktf.bench.BenchConfig;
+import jacktf.bench.BenchMode;
 import jacktf.bench.BenchResult;
 import jacktf.bench.Benchmark;
+import jacktf.config.Defaults;
+import jacktf.config.JacktfException;
 import jacktf.model.Architecture;
 import jacktf.model.Precision;
 import picocli.CommandLine.Command;
@@ -22,17 +26,17 @@ final class BenchCommand implements Callable<Integer> {
       + "the Classifier API), http (the REST server under concurrent clients) or peak.")
   String mode;
 
-  @Option(names = "--model", defaultValue = "resnet_v1_50", description = "Network (default: ${DEFAULT-VALUE}).")
-  String model;
+  @Option(names = "--model", description = "Network (default: ${DEFAULT-VALUE}).")
+  String model = Architecture.RESNET_V1_50.scope();
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Images per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Option(names = "--batch-size", description = "Images per step (default: ${DEFAULT-VALUE}).")
+  int batchSize = Defaults.BATCH_SIZE_DEFAULT;
 
-  @Option(names = "--image-size", defaultValue = "224", description = "Input size (default: ${DEFAULT-VALUE}).")
-  int imageSize;
+  @Option(names = "--image-size", description = "Input size (default: ${DEFAULT-VALUE}).")
+  int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
 
-  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16", description = "(default: ${DEFAULT-VALUE})")
-  String precision;
+  @Option(names = "--precision", paramLabel = "fp32|bf16", description = "(default: ${DEFAULT-VALUE})")
+  Precision precision = Precision.FP32;
 
   @Option(names = "--steps", defaultValue = "10", description = "Measured steps (default: ${DEFAULT-VALUE}).")
   int steps;
@@ -59,11 +63,11 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (steps < 1 || warmup < 0 || batchSize < 1) {
-      throw new IllegalArgumentException("--steps and --batch-size must be >= 1, --warmup >= 0");
+      throw new JacktfException("--steps and --batch-size must be >= 1, --warmup >= 0");
     }
     Files.createDirectories(work);
-    BenchResult r = new Benchmark(new Benchmark.Config(mode, Architecture.byName(model), batchSize, imageSize,
-        Precision.byName(precision), steps, warmup, work, clients, serverBatchSize)).run();
+    BenchResult r = new Benchmark(new BenchConfig(BenchMode.byName(mode), Architecture.byName(model), batchSize,
+        imageSize, precision, steps, warmup, work, clients, serverBatchSize)).run();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(new com.google.gson.GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues()

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import jacktf.config.JacktfException;
 import jacktf.data.DatasetSplits;
 import jacktf.data.Example;
 import jacktf.data.ImageDataset;
@@ -152,7 +153,7 @@ final class DataCommand implements Runnable {
       SyntheticImages.Layout l = switch (layout) {
         case "folders" -> SyntheticImages.Layout.FOLDERS;
         case "flat" -> SyntheticImages.Layout.FLAT;
-        default -> throw new IllegalArgumentException("--layout must be folders or flat, got " + layout);
+        default -> throw new JacktfException("--layout must be folders or flat, got " + layout);
       };
       List<String> names = SyntheticImages.generate(output, classes, perClass, size, seed, firstClass, l);
       spec.commandLine().getOut().printf("Wrote %d images of %d classes %s to %s%n", classes * perClass, classes,

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import jacktf.checkpoint.RestoreOptions;
+import jacktf.config.LearningRateDecayType;
+import jacktf.config.OptimizerType;
 import jacktf.data.ImageFolder;
 import jacktf.data.SyntheticImages;
 import jacktf.eval.EvalReport;
@@ -144,7 +146,8 @@ final class DemoCommand implements Callable<Integer> {
   private static TrainConfig.Builder base(Path data, Path trainDir, Sizes s) {
     Optimizer.Params adam = Optimizer.Params.slimDefaults().withEpsilon(1e-8f);
     return TrainConfig.builder(data, trainDir).imageSize(s.imageSize()).batchSize(s.batch())
-        .optimizer("adam").optimizerParams(adam).learningRate(1e-3f).learningRateDecayType("fixed")
+        .optimizer(OptimizerType.ADAM).optimizerParams(adam).learningRate(1e-3f)
+        .learningRateDecayType(LearningRateDecayType.FIXED)
         .batchNormDecay(0.9f).saveSummariesSecs(60).logEveryNSteps(5);
   }
 

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import jacktf.config.Defaults;
+import jacktf.config.JacktfException;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageDataset;
 import jacktf.data.ImageFolder;
@@ -29,8 +31,8 @@ final class EvalCommand implements Callable<Integer> {
       description = "Which images (default: ${DEFAULT-VALUE}; the training run's hold-out is reproduced).")
   String split;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Images per batch (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Option(names = "--batch-size", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+  int batchSize = Defaults.BATCH_SIZE_DEFAULT;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
@@ -45,7 +47,7 @@ final class EvalCommand implements Callable<Integer> {
     ImageDataset dataset = switch (split) {
       case "all", "train" -> splits.train();
       case "validation" -> splits.validation().size() > 0 ? splits.validation() : splits.train();
-      default -> throw new IllegalArgumentException("--split must be validation, train or all, got " + split);
+      default -> throw new JacktfException("--split must be validation, train or all, got " + split);
     };
     PrintWriter out = spec.commandLine().getOut();
     if (split.equals("validation") && splits.validation().size() == 0 && !json) {

@@ -30,15 +30,16 @@ final class ExportCommand implements Callable<Integer> {
       description = "Endpoint the 'features' signature returns (default: ${DEFAULT-VALUE}).")
   String featureEndpoint;
 
-  @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|bf16", description = "Compute precision (default: ${DEFAULT-VALUE}).")
-  String precision;
+  @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Compute precision "
+      + "(default: ${DEFAULT-VALUE}).")
+  Precision precision = Precision.FP32;
 
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Path dir = SavedModelExporter.export(checkpointPath, output, version, Precision.byName(precision), featureEndpoint);
+    Path dir = SavedModelExporter.export(checkpointPath, output, version, precision, featureEndpoint);
     spec.commandLine().getOut().println("Exported " + dir + " (signatures serving_default, predict_images, features)");
     spec.commandLine().getOut().flush();
     return 0;

@@ -2,6 +2,7 @@ package jacktf.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import jacktf.config.Defaults;
 import jacktf.data.ImageFolder;
 import jacktf.eval.FeatureExtractor;
 import jacktf.model.Shapes;
@@ -27,7 +28,8 @@ final class ExtractCommand implements Callable<Integer> {
   @Option(names = "--projector", description = "Also write a TensorBoard projector (vectors, metadata, sprite).")
   boolean projector;
 
-  @Option(names = "--batch-size", defaultValue = "32") int batchSize;
+  @Option(names = "--batch-size", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+  int batchSize = Defaults.BATCH_SIZE_DEFAULT;
 
   @Spec
   CommandSpec spec;

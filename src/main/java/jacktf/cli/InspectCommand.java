@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointTensor;
 import jacktf.checkpoint.TensorInfo;
+import jacktf.config.JacktfException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,7 +41,7 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (limit != null && limit < 0) {
-      throw new IllegalArgumentException("--limit must not be negative, got " + limit);
+      throw new JacktfException("--limit must not be negative, got " + limit);
     }
     PrintWriter out = spec.commandLine().getOut();
     try (Checkpoint checkpoint = Checkpoint.open(checkpointPath)) {
@@ -78,7 +79,7 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private void printTensor(PrintWriter out, Checkpoint checkpoint) {
-    TensorInfo info = checkpoint.find(tensor).orElseThrow(() -> new IllegalArgumentException(
+    TensorInfo info = checkpoint.find(tensor).orElseThrow(() -> new JacktfException(
         "No tensor named '" + tensor + "' in " + checkpoint.path() + " (list them with: jacktf inspect "
             + checkpointPath + ")"));
     CheckpointTensor values = checkpoint.read(info.name());

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import jacktf.config.Defaults;
+import jacktf.config.JacktfException;
 import jacktf.model.ModelGraph;
 import jacktf.model.ModelVariable;
 import jacktf.model.ResNetV1;
@@ -43,9 +45,9 @@ final class ModelCommand implements Callable<Integer> {
     boolean endpoints;
   }
 
-  @Option(names = "--image-size", defaultValue = "224", paramLabel = "PIXELS",
+  @Option(names = "--image-size", paramLabel = "PIXELS",
       description = "Input height and width for --list-endpoints (default: ${DEFAULT-VALUE}).")
-  int imageSize;
+  int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
 
   @Spec
   CommandSpec spec;
@@ -53,7 +55,7 @@ final class ModelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (imageSize < 1) {
-      throw new IllegalArgumentException("--image-size must be positive, got " + imageSize);
+      throw new JacktfException("--image-size must be positive, got " + imageSize);
     }
     ResNetV1 network = modelOptions.network();
     PrintWriter out = spec.commandLine().getOut();

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import jacktf.config.JacktfException;
 import jacktf.data.ImageFiles;
 import jacktf.model.Precision;
 import jacktf.serve.Classifier;
@@ -48,7 +49,7 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (topK < 1) {
-      throw new IllegalArgumentException("--top-k must be at least 1");
+      throw new JacktfException("--top-k must be at least 1");
     }
     List<Path> images = new ArrayList<>();
     for (Path input : inputs) {
@@ -59,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
       } else if (Files.isRegularFile(input)) {
         images.add(input);
       } else {
-        throw new IllegalArgumentException("No image at " + input);
+        throw new JacktfException("No image at " + input);
       }
     }
     PrintWriter out = spec.commandLine().getOut();

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.RestorePlan;
 import jacktf.checkpoint.CheckpointVariable;
+import jacktf.config.JacktfException;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ResNetV1;
@@ -38,7 +39,7 @@ final class RestorePlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (warmStart.checkpointPath == null) {
-      throw new IllegalArgumentException("--checkpoint-path is required");
+      throw new JacktfException("--checkpoint-path is required");
     }
     ResNetV1 network = modelOptions.network();
     try (Graph graph = new Graph(); Checkpoint checkpoint = Checkpoint.open(warmStart.checkpointPath)) {

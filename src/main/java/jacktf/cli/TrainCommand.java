@@ -1,19 +1,20 @@
 package jacktf.cli;
 
-import jacktf.model.ScopeSet;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import jacktf.checkpoint.RestoreOptions;
+import jacktf.config.Defaults;
+import jacktf.config.FrozenBatchNorm;
+import jacktf.config.JacktfException;
+import jacktf.config.LearningRateDecayType;
+import jacktf.config.OptimizerType;
 import jacktf.model.Architecture;
-import jacktf.model.BatchNormMode;
-import jacktf.model.Head;
-import jacktf.model.Precision;
 import jacktf.cluster.Cluster;
 import jacktf.cluster.ClusterServer;
+import jacktf.model.ScopeSet;
 import jacktf.train.Optimizer;
 import jacktf.cluster.Replicas;
 import jacktf.train.TrainConfig;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Fine-tune (or train) a ResNet-v1 on an image folder: new head, partial warm start, frozen layers,",
         "TensorBoard summaries and crash-safe checkpoints. Rerunning with the same --train-dir resumes."})
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
   @Option(names = "--dataset-dir", required = true, paramLabel = "DIR", description = "Images: DIR/<class>/*.jpg, "
       + "DIR/{train,validation}/<class>/, or Kaggle-style cat.1.jpg files.")
   Path datasetDir;
@@ -53,86 +54,89 @@ final class TrainCommand implements Callable<Integer> {
       + "and train the head on the cached global_pool vectors; needs --trainable-scopes <head>.")
   boolean cacheFeatures;
 
-  @Option(names = "--frozen-bn", defaultValue = "inference", paramLabel = "inference|train", description =
+  @Option(names = "--frozen-bn", paramLabel = "inference|train", description =
       "Batch norm of frozen layers: inference keeps moving statistics; train is slim's (default: ${DEFAULT-VALUE}).")
-  String frozenBn;
+  FrozenBatchNorm frozenBatchNorm = Defaults.FROZEN_BATCH_NORM_DEFAULT;
 
-  @Option(names = "--batch-norm-decay", defaultValue = "0.997", description = "Moving-average decay of "
+  @Option(names = "--batch-norm-decay", description = "Moving-average decay of "
       + "batch norm (slim's 0.997; lower it for short runs) (default: ${DEFAULT-VALUE}).")
-  float batchNormDecay;
+  float batchNormDecay = Defaults.BATCH_NORM_DECAY_DEFAULT;
 
-  @Option(names = "--optimizer", defaultValue = "rmsprop", description = "sgd, momentum, rmsprop, adam, adagrad, "
+  @Option(names = "--optimizer", paramLabel = "NAME", description = "sgd, momentum, rmsprop, adam, adagrad, "
       + "adadelta, ftrl (default: ${DEFAULT-VALUE}).")
-  String optimizer;
+  OptimizerType optimizer = Defaults.OPTIMIZER_DEFAULT;
 
-  @Option(names = "--momentum", defaultValue = "0.9", description = "Momentum of momentum/rmsprop (default: ${DEFAULT-VALUE}).")
-  float momentum;
+  @Option(names = "--momentum", description = "Momentum of momentum/rmsprop (default: ${DEFAULT-VALUE}).")
+  float momentum = Defaults.MOMENTUM_DEFAULT;
 
-  @Option(names = "--opt-epsilon", defaultValue = "1.0", description = "Epsilon of adam/rmsprop/adadelta (default: ${DEFAULT-VALUE}).")
-  float epsilon;
+  @Option(names = "--opt-epsilon", description = "Epsilon of adam/rmsprop/adadelta (default: ${DEFAULT-VALUE}).")
+  float epsilon = Defaults.OPT_EPSILON_DEFAULT;
 
-  @Option(names = "--learning-rate", defaultValue = "0.01", description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
-  float learningRate;
+  @Option(names = "--learning-rate", description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
+  float learningRate = Defaults.LEARNING_RATE_DEFAULT;
 
-  @Option(names = "--learning-rate-decay-type", defaultValue = "exponential",
+  @Option(names = "--learning-rate-decay-type", paramLabel = "TYPE",
       description = "fixed, exponential, polynomial or cosine (default: ${DEFAULT-VALUE}).")
-  String decayType;
+  LearningRateDecayType learningRateDecayType = Defaults.LEARNING_RATE_DECAY_TYPE_DEFAULT;
 
-  @Option(names = "--learning-rate-decay-factor", defaultValue = "0.94", description = "Exponential decay factor (default: ${DEFAULT-VALUE}).")
-  float decayFactor;
+  @Option(names = "--learning-rate-decay-factor", description = "Exponential decay factor (default: ${DEFAULT-VALUE}).")
+  float learningRateDecayFactor = Defaults.LEARNING_RATE_DECAY_FACTOR_DEFAULT;
 
-  @Option(names = "--num-epochs-per-decay", defaultValue = "2.0", description = "Epochs between exponential decays (default: ${DEFAULT-VALUE}).")
-  float epochsPerDecay;
+  @Option(names = "--num-epochs-per-decay", description = "Epochs between exponential decays "
+      + "(default: ${DEFAULT-VALUE}).")
+  float numEpochsPerDecay = Defaults.NUM_EPOCHS_PER_DECAY_DEFAULT;
 
-  @Option(names = "--end-learning-rate", defaultValue = "0.0001", description = "Final rate of polynomial/cosine (default: ${DEFAULT-VALUE}).")
-  float endLearningRate;
+  @Option(names = "--end-learning-rate", description = "Final rate of polynomial/cosine (default: ${DEFAULT-VALUE}).")
+  float endLearningRate = Defaults.END_LEARNING_RATE_DEFAULT;
 
-  @Option(names = "--warmup-steps", defaultValue = "0", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).")
-  long warmupSteps;
+  @Option(names = "--warmup-steps", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).")
+  long warmupSteps = Defaults.WARMUP_STEPS_DEFAULT;
 
-  @Option(names = "--weight-decay", defaultValue = "0.00004", description = "L2 on trainable weights (default: ${DEFAULT-VALUE}).")
-  float weightDecay;
+  @Option(names = "--weight-decay", description = "L2 on trainable weights (default: ${DEFAULT-VALUE}).")
+  float weightDecay = Defaults.WEIGHT_DECAY_DEFAULT;
 
-  @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
-  float labelSmoothing;
+  @Option(names = "--label-smoothing", description = "Label smoothing (default: ${DEFAULT-VALUE}).")
+  float labelSmoothing = Defaults.LABEL_SMOOTHING_DEFAULT;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Images per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Option(names = "--batch-size", description = "Images per step (default: ${DEFAULT-VALUE}).")
+  int batchSize = Defaults.BATCH_SIZE_DEFAULT;
 
   @Option(names = "--max-number-of-steps", paramLabel = "N", description = "Stop at this global step.")
-  Long maxSteps;
+  Long maxNumberOfSteps;
 
-  @Option(names = "--epochs", paramLabel = "E", description = "Train for E epochs (default: 10 without --max-number-of-steps).")
+  @Option(names = "--epochs", paramLabel = "E", description = "Train for E epochs (default: "
+      + Defaults.EPOCHS_DEFAULT + " without --max-number-of-steps).")
   Double epochs;
 
   @Option(names = "--save-every-steps", paramLabel = "N", description = "Save a checkpoint every N steps.")
   Long saveEverySteps;
 
-  @Option(names = "--save-interval-secs", defaultValue = "600", description = "Else save every so many seconds (default: ${DEFAULT-VALUE}).")
-  int saveIntervalSecs;
+  @Option(names = "--save-interval-secs", description = "Else save every so many seconds (default: ${DEFAULT-VALUE}).")
+  int saveIntervalSecs = Defaults.SAVE_INTERVAL_SECS_DEFAULT;
 
-  @Option(names = "--save-summaries-secs", defaultValue = "600", description = "TensorBoard summaries interval (default: ${DEFAULT-VALUE}).")
-  int saveSummariesSecs;
+  @Option(names = "--save-summaries-secs", description = "TensorBoard summaries interval "
+      + "(default: ${DEFAULT-VALUE}).")
+  int saveSummariesSecs = Defaults.SAVE_SUMMARIES_SECS_DEFAULT;
 
-  @Option(names = "--log-every-n-steps", defaultValue = "10", description = "Log interval (default: ${DEFAULT-VALUE}).")
-  int logEveryNSteps;
+  @Option(names = "--log-every-n-steps", description = "Log interval (default: ${DEFAULT-VALUE}).")
+  int logEveryNSteps = Defaults.LOG_EVERY_N_STEPS_DEFAULT;
 
-  @Option(names = "--keep-checkpoints", defaultValue = "5", description = "Newest checkpoints to keep (default: ${DEFAULT-VALUE}).")
-  int keepCheckpoints;
+  @Option(names = "--keep-checkpoints", description = "Newest checkpoints to keep (default: ${DEFAULT-VALUE}).")
+  int keepCheckpoints = Defaults.KEEP_CHECKPOINTS_DEFAULT;
 
-  @Option(names = "--train-image-size", defaultValue = "224", description = "Crop size (default: ${DEFAULT-VALUE}).")
-  int imageSize;
+  @Option(names = "--train-image-size", description = "Crop size (default: ${DEFAULT-VALUE}).")
+  int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
 
-  @Option(names = "--validation-split", defaultValue = "0", description = "Hold out this fraction per class when "
+  @Option(names = "--validation-split", description = "Hold out this fraction per class when "
       + "the dataset has no validation folder (default: ${DEFAULT-VALUE}).")
-  double validationSplit;
+  double validationSplit = Defaults.VALIDATION_SPLIT_DEFAULT;
 
-  @Option(names = "--validation-every", defaultValue = "0", paramLabel = "N",
+  @Option(names = "--validation-every", paramLabel = "N",
       description = "Evaluate the validation split every N steps into TRAIN_DIR/eval (default: only at the end).")
-  int validationEvery;
+  int validationEvery = Defaults.VALIDATION_EVERY_DEFAULT;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of initial values and shuffling (default: ${DEFAULT-VALUE}).")
-  long seed;
+  @Option(names = "--seed", description = "Seed of initial values and shuffling (default: ${DEFAULT-VALUE}).")
+  long seed = Defaults.SEED_DEFAULT;
 
   @Option(names = "--cluster", paramLabel = "ps=H:P[,..];worker=H:P[,..]", description = {
       "Train data-parallel on TensorFlow's gRPC runtime: variables on the ps tasks, one process per task",
@@ -148,12 +152,18 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--sync-replicas", description = "Average all workers' gradients every step (default: asynchronous).")
   boolean syncReplicas;
 
-  @Option(names = "--replica-timeout-secs", defaultValue = "600",
-      description = "How long a worker waits for the others before it stops with a message (default: ${DEFAULT-VALUE}).")
-  int replicaTimeoutSecs;
+  @Option(names = "--replica-timeout-secs", description = "How long a worker waits for the others before it stops "
+      + "with a message (default: ${DEFAULT-VALUE}).")
+  int replicaTimeoutSecs = Defaults.REPLICA_TIMEOUT_SECS_DEFAULT;
 
   @Spec
   CommandSpec spec;
+
+  @Override
+  public Map<String, String> flagNames() {
+    // TrainConfig fields that no option field is named after
+    return Map.of("replicas", "--cluster", "epsilon", "--opt-epsilon", "rmspropMomentum", "--momentum");
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -207,17 +217,16 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   TrainConfig config() {
-    BatchNormMode bn = switch (frozenBn) {
-      case "inference" -> BatchNormMode.INFERENCE;
-      case "train" -> BatchNormMode.TRAINING;
-      default -> throw new IllegalArgumentException("--frozen-bn must be inference or train, got " + frozenBn);
-    };
+    return configBuilder().build();
+  }
+
+  /** The flags as a config builder (tests swap the architecture for one the CLI does not name). */
+  TrainConfig.Builder configBuilder() {
     Optimizer.Params params = Optimizer.Params.slimDefaults().withMomentum(momentum).withEpsilon(epsilon);
-    Optimizer.create(optimizer, params); // validates the name before any work
     return TrainConfig.builder(datasetDir, trainDir)
         .model(Architecture.byName(modelOptions.model))
-        .head(Head.byName(modelOptions.head))
-        .precision(Precision.byName(modelOptions.precision))
+        .head(modelOptions.head)
+        .precision(modelOptions.precision)
         .numClasses(modelOptions.numClasses)
         .imageSize(imageSize)
         .validationSplit(validationSplit)
@@ -226,20 +235,20 @@ final class TrainCommand implements Callable<Integer> {
         .restoreOptions(warmStart.options())
         .trainableScopes(ScopeSet.parse(trainableScopes).scopes())
         .freezeScopes(ScopeSet.parse(freezeScopes).scopes())
-        .frozenBatchNorm(bn)
+        .frozenBatchNorm(frozenBatchNorm)
         .batchNormDecay(batchNormDecay)
         .optimizer(optimizer)
         .optimizerParams(params)
         .learningRate(learningRate)
-        .learningRateDecayType(decayType)
-        .learningRateDecayFactor(decayFactor)
-        .numEpochsPerDecay(epochsPerDecay)
+        .learningRateDecayType(learningRateDecayType)
+        .learningRateDecayFactor(learningRateDecayFactor)
+        .numEpochsPerDecay(numEpochsPerDecay)
         .endLearningRate(endLearningRate)
         .warmupSteps(warmupSteps)
         .weightDecay(weightDecay)
         .labelSmoothing(labelSmoothing)
         .batchSize(batchSize)
-        .maxNumberOfSteps(maxSteps)
+        .maxNumberOfSteps(maxNumberOfSteps)
         .epochs(epochs)
         .saveEverySteps(saveEverySteps)
         .saveIntervalSecs(saveIntervalSecs)
@@ -248,21 +257,29 @@ final class TrainCommand implements Callable<Integer> {
         .validationEvery(validationEvery)
         .keepCheckpoints(keepCheckpoints)
         .cacheFeatures(cacheFeatures)
-        .replicas(cluster() == null ? null : new Replicas(cluster(), syncReplicas, replicaTimeoutSecs))
-        .build();
+        .replicas(cluster() == null ? null : new Replicas(cluster(), syncReplicas, replicaTimeoutSecs));
   }
 
   /** --cluster with --job-name/--task-index, else TF_CONFIG; null to train alone. */
   Cluster cluster() {
+    try {
+      return parseCluster();
+    } catch (IllegalArgumentException e) {
+      // Until cluster.Cluster throws its own user-facing type: what it rejects here is the user's text.
+      throw new JacktfException(e.getMessage(), e);
+    }
+  }
+
+  private Cluster parseCluster() {
     if (cluster == null) {
       Cluster fromEnvironment = Cluster.fromEnvironment().orElse(null);
       if (fromEnvironment == null && (jobName != null || taskIndex != 0 || syncReplicas)) {
-        throw new IllegalArgumentException("--job-name, --task-index and --sync-replicas need --cluster (or TF_CONFIG)");
+        throw new JacktfException("--job-name, --task-index and --sync-replicas need --cluster (or TF_CONFIG)");
       }
       return fromEnvironment;
     }
     if (jobName == null) {
-      throw new IllegalArgumentException("--cluster needs --job-name worker|ps and --task-index");
+      throw new JacktfException("--cluster needs --job-name worker|ps and --task-index");
     }
     return Cluster.parse(cluster, jobName, taskIndex);
   }

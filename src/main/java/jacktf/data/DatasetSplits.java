@@ -1,5 +1,7 @@
 package jacktf.data;
 
+import jacktf.config.JacktfException;
+
 /** The training and validation parts of a dataset (validation may be empty). */
 public record DatasetSplits(ImageDataset train, ImageDataset validation) {
 
@@ -7,7 +9,7 @@ public record DatasetSplits(ImageDataset train, ImageDataset validation) {
     return switch (split) {
       case "train" -> train;
       case "validation" -> validation;
-      default -> throw new IllegalArgumentException("Unknown split '" + split + "'. Valid: train, validation");
+      default -> throw new JacktfException("Unknown split '" + split + "'. Valid: train, validation");
     };
   }
 }

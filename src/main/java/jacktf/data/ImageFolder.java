@@ -1,5 +1,6 @@
 package jacktf.data;
 
+import jacktf.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -27,7 +28,7 @@ public final class ImageFolder {
    */
   public static DatasetSplits load(Path dir, double validationSplit, long seed) throws IOException {
     if (validationSplit < 0 || validationSplit >= 1) {
-      throw new IllegalArgumentException("--validation-split must be in [0, 1), got " + validationSplit);
+      throw new ConfigException("validationSplit", "in [0, 1)", validationSplit);
     }
     requireReadableDirectory(dir);
     Path trainDir = dir.resolve("train");
@@ -74,7 +75,7 @@ public final class ImageFolder {
       }
     }
     if (filesByClass.isEmpty()) {
-      throw new IllegalArgumentException("No images in " + dir + ": expected " + dir
+      throw new DatasetException("No images in " + dir + ": expected " + dir
           + "/<class>/*.jpg (one folder per class) or files named like cat.1.jpg, dog.2.jpg");
     }
     List<String> names = classNames != null ? classNames : List.copyOf(filesByClass.keySet());
@@ -83,7 +84,7 @@ public final class ImageFolder {
     for (var entry : filesByClass.entrySet()) {
       int label = names.indexOf(entry.getKey());
       if (label < 0) {
-        throw new IllegalArgumentException("Class '" + entry.getKey() + "' in " + dir
+        throw new DatasetException("Class '" + entry.getKey() + "' in " + dir
             + " is not among the training classes " + names);
       }
       for (Path file : entry.getValue()) {
@@ -131,10 +132,10 @@ public final class ImageFolder {
 
   private static void requireReadableDirectory(Path dir) throws IOException {
     if (!Files.exists(dir)) {
-      throw new IllegalArgumentException("Dataset directory " + dir + " does not exist");
+      throw new DatasetException("Dataset directory " + dir + " does not exist");
     }
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("Dataset path " + dir + " is a file, not a directory");
+      throw new DatasetException("Dataset path " + dir + " is a file, not a directory");
     }
     if (!Files.isReadable(dir)) {
       throw new AccessDeniedException(dir.toString(), null, "dataset directory is not readable");

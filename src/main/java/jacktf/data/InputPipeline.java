@@ -2,6 +2,7 @@ package jacktf.data;
 
 import java.util.ArrayList;
 import java.util.List;
+import jacktf.config.ConfigException;
 import jacktf.model.ModelGraph;
 import jacktf.runtime.Sessions;
 import org.tensorflow.ConcreteFunction;
@@ -42,7 +43,7 @@ public final class InputPipeline {
       int shards, int shardIndex) {
     public Config {
       if (batchSize < 1) {
-        throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        throw new ConfigException("batchSize", "at least 1", batchSize);
       }
       if (shards < 1 || shardIndex < 0 || shardIndex >= shards) {
         throw new IllegalArgumentException("shard " + shardIndex + " of " + shards);
@@ -86,7 +87,7 @@ public final class InputPipeline {
 
   public static InputPipeline build(ModelGraph graph, String scope, ImageDataset dataset, Config config) {
     if (dataset.size() == 0) {
-      throw new IllegalArgumentException("The dataset has no usable images");
+      throw new DatasetException("The dataset has no usable images");
     }
     Ops tf = graph.ops(scope);
     Numbered numbered = numbered(tf, List.of(tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))),

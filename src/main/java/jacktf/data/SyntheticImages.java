@@ -1,5 +1,6 @@
 package jacktf.data;
 
+import jacktf.config.JacktfException;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Polygon;
@@ -46,11 +47,11 @@ public final class SyntheticImages {
   public static List<String> generate(Path output, int classes, int perClass, int size, long seed,
       int firstClass, Layout layout) throws IOException {
     if (classes < 1 || firstClass < 0 || firstClass + classes > SHAPES.size()) {
-      throw new IllegalArgumentException("--classes and --first-class must pick within the " + SHAPES.size()
+      throw new JacktfException("--classes and --first-class must pick within the " + SHAPES.size()
           + " shapes " + SHAPES + ", got classes " + classes + " from " + firstClass);
     }
     if (perClass < 1 || size < 16 || size > 1024) {
-      throw new IllegalArgumentException("--per-class must be >= 1 and --size in [16, 1024]");
+      throw new JacktfException("--per-class must be >= 1 and --size in [16, 1024]");
     }
     List<String> names = SHAPES.subList(firstClass, firstClass + classes);
     Files.createDirectories(output);

@@ -1,5 +1,6 @@
 package jacktf.data;
 
+import jacktf.config.ConfigException;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -29,7 +30,7 @@ public final class VggPreprocessing {
 
   public VggPreprocessing(int imageSize) {
     if (imageSize < 8) {
-      throw new IllegalArgumentException("image size must be at least 8 pixels, got " + imageSize);
+      throw new ConfigException("imageSize", "at least 8 pixels", imageSize);
     }
     this.imageSize = imageSize;
     this.resizeSideMin = Math.round(256f * imageSize / DEFAULT_IMAGE_SIZE);

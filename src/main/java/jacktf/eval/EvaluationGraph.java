@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.Restorer;
+import jacktf.config.Defaults;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
 import jacktf.data.ModelInfo;
@@ -45,7 +46,7 @@ final class EvaluationGraph implements AutoCloseable {
     Graph graph = new Graph();
     Session session = Sessions.open(graph);
     try {
-      ModelGraph model = new ModelGraph(graph, Placement.local(), ModelGraph.DEFAULT_SEED);
+      ModelGraph model = new ModelGraph(graph, Placement.local(), Defaults.SEED_DEFAULT);
       InputPipeline input = InputPipeline.build(model, "input", dataset, InputPipeline.Config.evaluation(batchSize, imageSize));
       Tower tower = checkpoint.modelSpec().network(Precision.FP32).apply(model, input.images(),
           BatchNormPolicy.inference());

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jacktf.checkpoint.Checkpoint;
-import jacktf.config.JacktfException;
+import jacktf.data.DatasetException;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
 import jacktf.data.Labels;
@@ -34,7 +34,7 @@ public final class Evaluator {
       throws IOException {
     List<String> classNames = Labels.read(Labels.locate(checkpointPath));
     if (!classNames.equals(dataset.classNames())) {
-      throw new JacktfException("The dataset's classes " + dataset.classNames()
+      throw new DatasetException("The dataset's classes " + dataset.classNames()
           + " are not the model's " + classNames + " (labels.txt beside the checkpoint)");
     }
     try (EvaluationGraph eval = EvaluationGraph.open(checkpointPath, dataset, batchSize)) {

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
-import jacktf.config.JacktfException;
+import jacktf.data.DatasetException;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
 import jacktf.runtime.Batches;
@@ -62,7 +62,7 @@ public final class FeatureExtractor {
       });
       long[] perImage = perImageShape[0];
       if (rows.isEmpty()) {
-        throw new JacktfException("No image of " + dataset.size() + " could be decoded");
+        throw new DatasetException("No image of " + dataset.size() + " could be decoded");
       }
       int size = rows.get(0).length;
       float[] data = new float[rows.size() * size];

@@ -3,6 +3,8 @@ package jacktf.export;
 import java.util.List;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.Restorer;
+import jacktf.config.Defaults;
+import jacktf.config.JacktfException;
 import jacktf.data.VggPreprocessing;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
@@ -56,13 +58,13 @@ public final class InferenceGraph {
       int imageSize, Precision precision, String featureEndpoint) {
     ModelSpec spec = checkpoint.modelSpec();
     if (spec.numClasses() == null) {
-      throw new IllegalArgumentException("Checkpoint " + checkpoint.path() + " has no classifier head to serve");
+      throw new JacktfException("Checkpoint " + checkpoint.path() + " has no classifier head to serve");
     }
     if (classNames.size() != spec.numClasses()) {
-      throw new IllegalArgumentException("labels.txt names " + classNames.size() + " classes but the checkpoint's head has "
+      throw new JacktfException("labels.txt names " + classNames.size() + " classes but the checkpoint's head has "
           + spec.numClasses());
     }
-    ModelGraph model = new ModelGraph(graph, Placement.local(), ModelGraph.DEFAULT_SEED);
+    ModelGraph model = new ModelGraph(graph, Placement.local(), Defaults.SEED_DEFAULT);
     Ops tf = model.ops("");
     Placeholder<TString> imageBytes = tf.withName("image_bytes").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
     VggPreprocessing preprocessing = new VggPreprocessing(imageSize);

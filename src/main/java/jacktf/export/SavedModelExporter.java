@@ -1,5 +1,7 @@
 package jacktf.export;
 
+import com.google.common.io.MoreFiles;
+
 import jacktf.runtime.AtomicFiles;
 
 import java.io.IOException;
@@ -9,6 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.stream.Stream;
 import jacktf.checkpoint.Checkpoint;
+import jacktf.config.ConfigException;
+import jacktf.config.JacktfException;
 import jacktf.data.Labels;
 import jacktf.data.ModelInfo;
 import jacktf.model.Precision;
@@ -36,11 +40,11 @@ public final class SavedModelExporter {
     Files.createDirectories(base);
     int v = version != null ? version : highestVersion(base) + 1;
     if (v < 1) {
-      throw new IllegalArgumentException("--version must be a positive integer, got " + v);
+      throw new ConfigException("version", "a positive integer", v);
     }
     Path target = base.resolve(Integer.toString(v));
     if (Files.exists(target)) {
-      throw new IllegalArgumentException(target + " exists already; TF Serving versions are immutable. "
+      throw new JacktfException(target + " exists already; TF Serving versions are immutable. "
           + "Pick another --version or leave it out for the next one.");
     }
     Path staging = base.resolve(".tmp-" + v + "-" + ProcessHandle.current().pid());
@@ -74,13 +78,8 @@ public final class SavedModelExporter {
   }
 
   private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    if (Files.exists(dir)) {
+      MoreFiles.deleteRecursively(dir);
     }
   }
 }

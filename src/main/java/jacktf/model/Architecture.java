@@ -1,5 +1,6 @@
 package jacktf.model;
 
+import jacktf.config.JacktfException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -29,17 +30,17 @@ public record Architecture(String scope, List<Block> blocks) {
   public Architecture {
     Objects.requireNonNull(scope, "scope");
     if (scope.isBlank() || scope.contains("/")) {
-      throw new IllegalArgumentException("An architecture's scope is one name without '/', such as resnet_v1_50. "
+      throw new JacktfException("An architecture's scope is one name without '/', such as resnet_v1_50. "
           + "Received: '" + scope + "'");
     }
     blocks = List.copyOf(blocks);
     if (blocks.isEmpty()) {
-      throw new IllegalArgumentException("Architecture " + scope + " needs at least one block");
+      throw new JacktfException("Architecture " + scope + " needs at least one block");
     }
     Set<String> seen = new HashSet<>();
     for (Block b : blocks) {
       if (!seen.add(b.scope())) {
-        throw new IllegalArgumentException("Architecture " + scope + " has two blocks named " + b.scope());
+        throw new JacktfException("Architecture " + scope + " has two blocks named " + b.scope());
       }
     }
   }
@@ -73,7 +74,7 @@ public record Architecture(String scope, List<Block> blocks) {
         return a;
       }
     }
-    throw new IllegalArgumentException("Unknown model '" + name + "'. Valid models: " + names());
+    throw new JacktfException("Unknown model '" + name + "'. Valid models: " + names());
   }
 
   /** The scopes of slim's networks, comma-separated, for messages and help texts. */

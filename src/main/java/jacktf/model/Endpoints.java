@@ -1,5 +1,6 @@
 package jacktf.model;
 
+import jacktf.config.JacktfException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -54,7 +55,7 @@ public final class Endpoints {
     if (byName.containsKey(alias)) {
       return alias;
     }
-    throw new IllegalArgumentException("Unknown endpoint '" + name + "'. Valid endpoints: "
+    throw new JacktfException("Unknown endpoint '" + name + "'. Valid endpoints: "
         + String.join(", ", byName.keySet())
         + " (aliases: conv1..conv5 = conv1, block1..block4; pool5 = global_pool)");
   }

@@ -1,5 +1,6 @@
 package jacktf.model;
 
+import jacktf.config.JacktfException;
 import java.util.Locale;
 
 /** The classifier on top of {@code global_pool}. */
@@ -13,7 +14,7 @@ public enum Head {
     try {
       return valueOf(name.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Unknown head '" + name + "'. Valid heads: slim, fc");
+      throw new JacktfException("Unknown head '" + name + "'. Valid heads: slim, fc");
     }
   }
 

@@ -1,5 +1,6 @@
 package jacktf.model;
 
+import jacktf.config.Defaults;
 import jacktf.runtime.Placement;
 import org.tensorflow.Graph;
 import org.tensorflow.op.Op;
@@ -10,9 +11,6 @@ import org.tensorflow.op.Ops;
  * restore, optimizer and saver of one model is built into.
  */
 public final class ModelGraph {
-  /** Seed of the variables' initial values unless one is given. */
-  public static final long DEFAULT_SEED = 42;
-
   private final Graph graph;
   private final Placement placement;
   private final NameScopes scopes;
@@ -25,8 +23,9 @@ public final class ModelGraph {
     this.variables = new VariableStore(graph, scopes, placement, seed);
   }
 
+  /** A graph on this process's devices with the default seed ({@link Defaults#SEED_DEFAULT}). */
   public static ModelGraph local(Graph graph) {
-    return new ModelGraph(graph, Placement.local(), DEFAULT_SEED);
+    return new ModelGraph(graph, Placement.local(), Defaults.SEED_DEFAULT);
   }
 
   public Graph graph() {

@@ -1,5 +1,6 @@
 package jacktf.model;
 
+import jacktf.config.JacktfException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public record ModelSpec(Architecture architecture, Head head, Integer numClasses
         }
       }
     }
-    throw new IllegalArgumentException(source + " holds no ResNet-v1 this tool knows: none of "
+    throw new JacktfException(source + " holds no ResNet-v1 this tool knows: none of "
         + Architecture.names() + " has its conv1/weights there, nor any scope with SCOPE/conv1/weights and "
         + "SCOPE/block1/unit_1/bottleneck_v1/conv1/weights");
   }

@@ -1,5 +1,6 @@
 package jacktf.model;
 
+import jacktf.config.JacktfException;
 import java.util.Locale;
 import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
@@ -25,7 +26,7 @@ public enum Precision {
     try {
       return valueOf(name.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Unknown precision '" + name + "'. Valid: fp32, bf16");
+      throw new JacktfException("Unknown precision '" + name + "'. Valid: fp32, bf16");
     }
   }
 

@@ -1,5 +1,7 @@
 package jacktf.model;
 
+import jacktf.config.ConfigException;
+import jacktf.config.Defaults;
 import java.util.List;
 import java.util.Objects;
 import org.tensorflow.Operand;
@@ -162,7 +164,7 @@ public final class ResNetV1 {
     private Integer numClasses;
     private Head head = Head.SLIM;
     private Precision precision = Precision.FP32;
-    private float batchNormDecay = 0.997f;
+    private float batchNormDecay = Defaults.BATCH_NORM_DECAY_DEFAULT;
 
     private Builder(Architecture architecture) {
       this.architecture = Objects.requireNonNull(architecture);
@@ -171,7 +173,7 @@ public final class ResNetV1 {
     /** Classes of the new head; null (the default) builds no head. */
     public Builder numClasses(Integer numClasses) {
       if (numClasses != null && numClasses < 1) {
-        throw new IllegalArgumentException("num_classes must be at least 1, got " + numClasses);
+        throw new ConfigException("numClasses", "at least 1 (or null: no head)", numClasses);
       }
       this.numClasses = numClasses;
       return this;
@@ -190,7 +192,7 @@ public final class ResNetV1 {
     /** Decay of the moving averages (slim's resnet_arg_scope batch_norm_decay, 0.997). */
     public Builder batchNormDecay(float decay) {
       if (!(decay >= 0 && decay < 1)) {
-        throw new IllegalArgumentException("batch norm decay must be in [0, 1), got " + decay);
+        throw new ConfigException("batchNormDecay", "in [0, 1)", decay);
       }
       this.batchNormDecay = decay;
       return this;

@@ -1,6 +1,7 @@
 package jacktf.model;
 
-import java.util.ArrayList;
+import com.google.common.base.Splitter;
+import jacktf.config.JacktfException;
 import java.util.Collection;
 import java.util.List;
 
@@ -16,12 +17,14 @@ public record ScopeSet(List<String> scopes) {
   /** The empty set. */
   public static final ScopeSet NONE = new ScopeSet(List.of());
 
+  private static final Splitter LIST = Splitter.on(',').trimResults().omitEmptyStrings();
+
   /** Copies {@code scopes}; blank entries are refused. */
   public ScopeSet {
     scopes = List.copyOf(scopes);
     for (String s : scopes) {
       if (s.isBlank()) {
-        throw new IllegalArgumentException("A scope is blank; scopes look like resnet_v1_50/logits. Received: "
+        throw new JacktfException("A scope is blank; scopes look like resnet_v1_50/logits. Received: "
             + scopes);
       }
     }
@@ -39,15 +42,7 @@ public record ScopeSet(List<String> scopes) {
 
   /** Parses {@code a,b} the way slim does: entries trimmed, blank entries ignored; null is empty. */
   public static ScopeSet parse(String commaSeparated) {
-    List<String> scopes = new ArrayList<>();
-    if (commaSeparated != null) {
-      for (String s : commaSeparated.split(",")) {
-        if (!s.isBlank()) {
-          scopes.add(s.trim());
-        }
-      }
-    }
-    return new ScopeSet(scopes);
+    return commaSeparated == null ? NONE : new ScopeSet(LIST.splitToList(commaSeparated));
   }
 
   /** Whether {@code variableName} lies under one of the scopes (a plain prefix test, as slim's). */

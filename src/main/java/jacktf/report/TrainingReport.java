@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
+import jacktf.config.JacktfException;
 import jacktf.eval.EvalReport;
 import jacktf.train.TrainingPlan;
 
@@ -35,12 +36,12 @@ public final class TrainingReport {
 
   public static Path write(Path trainDir, Path output) throws IOException {
     if (!Files.isDirectory(trainDir)) {
-      throw new IllegalArgumentException("No train dir at " + trainDir);
+      throw new JacktfException("No train dir at " + trainDir);
     }
     List<EventFiles.Scalar> train = EventFiles.scalars(trainDir);
     List<EventFiles.Scalar> eval = EventFiles.scalars(trainDir.resolve("eval"));
     if (train.isEmpty()) {
-      throw new IllegalArgumentException(trainDir + " has no TensorBoard event files (is it a jacktf train dir?)");
+      throw new JacktfException(trainDir + " has no TensorBoard event files (is it a jacktf train dir?)");
     }
     Path planFile = trainDir.resolve(TrainingPlan.FILE_NAME);
     TrainingPlan.Summary plan = Files.isRegularFile(planFile) ? TrainingPlan.Summary.read(planFile) : null;

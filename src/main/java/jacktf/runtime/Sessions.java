@@ -12,13 +12,20 @@ import org.tensorflow.internal.c_api.TF_Status;
 import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.proto.ConfigProto;
 
-/** Creates sessions with the thread settings measured best on small CPUs. */
+/**
+ * Opens every session jacktf runs, with the process's thread settings ({@link TensorFlowRuntime#configure}; the
+ * environment variable {@value RuntimeOptions#INTRA_OP_THREADS_ENV} when Java set none).
+ */
 public final class Sessions {
-  /** Environment variable overriding the intra-op thread count (default: 2, best on this class of machine). */
-  public static final String INTRA_OP_THREADS_ENV = "JACKTF_INTRA_OP_THREADS";
-
   private Sessions() {}
 
+  /**
+   * A local session on {@code graph}.
+   *
+   * @param graph the graph the session runs
+   * @return a new session; the caller closes it
+   * @throws MissingNativesException if TensorFlow's natives cannot be loaded
+   */
   public static Session open(Graph graph) {
     return new Session(graph, config());
   }
@@ -30,6 +37,11 @@ public final class Sessions {
    * target: this sets it with the C API's {@code TF_SetTarget} (the bindings TF Java ships) and
    * wraps the native session in TF Java's own {@link Session} through its package-private
    * constructor (the one SavedModelBundle uses).
+   *
+   * @param graph the graph the session runs
+   * @param target the in-process server's address, e.g. {@code grpc://localhost:2222}
+   * @param deviceFilters the devices the session may use, e.g. {@code /job:ps} and its own task
+   * @return a new session; the caller closes it
    */
   public static Session open(Graph graph, String target, java.util.List<String> deviceFilters) {
     ConfigProto config = config().toBuilder().addAllDeviceFilters(deviceFilters).build();
@@ -69,28 +81,14 @@ public final class Sessions {
     }
   }
 
+  /**
+   * The configuration of jacktf's sessions and servers: the process's thread counts, soft placement. The first call
+   * fixes the thread counts for the process (see {@link TensorFlowRuntime}).
+   *
+   * @return the session configuration
+   * @throws MissingNativesException if TensorFlow's natives cannot be loaded
+   */
   public static ConfigProto config() {
-    return ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(intraOpThreads())
-        .setInterOpParallelismThreads(2)
-        .setAllowSoftPlacement(true)
-        .build();
-  }
-
-  static int intraOpThreads() {
-    String value = System.getenv(INTRA_OP_THREADS_ENV);
-    if (value == null || value.isBlank()) {
-      return 2;
-    }
-    try {
-      int threads = Integer.parseInt(value.trim());
-      if (threads < 0) {
-        throw new NumberFormatException();
-      }
-      return threads;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          INTRA_OP_THREADS_ENV + " must be a non-negative integer (0 = all cores), got '" + value + "'");
-    }
+    return TensorFlowRuntime.sessionConfig();
   }
 }

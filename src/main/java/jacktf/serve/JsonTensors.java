@@ -22,13 +22,6 @@ import org.tensorflow.types.TString;
 final class JsonTensors {
   private JsonTensors() {}
 
-  /** A bad request: its message goes back to the client with HTTP 400. */
-  static final class BadRequest extends RuntimeException {
-    BadRequest(String message) {
-      super(message);
-    }
-  }
-
   /** Builds the tensor of one input from its rows. */
   static Tensor toTensor(String input, Signature.TensorDescription d, List<JsonElement> rows) {
     return switch (d.dataType) {
@@ -54,7 +47,8 @@ final class JsonTensors {
         }
         yield TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(data));
       }
-      default -> throw new BadRequest("Input '" + input + "' has dtype " + d.dataType + ", which this server does not accept");
+      default -> throw new BadRequest("Input '" + input + "' has dtype " + d.dataType
+          + ", which this server does not accept; it feeds DT_STRING and DT_FLOAT inputs");
     };
   }
 
@@ -65,15 +59,27 @@ final class JsonTensors {
         try {
           return Base64.getDecoder().decode(o.get("b64").getAsString());
         } catch (IllegalArgumentException bad) {
-          throw new BadRequest("Input '" + input + "': invalid base64: " + bad.getMessage());
+          throw new BadRequest("Input '" + input + "': invalid base64 (" + bad.getMessage() + "). Received: "
+              + describe(e) + ", expected standard base64 such as {\"b64\": \"aGVsbG8=\"}");
         }
       }
-      throw new BadRequest("Input '" + input + "': binary values are {\"b64\": \"...\"}");
+      throw new BadRequest("Input '" + input + "': binary values are {\"b64\": \"...\"}. Received: " + describe(e)
+          + ", expected an object with the single key \"b64\" and a string value");
     }
     if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
       return e.getAsString().getBytes(StandardCharsets.UTF_8);
     }
-    throw new BadRequest("Input '" + input + "' takes strings or {\"b64\": ...} values, got " + e);
+    throw new BadRequest("Input '" + input + "' takes strings or {\"b64\": ...} values. Received: " + describe(e)
+        + ", expected a string or {\"b64\": \"...\"}");
+  }
+
+  /**
+   * A JSON value as an error message quotes it: compact and cut at 80 characters, since a
+   * refused value can be a whole image.
+   */
+  static String describe(JsonElement e) {
+    String text = e.toString();
+    return text.length() <= 80 ? text : text.substring(0, 77) + "...";
   }
 
   private static void flatten(String input, JsonElement e, int depth, List<Long> dims, List<Float> out) {
@@ -94,7 +100,8 @@ final class JsonTensors {
       }
       out.add(e.getAsFloat());
     } else {
-      throw new BadRequest("Input '" + input + "' takes numbers, got " + e);
+      throw new BadRequest("Input '" + input + "' takes numbers. Received: " + describe(e)
+          + ", expected a number or a nested list of numbers");
     }
   }
 
@@ -107,8 +114,8 @@ final class JsonTensors {
       ok = expected.get(i) < 0 || expected.get(i) == actual[i];
     }
     if (!ok) {
-      throw new BadRequest("Input '" + input + "' wants shape " + expected + " (first dimension: rows), got "
-          + Shape.of(actual));
+      throw new BadRequest("Input '" + input + "' wants shape " + expected + " (first dimension: rows). Received: "
+          + "shape " + Shape.of(actual));
     }
   }
 

@@ -112,7 +112,7 @@ final class RowBatcher implements AutoCloseable {
         for (Job job : jobs) {
           List<JsonElement> part = job.inputs().get(input);
           if (part == null) {
-            throw new JsonTensors.BadRequest("Missing input '" + input + "'; signature '" + signature.key()
+            throw new BadRequest("Missing input '" + input + "'; signature '" + signature.key()
                 + "' takes " + signature.inputNames());
           }
           rows.addAll(part);
@@ -122,7 +122,7 @@ final class RowBatcher implements AutoCloseable {
       for (Job job : jobs) {
         for (String given : job.inputs().keySet()) {
           if (!signature.inputNames().contains(given)) {
-            throw new JsonTensors.BadRequest("Signature '" + signature.key() + "' has no input '" + given
+            throw new BadRequest("Signature '" + signature.key() + "' has no input '" + given
                 + "'; it takes " + signature.inputNames());
           }
         }

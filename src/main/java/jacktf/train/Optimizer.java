@@ -2,8 +2,10 @@ package jacktf.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import jacktf.checkpoint.CheckpointVariable;
+import jacktf.config.ConfigException;
+import jacktf.config.Defaults;
+import jacktf.config.OptimizerType;
 import jacktf.model.ModelGraph;
 import jacktf.model.ModelVariable;
 import org.tensorflow.Operand;
@@ -21,15 +23,46 @@ import org.tensorflow.types.TFloat32;
  * tensor computed by the schedule.
  */
 public abstract class Optimizer {
-  /** The optimizer names of slim's {@code --optimizer}. */
-  public static final List<String> NAMES = List.of("sgd", "momentum", "rmsprop", "adam", "adagrad", "adadelta", "ftrl");
-
-  /** slim's optimizer flags; defaults are slim's. */
+  /**
+   * slim's optimizer flags ({@code --momentum}, {@code --rmsprop_decay}, {@code --opt_epsilon},
+   * ...), checked as TF1's optimizers check them.
+   *
+   * @throws ConfigException naming a value out of range
+   */
   public record Params(float momentum, float rmspropDecay, float rmspropMomentum, float epsilon, float adamBeta1,
       float adamBeta2, float adagradInitialAccumulator, float adadeltaRho, float ftrlLearningRatePower,
       float ftrlInitialAccumulator, float ftrlL1, float ftrlL2) {
+    public Params {
+      check("momentum", momentum >= 0 && Float.isFinite(momentum), "a finite number >= 0", momentum);
+      check("rmspropDecay", rmspropDecay >= 0 && rmspropDecay <= 1, "in [0, 1]", rmspropDecay);
+      check("rmspropMomentum", rmspropMomentum >= 0 && Float.isFinite(rmspropMomentum), "a finite number >= 0",
+          rmspropMomentum);
+      check("epsilon", epsilon > 0 && Float.isFinite(epsilon), "a finite number > 0", epsilon);
+      check("adamBeta1", adamBeta1 >= 0 && adamBeta1 < 1, "in [0, 1)", adamBeta1);
+      check("adamBeta2", adamBeta2 >= 0 && adamBeta2 < 1, "in [0, 1)", adamBeta2);
+      check("adagradInitialAccumulator", adagradInitialAccumulator > 0 && Float.isFinite(adagradInitialAccumulator),
+          "a finite number > 0", adagradInitialAccumulator);
+      check("adadeltaRho", adadeltaRho >= 0 && adadeltaRho <= 1, "in [0, 1]", adadeltaRho);
+      check("ftrlLearningRatePower", ftrlLearningRatePower <= 0, "<= 0", ftrlLearningRatePower);
+      check("ftrlInitialAccumulator", ftrlInitialAccumulator >= 0 && Float.isFinite(ftrlInitialAccumulator),
+          "a finite number >= 0", ftrlInitialAccumulator);
+      check("ftrlL1", ftrlL1 >= 0 && Float.isFinite(ftrlL1), "a finite number >= 0", ftrlL1);
+      check("ftrlL2", ftrlL2 >= 0 && Float.isFinite(ftrlL2), "a finite number >= 0", ftrlL2);
+    }
+
+    private static void check(String field, boolean valid, String expected, float received) {
+      if (!valid) {
+        throw new ConfigException(field, expected, received);
+      }
+    }
+
+    /** slim's defaults for every optimizer ({@link Defaults}). */
     public static Params slimDefaults() {
-      return new Params(0.9f, 0.9f, 0.9f, 1.0f, 0.9f, 0.999f, 0.1f, 0.95f, -0.5f, 0.1f, 0f, 0f);
+      return new Params(Defaults.MOMENTUM_DEFAULT, Defaults.RMSPROP_DECAY_DEFAULT, Defaults.RMSPROP_MOMENTUM_DEFAULT,
+          Defaults.OPT_EPSILON_DEFAULT, Defaults.ADAM_BETA1_DEFAULT, Defaults.ADAM_BETA2_DEFAULT,
+          Defaults.ADAGRAD_INITIAL_ACCUMULATOR_DEFAULT, Defaults.ADADELTA_RHO_DEFAULT,
+          Defaults.FTRL_LEARNING_RATE_POWER_DEFAULT, Defaults.FTRL_INITIAL_ACCUMULATOR_DEFAULT,
+          Defaults.FTRL_L1_DEFAULT, Defaults.FTRL_L2_DEFAULT);
     }
 
     /** slim's {@code --opt_epsilon} (adam, rmsprop, adadelta). */
@@ -59,16 +92,16 @@ public abstract class Optimizer {
     this.params = params;
   }
 
-  public static Optimizer create(String name, Params params) {
-    return switch (name.toLowerCase(Locale.ROOT)) {
-      case "sgd" -> new Sgd(params);
-      case "momentum" -> new Momentum(params);
-      case "rmsprop" -> new RmsProp(params);
-      case "adam" -> new Adam(params);
-      case "adagrad" -> new Adagrad(params);
-      case "adadelta" -> new Adadelta(params);
-      case "ftrl" -> new Ftrl(params);
-      default -> throw new IllegalArgumentException("Unknown optimizer '" + name + "'. Valid: " + String.join(", ", NAMES));
+  /** The optimizer of {@code type} with {@code params}' settings. */
+  public static Optimizer create(OptimizerType type, Params params) {
+    return switch (type) {
+      case SGD -> new Sgd(params);
+      case MOMENTUM -> new Momentum(params);
+      case RMSPROP -> new RmsProp(params);
+      case ADAM -> new Adam(params);
+      case ADAGRAD -> new Adagrad(params);
+      case ADADELTA -> new Adadelta(params);
+      case FTRL -> new Ftrl(params);
     };
   }
 

@@ -1,20 +1,22 @@
 package jacktf.train;
 
-import jacktf.model.ScopeSet;
-
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.cluster.Replicas;
+import jacktf.config.ConfigException;
+import jacktf.config.Defaults;
+import jacktf.config.FrozenBatchNorm;
+import jacktf.config.LearningRateDecayType;
+import jacktf.config.OptimizerType;
 import jacktf.model.Architecture;
-import jacktf.model.BatchNormMode;
 import jacktf.model.Head;
 import jacktf.model.Precision;
+import jacktf.model.ScopeSet;
 
 /**
- * Everything a training run needs, with slim's {@code train_image_classifier.py} defaults.
- * Built with {@link #builder(Path, Path)}.
+ * Everything a training run needs, with slim's {@code train_image_classifier.py} defaults
+ * ({@link Defaults}). Built with {@link #builder(Path, Path)}; every field is checked on construction.
  */
 public record TrainConfig(
     Path datasetDir,
@@ -30,12 +32,12 @@ public record TrainConfig(
     RestoreOptions restoreOptions,
     List<String> trainableScopes,
     List<String> freezeScopes,
-    BatchNormMode frozenBatchNorm,
+    FrozenBatchNorm frozenBatchNorm,
     float batchNormDecay,
-    String optimizer,
+    OptimizerType optimizer,
     Optimizer.Params optimizerParams,
     float learningRate,
-    String learningRateDecayType,
+    LearningRateDecayType learningRateDecayType,
     float learningRateDecayFactor,
     float numEpochsPerDecay,
     float endLearningRate,
@@ -54,75 +56,84 @@ public record TrainConfig(
     boolean cacheFeatures,
     Replicas replicas) {
 
+  /**
+   * Checks every field, so a bad configuration fails here, naming the field and its valid range,
+   * rather than deep inside graph construction.
+   *
+   * @throws ConfigException for a value out of range or two fields that exclude each other
+   */
   public TrainConfig {
-    Objects.requireNonNull(datasetDir, "datasetDir");
-    if (replicas != null && cacheFeatures) {
-      throw new IllegalArgumentException("--cache-features trains the head in one process; leave out --cluster");
+    required("datasetDir", datasetDir);
+    required("trainDir", trainDir);
+    required("model", model);
+    required("head", head);
+    required("precision", precision);
+    required("restoreOptions", restoreOptions);
+    required("frozenBatchNorm", frozenBatchNorm);
+    required("optimizer", optimizer);
+    required("optimizerParams", optimizerParams);
+    required("learningRateDecayType", learningRateDecayType);
+    trainableScopes = List.copyOf(required("trainableScopes", trainableScopes));
+    freezeScopes = List.copyOf(required("freezeScopes", freezeScopes));
+    if (numClasses != null && numClasses < 1) {
+      throw new ConfigException("numClasses", "at least 1 (or null: the dataset's classes)", numClasses);
     }
-    Objects.requireNonNull(trainDir, "trainDir");
-    if (!trainableScopes.isEmpty() && !freezeScopes.isEmpty()) {
-      throw new IllegalArgumentException("Give --trainable-scopes or --freeze-scopes, not both");
+    check("imageSize", imageSize >= 32, "at least 32 (the network's total stride)", imageSize);
+    check("validationSplit", validationSplit >= 0 && validationSplit < 1, "in [0, 1)", validationSplit);
+    check("batchNormDecay", batchNormDecay >= 0 && batchNormDecay < 1, "in [0, 1)", batchNormDecay);
+    check("learningRate", learningRate > 0 && Float.isFinite(learningRate), "a finite number > 0", learningRate);
+    check("learningRateDecayFactor", learningRateDecayFactor > 0 && learningRateDecayFactor <= 1, "in (0, 1]",
+        learningRateDecayFactor);
+    check("numEpochsPerDecay", numEpochsPerDecay > 0 && Float.isFinite(numEpochsPerDecay), "a finite number > 0",
+        numEpochsPerDecay);
+    check("endLearningRate", endLearningRate >= 0 && Float.isFinite(endLearningRate), "a finite number >= 0",
+        endLearningRate);
+    check("warmupSteps", warmupSteps >= 0, ">= 0", warmupSteps);
+    check("weightDecay", weightDecay >= 0 && Float.isFinite(weightDecay), "a finite number >= 0", weightDecay);
+    check("labelSmoothing", labelSmoothing >= 0 && labelSmoothing < 1, "in [0, 1)", labelSmoothing);
+    check("batchSize", batchSize >= 1, "at least 1", batchSize);
+    if (maxNumberOfSteps != null && maxNumberOfSteps < 0) {
+      throw new ConfigException("maxNumberOfSteps", ">= 0 (or null: train for epochs)", maxNumberOfSteps);
     }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+    if (epochs != null && !(epochs > 0 && Double.isFinite(epochs))) {
+      throw new ConfigException("epochs", "a finite number > 0 (or null)", epochs);
     }
     if (maxNumberOfSteps != null && epochs != null) {
-      throw new IllegalArgumentException("Give --max-number-of-steps or --epochs, not both");
+      throw ConfigException.conflict("epochs", "maxNumberOfSteps", epochs);
     }
-    if (maxNumberOfSteps != null && maxNumberOfSteps < 0 || epochs != null && !(epochs > 0)) {
-      throw new IllegalArgumentException("--max-number-of-steps must be >= 0 and --epochs > 0");
+    if (saveEverySteps != null && saveEverySteps < 1) {
+      throw new ConfigException("saveEverySteps", "at least 1 (or null: save every saveIntervalSecs)", saveEverySteps);
     }
-    if (weightDecay < 0 || labelSmoothing < 0 || labelSmoothing >= 1) {
-      throw new IllegalArgumentException("--weight-decay must be >= 0 and --label-smoothing in [0, 1)");
+    check("saveIntervalSecs", saveIntervalSecs >= 0, ">= 0", saveIntervalSecs);
+    check("saveSummariesSecs", saveSummariesSecs >= 0, ">= 0", saveSummariesSecs);
+    check("logEveryNSteps", logEveryNSteps >= 1, "at least 1", logEveryNSteps);
+    check("validationEvery", validationEvery >= 0, ">= 0 (0: only at the end)", validationEvery);
+    check("keepCheckpoints", keepCheckpoints >= 1, "at least 1", keepCheckpoints);
+    if (!trainableScopes.isEmpty() && !freezeScopes.isEmpty()) {
+      throw ConfigException.conflict("freezeScopes", "trainableScopes", freezeScopes);
     }
-    if (logEveryNSteps < 1 || keepCheckpoints < 1 || validationEvery < 0 || saveIntervalSecs < 0
-        || saveSummariesSecs < 0 || (saveEverySteps != null && saveEverySteps < 1)) {
-      throw new IllegalArgumentException("--log-every-n-steps and --keep-checkpoints must be >= 1, "
-          + "--save-every-steps >= 1, intervals >= 0");
+    if (replicas != null && cacheFeatures) {
+      // The feature cache lives in one process's memory.
+      throw ConfigException.conflict("cacheFeatures", "replicas", true);
     }
   }
 
+  private static <T> T required(String field, T value) {
+    if (value == null) {
+      throw new ConfigException(field, "set", null);
+    }
+    return value;
+  }
+
+  private static void check(String field, boolean valid, String expected, Object received) {
+    if (!valid) {
+      throw new ConfigException(field, expected, received);
+    }
+  }
+
+  /** A builder with slim's defaults ({@link Defaults}) for every other field. */
   public static Builder builder(Path datasetDir, Path trainDir) {
     return new Builder(datasetDir, trainDir);
-  }
-
-  public Builder toBuilder() {
-    Builder b = new Builder(datasetDir, trainDir);
-    b.model = model;
-    b.head = head;
-    b.numClasses = numClasses;
-    b.precision = precision;
-    b.imageSize = imageSize;
-    b.validationSplit = validationSplit;
-    b.seed = seed;
-    b.checkpointPath = checkpointPath;
-    b.restoreOptions = restoreOptions;
-    b.trainableScopes = trainableScopes;
-    b.freezeScopes = freezeScopes;
-    b.frozenBatchNorm = frozenBatchNorm;
-    b.batchNormDecay = batchNormDecay;
-    b.optimizer = optimizer;
-    b.optimizerParams = optimizerParams;
-    b.learningRate = learningRate;
-    b.learningRateDecayType = learningRateDecayType;
-    b.learningRateDecayFactor = learningRateDecayFactor;
-    b.numEpochsPerDecay = numEpochsPerDecay;
-    b.endLearningRate = endLearningRate;
-    b.warmupSteps = warmupSteps;
-    b.weightDecay = weightDecay;
-    b.labelSmoothing = labelSmoothing;
-    b.batchSize = batchSize;
-    b.maxNumberOfSteps = maxNumberOfSteps;
-    b.epochs = epochs;
-    b.saveEverySteps = saveEverySteps;
-    b.saveIntervalSecs = saveIntervalSecs;
-    b.saveSummariesSecs = saveSummariesSecs;
-    b.logEveryNSteps = logEveryNSteps;
-    b.validationEvery = validationEvery;
-    b.keepCheckpoints = keepCheckpoints;
-    b.cacheFeatures = cacheFeatures;
-    b.replicas = replicas;
-    return b;
   }
 
   /** Whether a variable is trained: under a trainable scope (default all) and under no freeze scope. */
@@ -139,34 +150,34 @@ public record TrainConfig(
     private Head head = Head.SLIM;
     private Integer numClasses;
     private Precision precision = Precision.FP32;
-    private int imageSize = 224;
-    private double validationSplit = 0;
-    private long seed = 42;
+    private int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
+    private double validationSplit = Defaults.VALIDATION_SPLIT_DEFAULT;
+    private long seed = Defaults.SEED_DEFAULT;
     private Path checkpointPath;
     private RestoreOptions restoreOptions = RestoreOptions.all();
     private List<String> trainableScopes = List.of();
     private List<String> freezeScopes = List.of();
-    private BatchNormMode frozenBatchNorm = BatchNormMode.INFERENCE;
-    private float batchNormDecay = 0.997f;
-    private String optimizer = "rmsprop";
+    private FrozenBatchNorm frozenBatchNorm = Defaults.FROZEN_BATCH_NORM_DEFAULT;
+    private float batchNormDecay = Defaults.BATCH_NORM_DECAY_DEFAULT;
+    private OptimizerType optimizer = Defaults.OPTIMIZER_DEFAULT;
     private Optimizer.Params optimizerParams = Optimizer.Params.slimDefaults();
-    private float learningRate = 0.01f;
-    private String learningRateDecayType = "exponential";
-    private float learningRateDecayFactor = 0.94f;
-    private float numEpochsPerDecay = 2.0f;
-    private float endLearningRate = 0.0001f;
-    private long warmupSteps = 0;
-    private float weightDecay = 0.00004f;
-    private float labelSmoothing = 0f;
-    private int batchSize = 32;
+    private float learningRate = Defaults.LEARNING_RATE_DEFAULT;
+    private LearningRateDecayType learningRateDecayType = Defaults.LEARNING_RATE_DECAY_TYPE_DEFAULT;
+    private float learningRateDecayFactor = Defaults.LEARNING_RATE_DECAY_FACTOR_DEFAULT;
+    private float numEpochsPerDecay = Defaults.NUM_EPOCHS_PER_DECAY_DEFAULT;
+    private float endLearningRate = Defaults.END_LEARNING_RATE_DEFAULT;
+    private long warmupSteps = Defaults.WARMUP_STEPS_DEFAULT;
+    private float weightDecay = Defaults.WEIGHT_DECAY_DEFAULT;
+    private float labelSmoothing = Defaults.LABEL_SMOOTHING_DEFAULT;
+    private int batchSize = Defaults.BATCH_SIZE_DEFAULT;
     private Long maxNumberOfSteps;
     private Double epochs;
     private Long saveEverySteps;
-    private int saveIntervalSecs = 600;
-    private int saveSummariesSecs = 600;
-    private int logEveryNSteps = 10;
-    private int validationEvery = 0;
-    private int keepCheckpoints = 5;
+    private int saveIntervalSecs = Defaults.SAVE_INTERVAL_SECS_DEFAULT;
+    private int saveSummariesSecs = Defaults.SAVE_SUMMARIES_SECS_DEFAULT;
+    private int logEveryNSteps = Defaults.LOG_EVERY_N_STEPS_DEFAULT;
+    private int validationEvery = Defaults.VALIDATION_EVERY_DEFAULT;
+    private int keepCheckpoints = Defaults.KEEP_CHECKPOINTS_DEFAULT;
     private boolean cacheFeatures;
     private Replicas replicas;
 
@@ -186,12 +197,12 @@ public record TrainConfig(
     public Builder restoreOptions(RestoreOptions v) { this.restoreOptions = v; return this; }
     public Builder trainableScopes(List<String> v) { this.trainableScopes = List.copyOf(v); return this; }
     public Builder freezeScopes(List<String> v) { this.freezeScopes = List.copyOf(v); return this; }
-    public Builder frozenBatchNorm(BatchNormMode v) { this.frozenBatchNorm = v; return this; }
+    public Builder frozenBatchNorm(FrozenBatchNorm v) { this.frozenBatchNorm = v; return this; }
     public Builder batchNormDecay(float v) { this.batchNormDecay = v; return this; }
-    public Builder optimizer(String v) { this.optimizer = v; return this; }
+    public Builder optimizer(OptimizerType v) { this.optimizer = v; return this; }
     public Builder optimizerParams(Optimizer.Params v) { this.optimizerParams = v; return this; }
     public Builder learningRate(float v) { this.learningRate = v; return this; }
-    public Builder learningRateDecayType(String v) { this.learningRateDecayType = v; return this; }
+    public Builder learningRateDecayType(LearningRateDecayType v) { this.learningRateDecayType = v; return this; }
     public Builder learningRateDecayFactor(float v) { this.learningRateDecayFactor = v; return this; }
     public Builder numEpochsPerDecay(float v) { this.numEpochsPerDecay = v; return this; }
     public Builder endLearningRate(float v) { this.endLearningRate = v; return this; }
@@ -211,10 +222,15 @@ public record TrainConfig(
     /** Train as one worker of a cluster; null (the default) trains in this process alone. */
     public Builder replicas(Replicas v) { this.replicas = v; return this; }
 
+    /**
+     * The configuration, checked.
+     *
+     * @throws ConfigException naming the first field out of range
+     */
     public TrainConfig build() {
       return new TrainConfig(datasetDir, trainDir, model, head, numClasses, precision, imageSize, validationSplit,
-          seed, checkpointPath, restoreOptions, trainableScopes, freezeScopes, frozenBatchNorm, batchNormDecay, optimizer,
-          optimizerParams, learningRate, learningRateDecayType, learningRateDecayFactor, numEpochsPerDecay,
+          seed, checkpointPath, restoreOptions, trainableScopes, freezeScopes, frozenBatchNorm, batchNormDecay,
+          optimizer, optimizerParams, learningRate, learningRateDecayType, learningRateDecayFactor, numEpochsPerDecay,
           endLearningRate, warmupSteps, weightDecay, labelSmoothing, batchSize, maxNumberOfSteps, epochs,
           saveEverySteps, saveIntervalSecs, saveSummariesSecs, logEveryNSteps, validationEvery, keepCheckpoints,
           cacheFeatures, replicas);

@@ -9,6 +9,8 @@ import jacktf.cluster.Coordination;
 import jacktf.cluster.Replicas;
 import jacktf.cluster.SyncReplicas;
 import jacktf.config.ConfigException;
+import jacktf.config.FrozenBatchNorm;
+import jacktf.config.LearningRateDecayType;
 import jacktf.data.InputPipeline;
 import jacktf.model.BatchNormMode;
 import jacktf.model.BatchNormPolicy;
@@ -130,7 +132,7 @@ final class TrainingGraph {
     }
     InputPipeline images = InputPipeline.build(model, "input", data.splits().train(), training);
     // A frozen layer runs batch norm on its moving statistics unless frozenBatchNorm is TRAINING (slim's way).
-    BatchNormPolicy batchNorm = config.frozenBatchNorm() == BatchNormMode.INFERENCE
+    BatchNormPolicy batchNorm = config.frozenBatchNorm() == FrozenBatchNorm.INFERENCE
         ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
         : BatchNormPolicy.training();
     Tower tower = network.apply(model, images.images(), batchNorm);
@@ -190,7 +192,7 @@ final class TrainingGraph {
 
   private Operand<TFloat32> learningRate(TrainingData data) {
     long stepsPerEpoch = Math.max(1, data.splits().train().size() / config.batchSize());
-    long decaySteps = "exponential".equals(config.learningRateDecayType())
+    long decaySteps = config.learningRateDecayType() == LearningRateDecayType.EXPONENTIAL
         ? Math.max(1, (long) (stepsPerEpoch * config.numEpochsPerDecay()))
         : Math.max(1, data.maxSteps());
     LearningRateSchedule schedule = new LearningRateSchedule(config.learningRateDecayType(), config.learningRate(),

@@ -13,6 +13,7 @@ import jacktf.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
 
 /** Every real checkpoint in ../shared/testdata reads exactly as its EXPECTED.tsv says. */
 class CheckpointReaderTest {
@@ -122,6 +123,39 @@ class CheckpointReaderTest {
     byte[] bytes = Files.readAllBytes(file);
     bytes[(int) offset] ^= 0x5a;
     Files.write(file, bytes);
+  }
+
+  /**
+   * A real TF2 checkpoint holds one string tensor, checksummed by TF over its logical content. Its
+   * value is a serialized TrackableObjectGraph: parsed with TF's own proto class, the root names
+   * the children EXPECTED.tsv lists.
+   */
+  @Test
+  void tf2ObjectGraphStringTensorReadsAndParses() throws IOException {
+    Path dir = TestData.checkpoints().resolve("tf2_object_graph");
+    try (Checkpoint ckpt = Checkpoint.open(dir.resolve("variables"))) {
+      TensorInfo info = ckpt.find("_CHECKPOINTABLE_OBJECT_GRAPH").orElseThrow();
+      assertEquals("string", info.dtypeName());
+      assertEquals("", info.shapeString());
+      List<byte[]> value = ckpt.read("_CHECKPOINTABLE_OBJECT_GRAPH").strings();
+      assertEquals(1, value.size());
+      assertEquals(921, value.get(0).length);
+      TrackableObjectGraph graph = TrackableObjectGraph.parseFrom(value.get(0));
+      List<String> children = graph.getNodes(0).getChildrenList().stream()
+          .map(TrackableObjectGraph.TrackableObject.ObjectReference::getLocalName).toList();
+      assertTrue(children.containsAll(List.of("variables", "trainable_variables")), children.toString());
+    }
+  }
+
+  @Test
+  void flippedStringByteIsAChecksumMismatch(@TempDir Path dir) throws IOException {
+    Path src = TestData.checkpoints().resolve("tf2_object_graph");
+    copyOf(src, dir, "variables.index", "variables.data-00000-of-00001");
+    // 2 varint length bytes + 4 checksum bytes, then the serialized graph: flip a byte inside it
+    flipByte(dir.resolve("variables.data-00000-of-00001"), 2 + 4 + 100);
+    CheckpointException e = failsReading(dir.resolve("variables"));
+    assertTrue(e.getMessage().contains("checksum mismatch for tensor '_CHECKPOINTABLE_OBJECT_GRAPH'"),
+        e.getMessage());
   }
 
   @Test

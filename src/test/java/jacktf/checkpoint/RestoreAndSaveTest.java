@@ -18,8 +18,10 @@ import jacktf.model.ModelGraph;
 import jacktf.model.ModelVariable;
 import jacktf.model.ResNetV1;
 import jacktf.model.TestVariables;
+import jacktf.model.TinyNet;
 import jacktf.runtime.Placement;
 import jacktf.runtime.Sessions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -36,15 +38,29 @@ import org.tensorflow.types.TInt64;
 /** Warm start and save through RestoreV2/SaveV2 in the graph, on real and self-written checkpoints. */
 class RestoreAndSaveTest {
 
-  /** A resnet_v1_50 graph with an open session and initialised variables. */
+  /**
+   * Variables of {@link TinyNet} by slim's structure, counted by hand: conv1 has weights and four
+   * batch-norm variables (5); a bottleneck unit three such convs (15); a projection shortcut 5 more.
+   * block1: 2 units + projection (64 -> 16 channels) = 35; block2: 1 unit + projection = 20; block3:
+   * 1 unit with an identity shortcut (depth 32 stays 32) = 15; block4: 1 unit + projection = 20.
+   */
+  static final int TINY_VARIABLES = 5 + 35 + 20 + 15 + 20;
+  static final int TINY_BLOCK4 = 20;
+  static final String S = TinyNet.SCOPE;
+
+  /** A network graph with an open session and initialised variables. */
   static final class Model implements AutoCloseable {
     final Graph graph = new Graph();
     final ModelGraph mg;
     final Session session;
 
     Model(Integer classes, long seed) {
+      this(TinyNet.ARCHITECTURE, classes, seed);
+    }
+
+    Model(Architecture architecture, Integer classes, long seed) {
       mg = new ModelGraph(graph, Placement.local(), seed);
-      ResNetV1.builder(Architecture.RESNET_V1_50).numClasses(classes).build().apply(mg,
+      ResNetV1.builder(architecture).numClasses(classes).build().apply(mg,
           mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 32, 32, 3))),
           BatchNormPolicy.inference());
       session = Sessions.open(graph);
@@ -79,22 +95,33 @@ class RestoreAndSaveTest {
 
   @Test
   void roundTripIsBitForBit(@TempDir Path dir) throws IOException {
+    roundTrip(TinyNet.ARCHITECTURE, TINY_VARIABLES + 2, dir);
+  }
+
+  /** resnet_v1_50 as slim names it: 267 variables with a 10-class head. */
+  @Test
+  @Tag("slow")
+  void roundTripOfResnetV1_50IsBitForBit(@TempDir Path dir) throws IOException {
+    roundTrip(Architecture.RESNET_V1_50, 267, dir);
+  }
+
+  private static void roundTrip(Architecture architecture, int variables, Path dir) throws IOException {
     Map<String, float[]> saved;
     Path prefix;
-    try (Model m = new Model(10, 1)) {
+    try (Model m = new Model(architecture, 10, 1)) {
       prefix = saveRandom(m, dir, 11);
       saved = m.values();
     }
     assertEquals(dir.resolve("model.ckpt-100"), prefix);
     assertEquals("model.ckpt-100", CheckpointState.read(dir).orElseThrow().latest());
     try (Checkpoint c = Checkpoint.open(dir)) {
-      assertEquals(267, c.tensors().size());
+      assertEquals(variables, c.tensors().size());
       for (TensorInfo t : c.tensors()) {
         assertArrayEquals(saved.get(t.name()), c.read(t.name()).floats(), 0f, t.name());
       }
     }
-    try (Model fresh = new Model(10, 2)) {
-      assertEquals(267, fresh.restore(dir, RestoreOptions.all()));
+    try (Model fresh = new Model(architecture, 10, 2)) {
+      assertEquals(variables, fresh.restore(dir, RestoreOptions.all()));
       Map<String, float[]> restored = fresh.values();
       for (var e : saved.entrySet()) {
         assertArrayEquals(e.getValue(), restored.get(e.getKey()), 0f, e.getKey());
@@ -113,19 +140,19 @@ class RestoreAndSaveTest {
       CheckpointException mismatch = assertThrows(CheckpointException.class,
           () -> m.restore(dir, RestoreOptions.all()));
       String msg = mismatch.getMessage();
-      assertTrue(msg.contains("resnet_v1_50/logits/weights: model has float32 [1,1,2048,2], checkpoint has float32 [1,1,2048,1000]"), msg);
-      assertTrue(msg.contains("resnet_v1_50/logits/biases"), msg);
-      assertTrue(msg.contains("--checkpoint-exclude-scopes resnet_v1_50/logits"), msg);
+      assertTrue(msg.contains(S + "/logits/weights: model has float32 [1,1,64,2], checkpoint has float32 [1,1,64,1000]"), msg);
+      assertTrue(msg.contains(S + "/logits/biases"), msg);
+      assertTrue(msg.contains("--checkpoint-exclude-scopes " + S + "/logits"), msg);
 
       Map<String, float[]> fresh = m.values();
       try (Checkpoint c = Checkpoint.open(dir)) {
-        RestorePlan typo = RestorePlan.create(m.targets(), c, RestoreOptions.excluding("resnet_v1_50/logits", "resnet/logit"));
+        RestorePlan typo = RestorePlan.create(m.targets(), c, RestoreOptions.excluding(S + "/logits", "resnet/logit"));
         assertEquals(List.of("--checkpoint-exclude-scopes 'resnet/logit' matches no variable of the model"), typo.warnings());
       }
-      assertEquals(265, m.restore(dir, RestoreOptions.excluding("resnet_v1_50/logits")));
+      assertEquals(TINY_VARIABLES, m.restore(dir, RestoreOptions.excluding(S + "/logits")));
       Map<String, float[]> after = m.values();
       for (var e : after.entrySet()) {
-        float[] expected = e.getKey().startsWith("resnet_v1_50/logits") ? fresh.get(e.getKey()) : pretrained.get(e.getKey());
+        float[] expected = e.getKey().startsWith(S + "/logits") ? fresh.get(e.getKey()) : pretrained.get(e.getKey());
         assertArrayEquals(expected, e.getValue(), 0f, e.getKey());
       }
     }
@@ -140,12 +167,13 @@ class RestoreAndSaveTest {
     }
     try (Model m = new Model(2, 9)) {
       Map<String, float[]> fresh = m.values();
-      int restored = m.restore(dir, RestoreOptions.excluding("resnet_v1_50/block4"));
-      long block4 = m.mg.variables().variables().stream().filter(v -> v.isUnder("resnet_v1_50/block4")).count();
-      assertEquals(267 - block4, restored);
+      int restored = m.restore(dir, RestoreOptions.excluding(S + "/block4"));
+      long block4 = m.mg.variables().variables().stream().filter(v -> v.isUnder(S + "/block4")).count();
+      assertEquals(TINY_BLOCK4, block4);
+      assertEquals(TINY_VARIABLES + 2 - block4, restored);
       Map<String, float[]> after = m.values();
       for (ModelVariable v : m.mg.variables().variables()) {
-        Map<String, float[]> source = v.isUnder("resnet_v1_50/block4") ? fresh : pretrained;
+        Map<String, float[]> source = v.isUnder(S + "/block4") ? fresh : pretrained;
         assertArrayEquals(source.get(v.name()), after.get(v.name()), 0f, v.name());
       }
     }
@@ -157,25 +185,25 @@ class RestoreAndSaveTest {
     try (Model m = new Model(2, 1)) {
       TestVariables.randomize(m.session, m.mg, 8);
       List<CheckpointVariable> withoutBlock4 = m.targets().stream()
-          .filter(t -> !t.name().startsWith("resnet_v1_50/block4")).toList();
+          .filter(t -> !t.name().startsWith(S + "/block4")).toList();
       new CheckpointSaver(m.mg, withoutBlock4, dir, 1).save(m.session, 1);
       pretrained = m.values();
     }
     try (Model m = new Model(2, 4)) {
       CheckpointException e = assertThrows(CheckpointException.class, () -> m.restore(dir, RestoreOptions.all()));
-      assertTrue(e.getMessage().startsWith("50 of 267 variables are not in checkpoint"), e.getMessage());
+      assertTrue(e.getMessage().startsWith(TINY_BLOCK4 + " of " + (TINY_VARIABLES + 2) + " variables are not in checkpoint"), e.getMessage());
       assertTrue(e.getMessage().contains("--ignore-missing-vars"), e.getMessage());
 
       Map<String, float[]> fresh = m.values();
       RestoreOptions ignore = new RestoreOptions(List.of(), Map.of(), true);
       try (Checkpoint c = Checkpoint.open(dir)) {
         RestorePlan plan = RestorePlan.create(m.targets(), c, ignore);
-        assertEquals(50, plan.warnings().size());
-        assertEquals(217, Restorer.restore(m.session, m.mg, plan));
+        assertEquals(TINY_BLOCK4, plan.warnings().size());
+        assertEquals(TINY_VARIABLES + 2 - TINY_BLOCK4, Restorer.restore(m.session, m.mg, plan));
       }
       Map<String, float[]> after = m.values();
       for (ModelVariable v : m.mg.variables().variables()) {
-        Map<String, float[]> source = v.isUnder("resnet_v1_50/block4") ? fresh : pretrained;
+        Map<String, float[]> source = v.isUnder(S + "/block4") ? fresh : pretrained;
         assertArrayEquals(source.get(v.name()), after.get(v.name()), 0f, v.name());
       }
     }
@@ -187,13 +215,13 @@ class RestoreAndSaveTest {
     try (Model m = new Model(null, 1)) {
       TestVariables.randomize(m.session, m.mg, 12);
       List<CheckpointVariable> renamed = m.targets().stream().map(t -> new CheckpointVariable(
-          t.name().replaceFirst("^resnet_v1_50/", "tower_0/resnet/"), t.shape(), t.dtype(), t.variable())).toList();
+          t.name().replaceFirst("^" + S + "/", "tower_0/resnet/"), t.shape(), t.dtype(), t.variable())).toList();
       new CheckpointSaver(m.mg, renamed, dir, 1).save(m.session, 1);
       pretrained = m.values();
     }
     try (Model m = new Model(null, 2)) {
-      RestoreOptions map = new RestoreOptions(List.of(), RestoreOptions.parseScopeMap("tower_0/resnet/:resnet_v1_50/"), false);
-      assertEquals(265, m.restore(dir, map));
+      RestoreOptions map = new RestoreOptions(List.of(), RestoreOptions.parseScopeMap("tower_0/resnet/:" + S + "/"), false);
+      assertEquals(TINY_VARIABLES, m.restore(dir, map));
       Map<String, float[]> after = m.values();
       pretrained.forEach((name, v) -> assertArrayEquals(v, after.get(name), 0f, name));
     }

@@ -96,6 +96,33 @@ class CliTest {
   }
 
   @Test
+  void aValueOutOfRangeNamesTheFlag() {
+    Run negative = run("train", "--dataset-dir", "x", "--train-dir", "y", "--learning-rate", "-1");
+    assertEquals(1, negative.exitCode());
+    assertEquals(List.of("jacktf train: error: --learning-rate must be a finite number > 0. Received: -1.0"),
+        negative.err().lines().toList());
+
+    Run both = run("train", "--dataset-dir", "x", "--train-dir", "y", "--epochs", "2", "--max-number-of-steps", "3");
+    assertEquals(1, both.exitCode());
+    assertTrue(both.err().contains("--epochs must be unset when --max-number-of-steps is set"), both.err());
+
+    Run unknown = run("train", "--dataset-dir", "x", "--train-dir", "y", "--optimizer", "adamw");
+    assertEquals(2, unknown.exitCode()); // a flag picocli cannot convert: a usage error
+    assertTrue(unknown.err().startsWith("Invalid value for option '--optimizer': Unknown optimizer 'adamw'. "
+        + "Valid: sgd, momentum, rmsprop, adam, adagrad, adadelta, ftrl"), unknown.err());
+  }
+
+  @Test
+  void helpShowsTheDefaultsInForce() {
+    String help = run("train", "--help").out().replaceAll("\\s+", " ");
+    assertTrue(help.contains("--optimizer=NAME sgd, momentum, rmsprop, adam, adagrad, adadelta, ftrl "
+        + "(default: rmsprop)"), help);
+    assertTrue(help.contains("Initial learning rate (default: 0.01)"), help);
+    assertTrue(help.contains("(default: inference)"), help);
+    assertTrue(help.contains("lower it for short runs) (default: 0.997)"), help);
+  }
+
+  @Test
   void clusterFlagsAreCheckedBeforeAnyWork() {
     Run noCluster = run("train", "--dataset-dir", "x", "--train-dir", "y", "--job-name", "worker");
     assertEquals(1, noCluster.exitCode());

@@ -21,7 +21,7 @@ public final class TinyNetTrain {
         if (command.cluster() != null && !command.cluster().isWorker()) {
           return command.call();
         }
-        return command.train(command.config().toBuilder().model(TinyNet.ARCHITECTURE).build());
+        return command.train(command.configBuilder().model(TinyNet.ARCHITECTURE).build());
       } catch (Exception e) {
         return new UserErrors().handleExecutionException(e, cli, parsed);
       }

@@ -113,10 +113,10 @@ class DatasetTest {
 
   @Test
   void missingOrFileDatasetIsAClearError(@TempDir Path dir) throws IOException {
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+    DatasetException missing = assertThrows(DatasetException.class,
         () -> ImageFolder.load(dir.resolve("nope"), 0, 0));
     assertTrue(missing.getMessage().contains("does not exist"));
-    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> ImageFolder.load(dir, 0, 0));
+    DatasetException empty = assertThrows(DatasetException.class, () -> ImageFolder.load(dir, 0, 0));
     assertTrue(empty.getMessage().contains("No images in"));
   }
 

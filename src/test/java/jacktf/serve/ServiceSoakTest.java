@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import jacktf.config.OptimizerType;
 import jacktf.data.ImageFolder;
 import jacktf.data.SyntheticImages;
 import jacktf.export.SavedModelExporter;
@@ -46,7 +47,7 @@ class ServiceSoakTest {
     SyntheticImages.generate(data, 2, 4, 40, 9, 0, SyntheticImages.Layout.FOLDERS);
     Path trainDir = dir.resolve("train");
     Trainer.create(TrainConfig.builder(data, trainDir).imageSize(32).batchSize(4).maxNumberOfSteps(1L)
-        .optimizer("sgd").learningRate(1e-4f).saveSummariesSecs(3600).build()).train();
+        .optimizer(OptimizerType.SGD).learningRate(1e-4f).saveSummariesSecs(3600).build()).train();
     Path base = dir.resolve("savedmodels/soak");
     SavedModelExporter.export(trainDir, base, 1, Precision.FP32, "global_pool");
     List<byte[]> images = new ArrayList<>();

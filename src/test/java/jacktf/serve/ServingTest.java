@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import jacktf.TestData;
+import jacktf.config.OptimizerType;
 import jacktf.data.ImageDataset;
 import jacktf.data.ImageFolder;
 import jacktf.data.SyntheticImages;
@@ -59,7 +60,8 @@ class ServingTest {
     SyntheticImages.generate(data, 2, 5, 40, 3, 0, SyntheticImages.Layout.FOLDERS);
     trainDir = dir.resolve("train");
     Trainer.create(TrainConfig.builder(data, trainDir).imageSize(32).batchSize(4).maxNumberOfSteps(2L)
-        .optimizer("momentum").learningRate(1e-4f).batchNormDecay(0.5f).saveSummariesSecs(3600).build()).train();
+        .optimizer(OptimizerType.MOMENTUM).learningRate(1e-4f).batchNormDecay(0.5f).saveSummariesSecs(3600).build())
+        .train();
     base = dir.resolve("savedmodels/shapes");
     assertEquals(base.resolve("1"), SavedModelExporter.export(trainDir, base, null, Precision.FP32, "global_pool"));
     images = ImageFolder.load(data, 0, 0).train().examples().stream().map(e -> e.file()).limit(4).toList();

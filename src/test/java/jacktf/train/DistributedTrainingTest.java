@@ -17,6 +17,8 @@ import jacktf.checkpoint.TensorInfo;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.cli.TinyNetTrain;
 import jacktf.model.TinyNet;
+import jacktf.config.LearningRateDecayType;
+import jacktf.config.OptimizerType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -56,8 +58,8 @@ class DistributedTrainingTest {
     TrainResult single = Trainer.create(TrainConfig.builder(data, dir.resolve("single")).model(TinyNet.ARCHITECTURE)
         .imageSize(32).batchSize(16)
         .checkpointPath(warm).restoreOptions(RestoreOptions.excluding(NET + "/logits"))
-        .trainableScopes(List.of(NET + "/logits")).optimizer("momentum").learningRate(0.001f)
-        .learningRateDecayType("fixed").batchNormDecay(0.9f).maxNumberOfSteps(4L).saveSummariesSecs(3600)
+        .trainableScopes(List.of(NET + "/logits")).optimizer(OptimizerType.MOMENTUM).learningRate(0.001f)
+        .learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f).maxNumberOfSteps(4L).saveSummariesSecs(3600)
         .build()).train();
     Path distributed = CheckpointSaver.latest(dir.resolve("worker0")).orElseThrow();
     assertTrue(distributed.toString().endsWith("model.ckpt-4"), distributed.toString());

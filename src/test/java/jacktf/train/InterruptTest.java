@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jacktf.checkpoint.CheckpointState;
 import jacktf.cli.TinyNetTrain;
+import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import jacktf.model.TinyNet;
 import org.junit.jupiter.api.Tag;
@@ -65,7 +66,7 @@ class InterruptTest {
     List<TrainingPlan> plans = new ArrayList<>();
     TrainResult resumed = Trainer.create(TrainConfig.builder(data, trainDir).model(TinyNet.ARCHITECTURE)
         .imageSize(32).batchSize(4)
-        .optimizer("momentum").learningRate(1e-4f).batchNormDecay(0.9f).maxNumberOfSteps(saved + 2)
+        .optimizer(OptimizerType.MOMENTUM).learningRate(1e-4f).batchNormDecay(0.9f).maxNumberOfSteps(saved + 2)
         .saveSummariesSecs(3600).build()).addListener(new TrainingListener() {
           @Override
           public void onStart(TrainingPlan plan) {

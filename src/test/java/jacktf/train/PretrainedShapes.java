@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import jacktf.config.LearningRateDecayType;
+import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 
 /**
@@ -22,9 +24,9 @@ final class PretrainedShapes {
 
   /** The same recipe for every run on these tasks, so runs differ only where their weights start. */
   static TrainConfig.Builder recipe(Path data, Path trainDir) {
-    return TrainConfig.builder(data, trainDir).imageSize(32).batchSize(16).optimizer("adam")
+    return TrainConfig.builder(data, trainDir).imageSize(32).batchSize(16).optimizer(OptimizerType.ADAM)
         .optimizerParams(Optimizer.Params.slimDefaults().withEpsilon(1e-8f))
-        .learningRate(0.001f).learningRateDecayType("fixed").batchNormDecay(0.9f)
+        .learningRate(0.001f).learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f)
         .saveIntervalSecs(3600).saveSummariesSecs(3600).logEveryNSteps(50);
   }
 

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import jacktf.checkpoint.CheckpointException;
 import jacktf.checkpoint.RestoreOptions;
+import jacktf.config.LearningRateDecayType;
+import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class ResNetFineTuningTest {
   }
 
   static TrainConfig.Builder config(Path data, Path trainDir) {
-    return TrainConfig.builder(data, trainDir).imageSize(48).batchSize(4).optimizer("momentum")
-        .learningRate(0.0001f).learningRateDecayType("fixed").batchNormDecay(0.9f).saveSummariesSecs(3600);
+    return TrainConfig.builder(data, trainDir).imageSize(48).batchSize(4).optimizer(OptimizerType.MOMENTUM)
+        .learningRate(0.0001f).learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f).saveSummariesSecs(3600);
   }
 }

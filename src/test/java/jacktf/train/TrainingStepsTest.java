@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import jacktf.data.SyntheticImages;
+import jacktf.config.OptimizerType;
 import jacktf.model.TinyNet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +22,10 @@ class TrainingStepsTest {
     Path data = dir.resolve("data");
     SyntheticImages.generate(data, 2, 4, 40, 1, 0, SyntheticImages.Layout.FOLDERS);
     TrainConfig config = TrainConfig.builder(data, dir.resolve("bench")).model(TinyNet.ARCHITECTURE).imageSize(32)
-        .batchSize(4).optimizer("momentum").learningRate(0.01f).maxNumberOfSteps(3L).build();
+        .batchSize(4).optimizer(OptimizerType.MOMENTUM).learningRate(0.01f).maxNumberOfSteps(3L).build();
 
     TrainResult trained = Trainer.create(TrainConfig.builder(data, dir.resolve("train")).model(TinyNet.ARCHITECTURE)
-        .imageSize(32).batchSize(4).optimizer("momentum").learningRate(0.01f).maxNumberOfSteps(3L)
+        .imageSize(32).batchSize(4).optimizer(OptimizerType.MOMENTUM).learningRate(0.01f).maxNumberOfSteps(3L)
         .saveSummariesSecs(3600).build()).train();
     try (TrainingSteps steps = TrainingSteps.open(config)) {
       boolean gated = false;

@@ -1,0 +1,11 @@
+/**
+ * TensorFlow checkpoints: reading V1 (TensorSlice) and V2 (tensor bundle) files in Java with every
+ * checksum verified, {@link jacktf.checkpoint.RestorePlan}s (what a model takes from a checkpoint:
+ * restored, excluded, missing, mismatched), restoring through RestoreV2 in the graph
+ * ({@link jacktf.checkpoint.Restorer}) and crash-safe saving through SaveV2
+ * ({@link jacktf.checkpoint.CheckpointSaver}). {@link jacktf.checkpoint.CheckpointVariable} is a graph
+ * variable as checkpoints see it.
+ *
+ * <p>May import: {@code config}, {@code runtime}, {@code model}.
+ */
+package jacktf.checkpoint;
