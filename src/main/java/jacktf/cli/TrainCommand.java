@@ -12,11 +12,11 @@ import jacktf.config.JacktfException;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
 import jacktf.model.Architecture;
+import jacktf.cluster.Cluster;
+import jacktf.cluster.ClusterServer;
 import jacktf.model.ScopeSet;
-import jacktf.runtime.Cluster;
-import jacktf.runtime.ClusterServer;
 import jacktf.train.Optimizer;
-import jacktf.train.Replicas;
+import jacktf.cluster.Replicas;
 import jacktf.train.TrainConfig;
 import jacktf.train.TrainResult;
 import jacktf.train.Trainer;
@@ -177,7 +177,12 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
       out.printf("All %d workers completed; ps task %d exits%n", task.workers().size(), task.taskIndex());
       return 0;
     }
-    TrainConfig config = config();
+    return train(config());
+  }
+
+  /** Trains {@code config} as a worker or alone, printing progress; Ctrl-C stops after a step and saves. */
+  int train(TrainConfig config) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
     Trainer trainer = Trainer.create(config).addListener(new ConsoleProgress(out, config.logEveryNSteps()));
     // Ctrl-C / SIGTERM: stop after the current step, save, then let the JVM exit.
     CountDownLatch done = new CountDownLatch(1);
@@ -212,6 +217,11 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
   }
 
   TrainConfig config() {
+    return configBuilder().build();
+  }
+
+  /** The flags as a config builder (tests swap the architecture for one the CLI does not name). */
+  TrainConfig.Builder configBuilder() {
     Optimizer.Params params = Optimizer.Params.slimDefaults().withMomentum(momentum).withEpsilon(epsilon);
     return TrainConfig.builder(datasetDir, trainDir)
         .model(Architecture.byName(modelOptions.model))
@@ -247,8 +257,7 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
         .validationEvery(validationEvery)
         .keepCheckpoints(keepCheckpoints)
         .cacheFeatures(cacheFeatures)
-        .replicas(cluster() == null ? null : new Replicas(cluster(), syncReplicas, replicaTimeoutSecs))
-        .build();
+        .replicas(cluster() == null ? null : new Replicas(cluster(), syncReplicas, replicaTimeoutSecs));
   }
 
   /** --cluster with --job-name/--task-index, else TF_CONFIG; null to train alone. */
@@ -256,7 +265,7 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
     try {
       return parseCluster();
     } catch (IllegalArgumentException e) {
-      // Until runtime.Cluster throws its own user-facing type: what it rejects here is the user's text.
+      // Until cluster.Cluster throws its own user-facing type: what it rejects here is the user's text.
       throw new JacktfException(e.getMessage(), e);
     }
   }

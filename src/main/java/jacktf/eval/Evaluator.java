@@ -13,9 +13,9 @@ import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
 import jacktf.model.Tower;
 import jacktf.traindir.TrainDir;
+import jacktf.runtime.Batches;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TFOutOfRangeException;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
@@ -46,46 +46,44 @@ public final class Evaluator {
 
       int n = classNames.size();
       int[][] confusion = new int[n][n];
-      int correct = 0;
-      int inTop5 = 0;
-      int examples = 0;
+      int[] counts = new int[3]; // correct, in top 5, examples
       List<EvalReport.Sample> samples = new ArrayList<>();
       java.util.Set<String> seen = new java.util.HashSet<>();
-      while (true) {
-        try (Result r = session.runner().fetch(tower.predictions()).fetch(input.labels()).fetch(input.files()).run()) {
-          TFloat32 probabilities = (TFloat32) r.get(0);
-          TInt64 labels = (TInt64) r.get(1);
-          TString files = (TString) r.get(2);
-          int batch = (int) probabilities.shape().get(0);
-          for (int i = 0; i < batch; i++) {
-            int label = (int) labels.getLong(i);
-            float[] p = new float[n];
-            int best = 0;
-            for (int c = 0; c < n; c++) {
-              p[c] = probabilities.getFloat(i, c);
-              if (p[c] > p[best]) {
-                best = c;
+      Batches.runToEnd(() -> session.runner().fetch(tower.predictions()).fetch(input.labels()).fetch(input.files()),
+          r -> {
+            TFloat32 probabilities = (TFloat32) r.get(0);
+            TInt64 labels = (TInt64) r.get(1);
+            TString files = (TString) r.get(2);
+            int batch = (int) probabilities.shape().get(0);
+            for (int i = 0; i < batch; i++) {
+              int label = (int) labels.getLong(i);
+              float[] p = new float[n];
+              int best = 0;
+              for (int c = 0; c < n; c++) {
+                p[c] = probabilities.getFloat(i, c);
+                if (p[c] > p[best]) {
+                  best = c;
+                }
               }
-            }
-            int rank = 0;
-            for (int c = 0; c < n; c++) {
-              if (p[c] > p[label]) {
-                rank++;
+              int rank = 0;
+              for (int c = 0; c < n; c++) {
+                if (p[c] > p[label]) {
+                  rank++;
+                }
               }
+              confusion[label][best]++;
+              counts[0] += best == label ? 1 : 0;
+              counts[1] += rank < 5 ? 1 : 0;
+              seen.add(files.getObject(i));
+              if (samples.size() < SAMPLES) {
+                samples.add(new EvalReport.Sample(files.getObject(i), label, best, p[best]));
+              }
+              counts[2]++;
             }
-            confusion[label][best]++;
-            correct += best == label ? 1 : 0;
-            inTop5 += rank < 5 ? 1 : 0;
-            seen.add(files.getObject(i));
-            if (samples.size() < SAMPLES) {
-              samples.add(new EvalReport.Sample(files.getObject(i), label, best, p[best]));
-            }
-            examples++;
-          }
-        } catch (TFOutOfRangeException end) {
-          break;
-        }
-      }
+          });
+      int correct = counts[0];
+      int inTop5 = counts[1];
+      int examples = counts[2];
       float[] precision = new float[n];
       float[] recall = new float[n];
       for (int c = 0; c < n; c++) {

@@ -14,10 +14,10 @@ import javax.imageio.ImageIO;
 import jacktf.data.DatasetException;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
+import jacktf.runtime.Batches;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TFOutOfRangeException;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
@@ -46,24 +46,21 @@ public final class FeatureExtractor {
       List<float[]> rows = new ArrayList<>();
       List<Long> labels = new ArrayList<>();
       List<String> files = new ArrayList<>();
-      long[] perImage = null;
-      while (true) {
-        try (Result r = session.runner().fetch(activations).fetch(input.labels()).fetch(input.files()).run()) {
-          TFloat32 values = (TFloat32) r.get(0);
-          long[] shape = values.shape().asArray();
-          perImage = java.util.Arrays.copyOfRange(shape, 1, shape.length);
-          int size = (int) (values.shape().size() / shape[0]);
-          float[] all = new float[(int) values.shape().size()];
-          values.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(all));
-          for (int i = 0; i < shape[0]; i++) {
-            rows.add(java.util.Arrays.copyOfRange(all, i * size, (i + 1) * size));
-            labels.add(((TInt64) r.get(1)).getLong(i));
-            files.add(((TString) r.get(2)).getObject(i));
-          }
-        } catch (TFOutOfRangeException end) {
-          break;
+      long[][] perImageShape = new long[1][];
+      Batches.runToEnd(() -> session.runner().fetch(activations).fetch(input.labels()).fetch(input.files()), r -> {
+        TFloat32 values = (TFloat32) r.get(0);
+        long[] shape = values.shape().asArray();
+        perImageShape[0] = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+        int size = (int) (values.shape().size() / shape[0]);
+        float[] all = new float[(int) values.shape().size()];
+        values.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(all));
+        for (int i = 0; i < shape[0]; i++) {
+          rows.add(java.util.Arrays.copyOfRange(all, i * size, (i + 1) * size));
+          labels.add(((TInt64) r.get(1)).getLong(i));
+          files.add(((TString) r.get(2)).getObject(i));
         }
-      }
+      });
+      long[] perImage = perImageShape[0];
       if (rows.isEmpty()) {
         throw new DatasetException("No image of " + dataset.size() + " could be decoded");
       }

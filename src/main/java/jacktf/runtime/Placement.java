@@ -13,6 +13,9 @@ import org.tensorflow.op.Ops;
  * placer moves ops that update a variable (Assign, Apply*) next to that variable.
  */
 public final class Placement {
+  /** The job that holds the variables on a cluster, TF's {@code ps}. */
+  public static final String PS_JOB = "ps";
+
   private final int psTasks;
   private final long[] psBytes;
   private final Map<String, Integer> taskOfVariable = new HashMap<>();
@@ -84,7 +87,7 @@ public final class Placement {
   }
 
   /** CPU 0 of ps task {@code task}. */
-  static DeviceSpec psDevice(int task) {
-    return DeviceSpec.newBuilder().job(Cluster.PS).task(task).deviceType(DeviceSpec.DeviceType.CPU).deviceIndex(0).build();
+  public static DeviceSpec psDevice(int task) {
+    return DeviceSpec.newBuilder().job(PS_JOB).task(task).deviceType(DeviceSpec.DeviceType.CPU).deviceIndex(0).build();
   }
 }

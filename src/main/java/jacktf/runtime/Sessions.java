@@ -31,26 +31,24 @@ public final class Sessions {
   }
 
   /**
-   * A session run by this process's own server in {@code cluster}, so ops can be placed on the
-   * ps tasks. TF Java 1.1.0 has no public way to give a session a target: this sets it with the C
-   * API's {@code TF_SetTarget} (the bindings TF Java ships) and wraps the native session in TF
-   * Java's own {@link Session} through its package-private constructor (the one SavedModelBundle
-   * uses). The device filters keep a worker from waiting on the other workers.
+   * A session run by the in-process TF server at {@code target} (such as
+   * {@code grpc://localhost:2222}), so ops can be placed on other tasks of its cluster, limited to
+   * the devices {@code deviceFilters} match. TF Java 1.1.0 has no public way to give a session a
+   * target: this sets it with the C API's {@code TF_SetTarget} (the bindings TF Java ships) and
+   * wraps the native session in TF Java's own {@link Session} through its package-private
+   * constructor (the one SavedModelBundle uses).
    *
    * @param graph the graph the session runs
-   * @param cluster the cluster and this process's task in it, or null for a local session
+   * @param target the in-process server's address, e.g. {@code grpc://localhost:2222}
+   * @param deviceFilters the devices the session may use, e.g. {@code /job:ps} and its own task
    * @return a new session; the caller closes it
    */
-  public static Session open(Graph graph, Cluster cluster) {
-    if (cluster == null) {
-      return open(graph);
-    }
-    ConfigProto config = config().toBuilder().addDeviceFilters("/job:" + Cluster.PS)
-        .addDeviceFilters(cluster.taskName()).build();
+  public static Session open(Graph graph, String target, java.util.List<String> deviceFilters) {
+    ConfigProto config = config().toBuilder().addAllDeviceFilters(deviceFilters).build();
     byte[] bytes = config.toByteArray();
     TF_SessionOptions options = tensorflow.TF_NewSessionOptions();
     try (TF_Status status = TF_Status.newStatus(); BytePointer serialized = new BytePointer(bytes)) {
-      tensorflow.TF_SetTarget(options, cluster.localTarget());
+      tensorflow.TF_SetTarget(options, target);
       tensorflow.TF_SetConfig(options, serialized, bytes.length, status);
       status.throwExceptionIfNotOK();
       TF_Session handle = tensorflow.TF_NewSession(nativeGraph(graph), options, status);

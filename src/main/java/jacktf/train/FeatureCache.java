@@ -6,10 +6,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.RestorePlan;
 import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.Restorer;
+import jacktf.config.ConfigException;
 import jacktf.data.DatasetSplits;
 import jacktf.data.Example;
 import jacktf.data.ImageDataset;
@@ -18,38 +20,62 @@ import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ResNetV1;
 import jacktf.model.Tower;
+import jacktf.runtime.Batches;
 import jacktf.runtime.Placement;
 import jacktf.runtime.Sessions;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.exceptions.TFOutOfRangeException;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
 
 /**
- * {@code --cache-features}: the frozen backbone runs once per image (eval preprocessing, no
+ * {@code cacheFeatures}: the frozen backbone runs once per image (eval preprocessing, no
  * augmentation) and the head then trains on the stored {@code global_pool} vectors, so epochs
  * after the first cost almost nothing.
  */
 final class FeatureCache {
-  static final int DIM = 2048;
-
   /** The examples that decoded, in dataset order, and one feature row each. */
   record Cached(ImageDataset dataset, float[] features) {}
 
   final Cached train;
   final Cached validation;
+  /** Length of a feature row: the depth of {@code global_pool} (2048 for resnet_v1_50). */
+  final int dim;
   final double seconds;
 
-  private FeatureCache(Cached train, Cached validation, double seconds) {
+  private FeatureCache(Cached train, Cached validation, int dim, double seconds) {
     this.train = train;
     this.validation = validation;
+    this.dim = dim;
     this.seconds = seconds;
   }
 
-  /** Runs the backbone restored from {@code checkpoint} (null: fresh, seeded as the training graph) over both splits. */
+  /** Images run through the backbone: the training and the validation split's. */
+  int images() {
+    return train.dataset().size() + validation.dataset().size();
+  }
+
+  /**
+   * Runs the backbone from where training will start: the train dir's latest checkpoint when the
+   * run resumes, else the warm-start checkpoint (else fresh values).
+   */
+  static FeatureCache forRun(TrainConfig config, DatasetSplits data) {
+    var resumeFrom = CheckpointSaver.latest(config.trainDir());
+    return compute(config, data, resumeFrom.orElse(config.checkpointPath()),
+        resumeFrom.isPresent() ? RestoreOptions.all() : config.restoreOptions());
+  }
+
+  /**
+   * Runs the backbone restored from {@code checkpoint} (null: fresh, seeded as the training graph)
+   * over both splits, after checking that only the head trains (the one place that checks it).
+   */
   static FeatureCache compute(TrainConfig config, DatasetSplits data, Path checkpoint, RestoreOptions options) {
+    String head = config.head().scope(config.model().scope());
+    if (config.trainableScopes().isEmpty() || config.trainableScopes().stream().anyMatch(s -> !s.startsWith(head))) {
+      throw new ConfigException("trainableScopes", "the classifier's scope alone, " + head + ", with cacheFeatures "
+          + "(the classifier trains alone on cached global_pool features)", config.trainableScopes());
+    }
     long start = System.nanoTime();
     try (Graph graph = new Graph(); Session session = Sessions.open(graph)) {
       ModelGraph model = new ModelGraph(graph, Placement.local(), config.seed());
@@ -72,40 +98,37 @@ final class FeatureCache {
           Restorer.restore(session, model, RestorePlan.create(targets, c, options));
         }
       }
-      Cached train = run(session, trainInput, trainTower, data.train());
+      int dim = (int) trainTower.features().shape().get(1);
+      Cached train = run(session, trainInput, trainTower, data.train(), dim);
       Cached validation = validationInput == null ? new Cached(data.validation(), new float[0])
-          : run(session, validationInput, validationTower, data.validation());
-      return new FeatureCache(train, validation, (System.nanoTime() - start) / 1e9);
+          : run(session, validationInput, validationTower, data.validation(), dim);
+      return new FeatureCache(train, validation, dim, (System.nanoTime() - start) / 1e9);
     }
   }
 
-  private static Cached run(Session session, InputPipeline input, Tower tower, ImageDataset dataset) {
+  private static Cached run(Session session, InputPipeline input, Tower tower, ImageDataset dataset, int dim) {
     session.run(input.initializer());
     Map<String, float[]> byFile = new HashMap<>();
-    while (true) {
-      try (Result r = session.runner().fetch(tower.features()).fetch(input.files()).run()) {
-        TFloat32 features = (TFloat32) r.get(0);
-        TString files = (TString) r.get(1);
-        for (int i = 0; i < features.shape().get(0); i++) {
-          float[] row = new float[DIM];
-          for (int k = 0; k < DIM; k++) {
-            row[k] = features.getFloat(i, k);
-          }
-          byFile.put(files.getObject(i), row);
+    Batches.runToEnd(() -> session.runner().fetch(tower.features()).fetch(input.files()), r -> {
+      TFloat32 features = (TFloat32) r.get(0);
+      TString files = (TString) r.get(1);
+      for (int i = 0; i < features.shape().get(0); i++) {
+        float[] row = new float[dim];
+        for (int k = 0; k < dim; k++) {
+          row[k] = features.getFloat(i, k);
         }
-      } catch (TFOutOfRangeException end) {
-        break;
+        byFile.put(files.getObject(i), row);
       }
-    }
+    });
     List<Example> decoded = new ArrayList<>();
     for (Example e : dataset.examples()) {
       if (byFile.containsKey(e.file().toString())) {
         decoded.add(e);
       }
     }
-    float[] features = new float[decoded.size() * DIM];
+    float[] features = new float[decoded.size() * dim];
     for (int i = 0; i < decoded.size(); i++) {
-      System.arraycopy(byFile.get(decoded.get(i).file().toString()), 0, features, i * DIM, DIM);
+      System.arraycopy(byFile.get(decoded.get(i).file().toString()), 0, features, i * dim, dim);
     }
     return new Cached(new ImageDataset(dataset.classNames(), decoded, dataset.rejected()), features);
   }

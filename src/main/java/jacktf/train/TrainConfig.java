@@ -3,6 +3,7 @@ package jacktf.train;
 import java.nio.file.Path;
 import java.util.List;
 import jacktf.checkpoint.RestoreOptions;
+import jacktf.cluster.Replicas;
 import jacktf.config.ConfigException;
 import jacktf.config.Defaults;
 import jacktf.config.FrozenBatchNorm;

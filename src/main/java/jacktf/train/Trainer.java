@@ -8,17 +8,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointSaver;
+import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.RestorePlan;
-import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.Restorer;
-import jacktf.config.JacktfException;
-import jacktf.data.DatasetSource;
-import jacktf.data.DatasetSplits;
-import jacktf.data.ImageFolder;
-import jacktf.data.InputPipeline;
+import jacktf.cluster.ClusterRuns;
+import jacktf.cluster.ClusterServer;
+import jacktf.cluster.Replicas;
+import jacktf.config.ConfigException;
 import jacktf.model.ModelVariable;
-import jacktf.runtime.ClusterServer;
 import jacktf.runtime.Sessions;
 import jacktf.traindir.ModelInfo;
 import jacktf.traindir.TrainDir;
@@ -28,16 +26,17 @@ import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
-import org.tensorflow.exceptions.TFOutOfRangeException;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
-import org.tensorflow.types.TString;
 
 /**
  * Runs a training job: the Java form of slim's {@code train_image_classifier.py}. Resumes from the
  * train dir's checkpoint when there is one, else warm-starts from {@code checkpointPath} through a
  * restore plan; trains only the selected variables; saves crash-safe checkpoints and TensorBoard
  * summaries; stops cleanly on {@link #cancel()}. Never calls System.exit.
+ *
+ * <p>{@link #train()} reads top-down: check the data, cache features if asked, build the graph,
+ * start (restore, or join the chief), {@link #loop} the steps, finish.
  */
 public final class Trainer {
   private final TrainConfig config;
@@ -48,10 +47,12 @@ public final class Trainer {
     this.config = config;
   }
 
+  /** A trainer of {@code config}; nothing runs until {@link #train()}. */
   public static Trainer create(TrainConfig config) {
     return new Trainer(config);
   }
 
+  /** Adds a listener, called on the training thread. */
   public Trainer addListener(TrainingListener listener) {
     listeners.add(listener);
     return this;
@@ -62,10 +63,16 @@ public final class Trainer {
     cancelled = true;
   }
 
+  /**
+   * Trains until {@code maxNumberOfSteps} (or the epochs) or {@link #cancel()}.
+   *
+   * @throws jacktf.config.JacktfException on a configuration or dataset the run cannot use, a
+   *     diverging loss ({@link TrainingDivergedException}) or a lost cluster task
+   */
   public TrainResult train() throws IOException {
     Path trainDir = config.trainDir();
     if (Files.exists(trainDir) && !Files.isDirectory(trainDir)) {
-      throw new JacktfException("--train-dir " + trainDir + " is a file, not a directory");
+      throw new ConfigException("trainDir", "a directory; the path given is a file", trainDir);
     }
     // One process writes a train dir (alone, or a cluster's chief): a second writer fails here.
     boolean writer = config.replicas() == null || config.replicas().isChief();
@@ -77,57 +84,26 @@ public final class Trainer {
 
   private TrainResult train(TrainDir dir, boolean writer) throws IOException {
     Path trainDir = dir.path();
-    DatasetSource source = config.dataset() != null ? config.dataset() : ImageFolder.at(config.datasetDir());
-    DatasetSplits data = source.load(config.validationSplit(), config.seed());
-    int numClasses = data.train().numClasses();
-    if (config.numClasses() != null && config.numClasses() != numClasses) {
-      throw new JacktfException("--num-classes " + config.numClasses() + " disagrees with the dataset, which has "
-          + numClasses + " classes " + data.train().classNames() + "; leave --num-classes out to use the dataset's");
-    }
-    if (numClasses < 2) {
-      throw new JacktfException("The dataset has one class " + data.train().classNames()
-          + "; a classifier needs at least two");
-    }
-    if (!config.cacheFeatures() && !InputPipeline.anyDecodable(data.train())) {
-      throw new JacktfException("None of the " + data.train().size() + " training images in "
-          + source.description() + " can be decoded by TensorFlow, although their headers look right (first: "
-          + data.train().files().get(0) + "). Check that they are complete JPEG/PNG/BMP/GIF files.");
-    }
+    TrainingData data = TrainingData.load(config);
     Files.createDirectories(trainDir);
     if (writer) {
       CheckpointSaver.removeTemporaries(trainDir);
-      dir.writeLabels(data.train().classNames());
+      dir.writeLabels(data.classNames());
       dir.writeModelInfo(new ModelInfo(config.imageSize(), config.validationSplit(), config.seed()));
     }
-    long maxSteps = config.maxNumberOfSteps() != null ? config.maxNumberOfSteps()
-        : (long) Math.ceil((config.epochs() == null ? 10.0 : config.epochs()) * data.train().size() / config.batchSize());
-
-    FeatureCache cache = null;
-    if (config.cacheFeatures()) {
-      String head = config.head().scope(config.model().scope());
-      if (config.trainableScopes().isEmpty() || config.trainableScopes().stream().anyMatch(s -> !s.startsWith(head))) {
-        throw new JacktfException("--cache-features trains the classifier alone on cached global_pool "
-            + "features: pass --trainable-scopes " + head);
-      }
-      var resumeFrom = CheckpointSaver.latest(trainDir);
-      cache = FeatureCache.compute(config, data, resumeFrom.orElse(config.checkpointPath()),
-          resumeFrom.isPresent() ? RestoreOptions.all() : config.restoreOptions());
-      FeatureCache cached = cache;
-      listeners.forEach(l -> l.onFeaturesCached(cached.train.dataset().size() + cached.validation.dataset().size(),
-          cached.seconds));
-    }
-    List<String> trainFiles = cache == null ? data.train().files() : cache.train.dataset().files();
+    FeatureCache cache = config.cacheFeatures() ? cacheFeatures(data) : null;
 
     try (Graph graph = new Graph()) {
-      TrainingGraph g = new TrainingGraph(graph, config, data, numClasses, maxSteps, cache);
-      CheckpointSaver saver = new CheckpointSaver(g.model, g.saveTargets, trainDir, config.keepCheckpoints());
+      TrainingGraph g = new TrainingGraph(graph, config, data, cache);
       Replicas replicas = config.replicas();
       boolean chief = replicas == null || replicas.isChief();
+      ClusterRuns cluster = replicas == null ? null : new ClusterRuns(replicas, g.coordination, g.sync);
       if (replicas != null) {
         ClusterServer.ensureStarted(replicas.cluster());
       }
-      try (Session session = Sessions.open(graph, replicas == null ? null : replicas.cluster())) {
-        Start start = chief ? initializeOrRestore(session, g) : joinChief(session, g, replicas);
+      try (Session session = replicas == null ? Sessions.open(graph)
+          : ClusterServer.openSession(graph, replicas.cluster())) {
+        Start start = chief ? initializeOrRestore(session, g, cluster) : joinChief(session, cluster);
         long step = readStep(session, g);
         try (TInt64 consumed = TInt64.scalarOf(step * examplesPerStep())) {
           session.runner().feed(g.input.skip(), consumed).addTarget(g.input.initializer()).run();
@@ -136,20 +112,23 @@ public final class Trainer {
         if (chief) {
           g.summaries.open(session, cache == null ? graph.toGraphDef().toByteArray() : new byte[0]);
         }
-        TrainingPlan plan = new TrainingPlan(data.train().classNames(), data.train().size(), data.validation().size(),
-            step, maxSteps, names(g.trainable), names(g.frozen), start.warmStart(), start.resumedFrom(),
-            data.train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList(), describe(replicas, g),
-            !chief);
+        TrainingPlan plan = new TrainingPlan(data.classNames(), data.splits().train().size(),
+            data.splits().validation().size(), step, data.maxSteps(), names(g.trainable), names(g.frozen),
+            start.warmStart(), start.resumedFrom(),
+            data.splits().train().rejected().stream().map(r -> r.file() + ": " + r.problem()).toList(),
+            describe(replicas, g), !chief);
         if (writer) {
           dir.writePlan(plan);
         }
         listeners.forEach(l -> l.onStart(plan));
-        TrainResult result = loop(session, g, chief ? saver : null, step, maxSteps, trainFiles);
+        List<String> trainFiles = cache == null ? data.splits().train().files() : cache.train.dataset().files();
+        TrainResult result = loop(session, g, chief ? new CheckpointSaver(g.model, g.saveTargets, trainDir,
+            config.keepCheckpoints()) : null, cluster, step, data.maxSteps(), trainFiles);
         if (chief) {
           g.summaries.close(session);
         }
-        if (g.reportCompleted != null && result.status() == TrainResult.Status.COMPLETED) {
-          session.run(g.reportCompleted);
+        if (cluster != null && result.status() == TrainResult.Status.COMPLETED) {
+          cluster.reportCompleted(session);
         }
         listeners.forEach(l -> l.onEnd(result));
         return result;
@@ -157,14 +136,30 @@ public final class Trainer {
     }
   }
 
+  /** {@code cacheFeatures}: runs the backbone once over the data, from where training will start. */
+  private FeatureCache cacheFeatures(TrainingData data) {
+    FeatureCache cache = FeatureCache.forRun(config, data.splits());
+    listeners.forEach(l -> l.onFeaturesCached(cache.images(), cache.seconds));
+    return cache;
+  }
+
   /** How a run began: from a warm-start plan, a resumed checkpoint, or neither (both null). */
-  private record Start(RestorePlan warmStart, String resumedFrom) {}
+  record Start(RestorePlan warmStart, String resumedFrom) {}
 
   /**
    * Alone or as the chief: fresh values, then the train dir's latest checkpoint (resume) or the
    * warm-start checkpoint through its restore plan; on a cluster, then tells the others to go.
    */
-  private Start initializeOrRestore(Session session, TrainingGraph g) {
+  private Start initializeOrRestore(Session session, TrainingGraph g, ClusterRuns cluster) {
+    Start start = initializeOrRestore(session, g, config);
+    if (cluster != null) {
+      cluster.chiefStarted(session);
+    }
+    return start;
+  }
+
+  /** Fresh values, then the train dir's latest checkpoint (resume) or the warm-start checkpoint. */
+  static Start initializeOrRestore(Session session, TrainingGraph g, TrainConfig config) {
     session.run(g.model.initializer());
     Start start = new Start(null, null);
     var latest = CheckpointSaver.latest(config.trainDir());
@@ -175,26 +170,18 @@ public final class Trainer {
       start = new Start(null, latest.get().toString());
     } else if (config.checkpointPath() != null) {
       try (Checkpoint ckpt = Checkpoint.open(config.checkpointPath())) {
-        RestorePlan plan = RestorePlan.create(CheckpointVariable.modelVariables(g.model), ckpt, config.restoreOptions());
+        RestorePlan plan = RestorePlan.create(CheckpointVariable.modelVariables(g.model), ckpt,
+            config.restoreOptions());
         Restorer.restore(session, g.model, plan);
         start = new Start(plan, null);
       }
-    }
-    if (g.sync != null) {
-      session.run(g.sync.startAccumulators);
-    }
-    if (g.markChiefReady != null) {
-      session.run(g.markChiefReady);
     }
     return start;
   }
 
   /** A worker that is not the chief uses the variables the chief initialised or restored on the ps tasks. */
-  private static Start joinChief(Session session, TrainingGraph g, Replicas replicas) {
-    ClusterRuns.awaitChief(session, g.chiefReady, replicas);
-    if (g.sync != null) {
-      ClusterRuns.drainStaleReleases(session, g.sync);
-    }
+  private static Start joinChief(Session session, ClusterRuns cluster) {
+    cluster.joinChief(session);
     return new Start(null, null);
   }
 
@@ -203,78 +190,36 @@ public final class Trainer {
     return config.replicas() == null ? config.batchSize() : config.replicas().examplesPerStep(config.batchSize());
   }
 
-  /** {@code saver} is null on a worker that is not the chief: it neither saves, validates nor writes summaries. */
-  private TrainResult loop(Session session, TrainingGraph g, CheckpointSaver saver, long startStep, long maxSteps,
-      List<String> trainFiles) throws IOException {
+  /**
+   * The steps, slim's {@code slim.learning.train} loop. {@code saver} is null on a worker that is
+   * not the chief: it neither saves, validates nor writes summaries.
+   */
+  private TrainResult loop(Session session, TrainingGraph g, CheckpointSaver saver, ClusterRuns cluster,
+      long startStep, long maxSteps, List<String> trainFiles) throws IOException {
     boolean chief = saver != null;
-    ClusterRuns cluster = config.replicas() == null ? null : new ClusterRuns(config.replicas());
-    int trainSize = trainFiles.size();
     SkipTracker skips = config.replicas() == null ? new SkipTracker(trainFiles)
         : new SkipTracker(trainFiles, config.replicas().workers(), config.replicas().cluster().taskIndex());
     long step = startStep;
     long lastSave = System.nanoTime();
     long lastSummary = 0;
-    long lastEpoch = step * examplesPerStep() / trainSize;
+    long lastEpoch = epoch(step, trainFiles.size());
     Path checkpoint = CheckpointSaver.latest(config.trainDir()).orElse(null);
     long savedStep = checkpoint == null ? -1 : step;
     StepEvent last = null;
     ValidationResult lastValidation = null;
-    double stepsPerSecond = 0;
     while (step < maxSteps && !cancelled) {
-      boolean summarize = chief && (System.nanoTime() - lastSummary >= config.saveSummariesSecs() * 1e9 || step + 1 == maxSteps);
+      boolean summarize = chief && (System.nanoTime() - lastSummary >= config.saveSummariesSecs() * 1e9
+          || step + 1 == maxSteps);
       boolean scalarsOnly = chief && !summarize && (step + 1) % config.logEveryNSteps() == 0;
-      long t0 = System.nanoTime();
-      Session.Runner runner = session.runner().fetch(g.trainStep).fetch(g.totalLoss).fetch(g.crossEntropy)
-          .fetch(g.regularization).fetch(g.accuracy).fetch(g.learningRate).fetch(g.input.indices())
-          .fetch(g.input.files());
-      if (cluster != null && chief) {
-        runner.addTarget(g.chiefHeartbeat);
-      } else if (cluster != null) {
-        runner.fetch(g.chiefHeartbeatValue);
-      }
-      try (TInt64 summaryStep = TInt64.scalarOf(step + 1); TFloat32 rate = TFloat32.scalarOf((float) stepsPerSecond);
-          TFloat32 skippedSoFar = TFloat32.scalarOf(skips.total())) {
-        if (summarize || scalarsOnly) {
-          runner.feed(g.summaries.step, summaryStep).feed(g.summaries.stepsPerSecond, rate)
-              .feed(g.summaries.skippedImages, skippedSoFar)
-              .addTarget(summarize ? g.summaries.trainOp() : g.summaries.scalarsOp());
-        }
-        try (Result r = cluster == null ? runDetectingNan(runner, step, checkpoint) : cluster.run(runner, step)) {
-          step = ((TInt64) r.get(0)).getLong();
-          if (cluster != null && !chief) {
-            cluster.watchChief(((TInt64) r.get(8)).getLong(), step);
-          }
-          if (g.sync != null) {
-            step = cluster.finishSyncStep(session, g.sync, step);
-          }
-          double seconds = (System.nanoTime() - t0) / 1e9;
-          float loss = ((TFloat32) r.get(1)).getFloat();
-          if (!Float.isFinite(loss)) {
-            throw new TrainingDivergedException(step, loss, checkpoint == null ? null : checkpoint.toString());
-          }
-          stepsPerSecond = 1 / seconds;
-          TInt64 indices = (TInt64) r.get(6);
-          TString files = (TString) r.get(7);
-          long[] batchIndices = new long[(int) indices.shape().get(0)];
-          String[] batchFiles = new String[batchIndices.length];
-          for (int i = 0; i < batchIndices.length; i++) {
-            batchIndices[i] = indices.getLong(i);
-            batchFiles[i] = files.getObject(i);
-          }
-          for (SkipTracker.Skipped s : skips.observe(batchIndices, batchFiles)) {
-            listeners.forEach(l -> l.onSkippedImages(s.epoch(), s.files()));
-          }
-          last = new StepEvent(step, (double) step * examplesPerStep() / trainSize, loss, ((TFloat32) r.get(2)).getFloat(),
-              ((TFloat32) r.get(3)).getFloat(), ((TFloat32) r.get(4)).getFloat(), ((TFloat32) r.get(5)).getFloat(),
-              seconds, config.batchSize() / seconds, skips.total());
-        }
-      }
+      Summaries summaries = summarize ? Summaries.ALL : scalarsOnly ? Summaries.SCALARS : Summaries.NONE;
+      StepEvent event = runStep(session, g, cluster, step, summaries, last, skips, checkpoint, trainFiles.size());
+      step = event.step();
+      last = event;
       if (summarize) {
         lastSummary = System.nanoTime();
       }
-      StepEvent event = last;
       listeners.forEach(l -> l.onStep(event));
-      long epoch = step * examplesPerStep() / trainSize;
+      long epoch = epoch(step, trainFiles.size());
       if (epoch > lastEpoch) {
         lastEpoch = epoch;
         listeners.forEach(l -> l.onEpoch(epoch, event));
@@ -303,6 +248,43 @@ public final class Trainer {
         step, last, lastValidation, checkpoint);
   }
 
+  /** Which summaries a step writes: all (histograms, images), the scalars alone, or none. */
+  private enum Summaries { ALL, SCALARS, NONE }
+
+  /**
+   * Runs step {@code step + 1}: fetches its values, stops on a diverging loss, reports skipped
+   * files, and (synchronous replicas) waits for the step's update.
+   */
+  private StepEvent runStep(Session session, TrainingGraph g, ClusterRuns cluster, long step, Summaries summaries,
+      StepEvent previous, SkipTracker skips, Path checkpoint, int trainSize) {
+    long t0 = System.nanoTime();
+    double stepsPerSecond = previous == null ? 0 : 1 / previous.secondsPerStep();
+    Session.Runner runner = StepFetches.addTo(session.runner(), g);
+    try (TInt64 summaryStep = TInt64.scalarOf(step + 1); TFloat32 rate = TFloat32.scalarOf((float) stepsPerSecond);
+        TFloat32 skippedSoFar = TFloat32.scalarOf(skips.total())) {
+      if (summaries != Summaries.NONE) {
+        runner.feed(g.summaries.step, summaryStep).feed(g.summaries.stepsPerSecond, rate)
+            .feed(g.summaries.skippedImages, skippedSoFar)
+            .addTarget(summaries == Summaries.ALL ? g.summaries.trainOp() : g.summaries.scalarsOp());
+      }
+      StepFetches.Values v;
+      try (Result r = cluster == null ? runDetectingNan(runner, step, checkpoint) : cluster.runStep(runner, step)) {
+        v = StepFetches.decode(r);
+      }
+      long newStep = cluster == null ? v.step() : cluster.finishStep(session, v.step());
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (!Float.isFinite(v.totalLoss())) {
+        throw new TrainingDivergedException(newStep, v.totalLoss(), checkpoint == null ? null : checkpoint.toString());
+      }
+      for (SkipTracker.Skipped s : skips.observe(v.batchIndices(), v.batchFiles())) {
+        listeners.forEach(l -> l.onSkippedImages(s.epoch(), s.files()));
+      }
+      return new StepEvent(newStep, (double) newStep * examplesPerStep() / trainSize, v.totalLoss(),
+          v.crossEntropy(), v.regularization(), v.accuracy(), v.learningRate(), seconds, config.batchSize() / seconds,
+          skips.total());
+    }
+  }
+
   /** A NaN reaching a histogram summary fails the run inside TF; it is the same divergence. */
   private static Result runDetectingNan(Session.Runner runner, long step, Path checkpoint) {
     try {
@@ -315,6 +297,10 @@ public final class Trainer {
     }
   }
 
+  private long epoch(long step, int trainSize) {
+    return step * examplesPerStep() / trainSize;
+  }
+
   private Path save(Session session, CheckpointSaver saver, long step) throws IOException {
     Path checkpoint = saver.save(session, step);
     listeners.forEach(l -> l.onCheckpoint(checkpoint, step));
@@ -322,27 +308,8 @@ public final class Trainer {
   }
 
   private ValidationResult validate(Session session, TrainingGraph g, long step) {
-    session.run(g.validation.initializer());
-    double correct = 0;
-    double loss = 0;
-    int examples = 0;
-    while (true) {
-      try (Result r = session.runner().fetch(g.validationCorrect).fetch(g.validationLossSum).fetch(g.validationLabels).run()) {
-        correct += ((TFloat32) r.get(0)).getFloat();
-        loss += ((TFloat32) r.get(1)).getFloat();
-        examples += (int) r.get(2).shape().get(0);
-      } catch (TFOutOfRangeException end) {
-        break;
-      }
-    }
-    ValidationResult result = new ValidationResult(step, examples, examples == 0 ? 0 : (float) (correct / examples),
-        examples == 0 ? 0 : (float) (loss / examples));
-    try (TInt64 s = TInt64.scalarOf(step); TFloat32 a = TFloat32.scalarOf(result.accuracy());
-        TFloat32 l = TFloat32.scalarOf(result.crossEntropy())) {
-      session.runner().feed(g.summaries.step, s).feed(g.summaries.evalAccuracy, a)
-          .feed(g.summaries.evalCrossEntropy, l).addTarget(g.summaries.evalOp()).run();
-    }
-    listeners.forEach(li -> li.onValidation(result));
+    ValidationResult result = Validator.validate(session, g, step);
+    listeners.forEach(l -> l.onValidation(result));
     return result;
   }
 
@@ -358,7 +325,8 @@ public final class Trainer {
       ps.add(String.format("%s (%.1f MB)", cluster.ps().get(k), bytes[k] / 1e6));
     }
     return String.format("worker %d of %d (%s%s); variables on ps %s", cluster.taskIndex(), cluster.workers().size(),
-        replicas.synchronous() ? "synchronous" : "asynchronous", cluster.isChief() ? ", chief" : "", String.join(", ", ps));
+        replicas.synchronous() ? "synchronous" : "asynchronous", cluster.isChief() ? ", chief" : "",
+        String.join(", ", ps));
   }
 
   private static long readStep(Session session, TrainingGraph g) {
@@ -372,5 +340,4 @@ public final class Trainer {
     variables.forEach(v -> names.add(v.name()));
     return names;
   }
-
 }

@@ -5,8 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jacktf.checkpoint.CheckpointVariable;
-import jacktf.config.JacktfException;
-import jacktf.data.DatasetSplits;
+import jacktf.cluster.Coordination;
+import jacktf.cluster.Replicas;
+import jacktf.cluster.SyncReplicas;
+import jacktf.config.ConfigException;
+import jacktf.config.FrozenBatchNorm;
+import jacktf.config.LearningRateDecayType;
 import jacktf.data.InputPipeline;
 import jacktf.model.BatchNormMode;
 import jacktf.model.BatchNormPolicy;
@@ -17,29 +21,34 @@ import jacktf.model.Tower;
 import jacktf.runtime.Placement;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
- * The training graph: input pipeline, training tower, loss (softmax cross-entropy with label
- * smoothing plus slim's weight decay on trainable weights), gradients of the trainable variables
- * only, the optimizer's updates, batch-norm moving averages and {@code global_step}; plus an
- * evaluation tower on the validation split sharing the same variables.
+ * The training graph, built in the sections of slim's {@code train_image_classifier.py}: inputs,
+ * network, loss (softmax cross-entropy with label smoothing plus weight decay on trainable
+ * weights), learning rate, gradients of the trainable variables only and the optimizer's update
+ * (with batch-norm moving averages and {@code global_step}), replicas, validation (a tower on the
+ * validation split sharing the variables) and summaries.
  */
 final class TrainingGraph {
+  final TrainConfig config;
   final ModelGraph model;
   final ResNetV1 network;
   final InputPipeline input;
-  final InputPipeline validation;
   /** The training tower; null when the head trains on cached features. */
   final Tower tower;
   final Operand<TFloat32> logits;
+  /** Moving-average updates of the layers that run batch norm in training mode. */
+  private final List<Op> towerUpdates;
   final List<ModelVariable> trainable = new ArrayList<>();
   final List<ModelVariable> frozen = new ArrayList<>();
   final Variable<TInt64> globalStep;
@@ -52,53 +61,95 @@ final class TrainingGraph {
   final Operand<TInt64> trainStep;
   /** Synchronous replicas only: the chief's aggregation and the other workers' wait for it. */
   final SyncReplicas sync;
-  /** On a cluster: whether the chief has initialised or restored the shared variables. */
-  final Operand<org.tensorflow.types.TBool> chiefReady;
-  final Op markChiefReady;
-  /** On a cluster: the chief advances it every step; the others stop when it stands still too long. */
-  final Op chiefHeartbeat;
-  final Operand<TInt64> chiefHeartbeatValue;
-  /** On a cluster: tells every ps task that this worker completed. */
-  final Op reportCompleted;
-  final Operand<TFloat32> validationCorrect;
-  final Operand<TFloat32> validationLossSum;
-  final Operand<TInt64> validationLabels;
+  /** On a cluster: the chief-ready flag, the chief's heartbeat and the completion report. */
+  final Coordination coordination;
+  /** What a checkpoint holds: the model, the optimizer's slots and {@code global_step}. */
   final List<CheckpointVariable> saveTargets = new ArrayList<>();
+  /** Null without a validation split. */
+  final Validation validation;
   final TrainSummaries summaries;
 
-  TrainingGraph(Graph graph, TrainConfig config, DatasetSplits data, int numClasses, long maxSteps, FeatureCache cache) {
+  /** The validation tower's input and per-batch sums. */
+  record Validation(InputPipeline input, Operand<TFloat32> correct, Operand<TFloat32> lossSum) {}
+
+  /** The training tower's input and its output: logits, and the moving-average updates it needs. */
+  private record Inputs(InputPipeline input, Tower tower, Operand<TFloat32> logits, List<Op> updates) {}
+
+  /** The training step and, with synchronous replicas, the accumulators it feeds. */
+  private record Update(Operand<TInt64> trainStep, SyncReplicas sync, List<CheckpointVariable> optimizerState) {}
+
+  TrainingGraph(Graph graph, TrainConfig config, TrainingData data, FeatureCache cache) {
+    this.config = config;
     Replicas replicas = config.replicas();
     this.model = new ModelGraph(graph, replicas == null ? Placement.local()
         : Placement.parameterServers(replicas.cluster().ps().size()), config.seed());
-    this.network = ResNetV1.builder(config.model()).numClasses(numClasses).head(config.head())
+    this.network = ResNetV1.builder(config.model()).numClasses(data.numClasses()).head(config.head())
         .precision(config.precision()).batchNormDecay(config.batchNormDecay()).build();
-    List<Op> towerUpdates;
-    if (cache == null) {
-      InputPipeline.Config training = InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed());
-      if (replicas != null) {
-        // Each worker reads every n-th element of the one shuffled stream: together they see
-        // what a single process with n times the batch would.
-        training = training.shard(replicas.workers(), replicas.cluster().taskIndex());
-      }
-      this.input = InputPipeline.build(model, "input", data.train(), training);
-      // A frozen layer runs batch norm on its moving statistics unless --frozen-bn train (slim's way).
-      BatchNormPolicy batchNorm = config.frozenBatchNorm() == jacktf.config.FrozenBatchNorm.INFERENCE
-          ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
-          : BatchNormPolicy.training();
-      this.tower = network.apply(model, input.images(), batchNorm);
-      this.logits = tower.logits();
-      towerUpdates = tower.updateOps();
-    } else {
-      this.input = InputPipeline.ofFeatures(model, "input", cache.train.dataset(), cache.train.features(),
-          FeatureCache.DIM, InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
-      // Every variable exists (checkpoints hold the whole network) but only the head runs.
-      network.apply(model, model.ops("").withName("unused_images").placeholder(TFloat32.class,
-          org.tensorflow.op.core.Placeholder.shape(Shape.of(1, config.imageSize(), config.imageSize(), 3))),
-          BatchNormPolicy.inference());
-      this.tower = null;
-      this.logits = network.headLogits(model, input.images());
-      towerUpdates = List.of();
+
+    Inputs inputs = cache == null ? imagesThroughNetwork(data) : cachedFeaturesThroughHead(cache);
+    this.input = inputs.input();
+    this.tower = inputs.tower();
+    this.logits = inputs.logits();
+    this.towerUpdates = inputs.updates();
+    selectTrainable();
+    this.globalStep = model.variables().createState("global_step", Shape.scalar(), TInt64.class, "global_step_init",
+        init -> init.constant(0L));
+
+    Ops losses = model.ops("losses");
+    this.crossEntropy = crossEntropy(losses, data.numClasses());
+    this.regularization = regularization(losses);
+    this.totalLoss = losses.withName("total_loss").math.add(crossEntropy, regularization);
+    Ops tf = model.ops("");
+    Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
+    this.accuracy = tf.withName("accuracy").math.mean(
+        tf.dtypes.cast(tf.math.equal(predicted, input.labels()), TFloat32.class), tf.constant(0));
+
+    this.learningRate = learningRate(data);
+
+    Update update = gradientsAndUpdate(graph, replicas);
+    this.trainStep = update.trainStep();
+    this.sync = update.sync();
+    this.coordination = replicas == null ? null : Coordination.build(model, replicas);
+
+    model.variables().variables().forEach(v -> saveTargets.add(CheckpointVariable.of(v)));
+    saveTargets.addAll(update.optimizerState());
+    saveTargets.add(CheckpointVariable.of(globalStep, DataType.DT_INT64));
+
+    this.validation = validation(data, cache);
+    this.summaries = summaries();
+  }
+
+  // ---- inputs and network
+
+  private Inputs imagesThroughNetwork(TrainingData data) {
+    InputPipeline.Config training = InputPipeline.Config.training(config.batchSize(), config.imageSize(),
+        config.seed());
+    Replicas replicas = config.replicas();
+    if (replicas != null) {
+      // Each worker reads every n-th element of the one shuffled stream: together they see
+      // what a single process with n times the batch would.
+      training = training.shard(replicas.workers(), replicas.cluster().taskIndex());
     }
+    InputPipeline images = InputPipeline.build(model, "input", data.splits().train(), training);
+    // A frozen layer runs batch norm on its moving statistics unless frozenBatchNorm is TRAINING (slim's way).
+    BatchNormPolicy batchNorm = config.frozenBatchNorm() == FrozenBatchNorm.INFERENCE
+        ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
+        : BatchNormPolicy.training();
+    Tower tower = network.apply(model, images.images(), batchNorm);
+    return new Inputs(images, tower, tower.logits(), tower.updateOps());
+  }
+
+  private Inputs cachedFeaturesThroughHead(FeatureCache cache) {
+    InputPipeline features = InputPipeline.ofFeatures(model, "input", cache.train.dataset(), cache.train.features(),
+        cache.dim, InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
+    // Every variable exists (checkpoints hold the whole network) but only the head runs.
+    network.apply(model, model.ops("").withName("unused_images").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(1, config.imageSize(), config.imageSize(), 3))), BatchNormPolicy.inference());
+    return new Inputs(features, null, network.headLogits(model, features.images()), List.of());
+  }
+
+  /** Trainable variables under the selected scopes go to the optimizer; the rest stay frozen. */
+  private void selectTrainable() {
     for (ModelVariable v : model.variables().variables()) {
       if (v.role().trainable() && config.isTrainable(v.name())) {
         trainable.add(v);
@@ -106,56 +157,61 @@ final class TrainingGraph {
         frozen.add(v);
       }
     }
-    if (cache != null && trainable.stream().anyMatch(v -> !v.isUnder(network.headScope()))) {
-      throw new JacktfException("--cache-features trains the classifier alone on cached global_pool "
-          + "features: pass --trainable-scopes " + network.headScope());
-    }
     if (trainable.isEmpty()) {
-      throw new JacktfException("Nothing to train: no variable is under --trainable-scopes "
-          + config.trainableScopes() + " (or everything is under --freeze-scopes " + config.freezeScopes()
-          + "). Scopes look like " + network.scope() + "/block4 or " + network.headScope());
+      throw new ConfigException("trainableScopes", "scopes that select at least one variable that freezeScopes "
+          + config.freezeScopes() + " leaves trainable, such as " + network.scope() + "/block4 or "
+          + network.headScope(), config.trainableScopes());
     }
+  }
 
-    Ops tf = model.ops("");
-    this.globalStep = model.variables().createState("global_step", Shape.scalar(), TInt64.class, "global_step_init",
-        init -> init.constant(0L));
+  // ---- loss
 
-    Ops lossScope = model.ops("losses");
-    Operand<TFloat32> onehot = lossScope.oneHot(input.labels(), lossScope.constant(numClasses),
-        lossScope.constant(1f - config.labelSmoothing() + config.labelSmoothing() / numClasses),
-        lossScope.constant(config.labelSmoothing() / numClasses));
-    this.crossEntropy = lossScope.withName("cross_entropy").math.mean(
-        lossScope.nn.softmaxCrossEntropyWithLogits(logits, onehot).loss(), lossScope.constant(0));
+  private Operand<TFloat32> crossEntropy(Ops losses, int numClasses) {
+    float smoothing = config.labelSmoothing();
+    Operand<TFloat32> onehot = losses.oneHot(input.labels(), losses.constant(numClasses),
+        losses.constant(1f - smoothing + smoothing / numClasses), losses.constant(smoothing / numClasses));
+    return losses.withName("cross_entropy").math.mean(
+        losses.nn.softmaxCrossEntropyWithLogits(logits, onehot).loss(), losses.constant(0));
+  }
+
+  /** slim's weight decay: an L2 loss on the weights of the trainable layers only. */
+  private Operand<TFloat32> regularization(Ops losses) {
     List<Operand<TFloat32>> decays = new ArrayList<>();
     for (ModelVariable v : trainable) {
       if (v.role().regularized()) {
-        decays.add(lossScope.nn.l2Loss(lossScope.identity(v.variable())));
+        decays.add(losses.nn.l2Loss(losses.identity(v.variable())));
       }
     }
-    this.regularization = config.weightDecay() == 0 || decays.isEmpty()
-        ? lossScope.constant(0f)
-        : lossScope.withName("regularization_loss").math.mul(lossScope.constant(config.weightDecay()), lossScope.math.addN(decays));
-    this.totalLoss = lossScope.withName("total_loss").math.add(crossEntropy, regularization);
-    Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
-    this.accuracy = tf.withName("accuracy").math.mean(tf.dtypes.cast(tf.math.equal(predicted, input.labels()), TFloat32.class),
-        tf.constant(0));
+    return config.weightDecay() == 0 || decays.isEmpty()
+        ? losses.constant(0f)
+        : losses.withName("regularization_loss").math.mul(losses.constant(config.weightDecay()),
+            losses.math.addN(decays));
+  }
 
-    long stepsPerEpoch = Math.max(1, data.train().size() / config.batchSize());
-    long decaySteps = config.learningRateDecayType() == jacktf.config.LearningRateDecayType.EXPONENTIAL
+  // ---- learning rate
+
+  private Operand<TFloat32> learningRate(TrainingData data) {
+    long stepsPerEpoch = Math.max(1, data.splits().train().size() / config.batchSize());
+    long decaySteps = config.learningRateDecayType() == LearningRateDecayType.EXPONENTIAL
         ? Math.max(1, (long) (stepsPerEpoch * config.numEpochsPerDecay()))
-        : Math.max(1, maxSteps);
+        : Math.max(1, data.maxSteps());
     LearningRateSchedule schedule = new LearningRateSchedule(config.learningRateDecayType(), config.learningRate(),
         config.learningRateDecayFactor(), decaySteps, true, config.endLearningRate(), config.warmupSteps());
-    this.learningRate = model.ops("learning_rate").withName("value").identity(
-        schedule.build(model.ops("learning_rate"), tf.identity(globalStep)));
+    return model.ops("learning_rate").withName("value").identity(
+        schedule.build(model.ops("learning_rate"), model.ops("").identity(globalStep)));
+  }
 
+  // ---- gradients and update (with replicas)
+
+  private Update gradientsAndUpdate(Graph graph, Replicas replicas) {
+    Ops tf = model.ops("");
     // Gradients of the trainable variables only: frozen layers below the lowest trainable one
     // are not differentiated at all, and frozen ones in between only pass gradients through.
     Output<?>[] variables = trainable.stream().map(v -> v.variable().asOutput()).toArray(Output<?>[]::new);
     Output<?>[] gradients = graph.addGradients(totalLoss.asOutput(), variables);
     // Every gradient is computed before any variable changes (TF1's GATE_GRAPH): the backward
     // pass reads weights through aliases of the variables, so an early update would race with it.
-    List<org.tensorflow.Operation> allGradients = new ArrayList<>();
+    List<Operation> allGradients = new ArrayList<>();
     for (Output<?> gradient : gradients) {
       allGradients.add(gradient.op());
     }
@@ -166,79 +222,67 @@ final class TrainingGraph {
     }
     Optimizer optimizer = Optimizer.create(config.optimizer(), config.optimizerParams());
     if (replicas != null && replicas.synchronous()) {
-      this.sync = new SyncReplicas(model, replicas.workers(), replicas.cluster().taskIndex(), pairs, globalStep,
-          means -> optimizer.applyGradients(model, means, learningRate));
+      SyncReplicas sync = new SyncReplicas(model, replicas, trainable,
+          pairs.stream().map(Optimizer.GradientAndVariable::gradient).toList(), globalStep,
+          means -> optimizer.applyGradients(model, withGradients(means), learningRate));
       List<Op> updates = new ArrayList<>(towerUpdates);
-      updates.add(sync.accumulate);
-      this.trainStep = tf.withControlDependencies(updates).withName("train_op").identity(globalStep);
-    } else {
-      this.sync = null;
-      List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
-      updates.addAll(towerUpdates);
-      this.trainStep = tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep, tf.constant(1L));
+      updates.add(sync.accumulate());
+      return new Update(tf.withControlDependencies(updates).withName("train_op").identity(globalStep), sync,
+          optimizer.state());
     }
-    if (replicas != null) {
-      // Not among the initializers: the chief sets it last, after restoring.
-      Ops ready = model.placement().onParameterServer(model.ops(""), 0);
-      Variable<org.tensorflow.types.TBool> flag = ready.withName("chief_ready").variable(Shape.scalar(),
-          org.tensorflow.types.TBool.class);
-      Variable<TInt64> heartbeat = ready.withName("chief_heartbeat").variable(Shape.scalar(), TInt64.class);
-      this.chiefReady = tf.isVariableInitialized(flag);
-      this.markChiefReady = tf.withControlDependencies(List.of(tf.assign(heartbeat, tf.constant(0L))))
-          .assign(flag, tf.constant(true));
-      this.chiefHeartbeat = tf.assignAdd(heartbeat, tf.constant(1L));
-      this.chiefHeartbeatValue = tf.identity(heartbeat);
-      List<Op> reports = new ArrayList<>();
-      for (int k = 0; k < replicas.cluster().ps().size(); k++) {
-        reports.add(tf.io.queueEnqueue(jacktf.runtime.ClusterServer.workersDone(model.ops(""), k).handle(),
-            List.of(tf.constant(replicas.cluster().taskIndex()))));
-      }
-      this.reportCompleted = tf.withControlDependencies(reports).withName("report_completed").noOp();
-    } else {
-      this.chiefReady = null;
-      this.markChiefReady = null;
-      this.chiefHeartbeat = null;
-      this.chiefHeartbeatValue = null;
-      this.reportCompleted = null;
+    List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
+    updates.addAll(towerUpdates);
+    return new Update(tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep,
+        tf.constant(1L)), null, optimizer.state());
+  }
+
+  /** The trainable variables paired with {@code gradients}, one each in the same order. */
+  private List<Optimizer.GradientAndVariable> withGradients(List<Operand<TFloat32>> gradients) {
+    List<Optimizer.GradientAndVariable> pairs = new ArrayList<>();
+    for (int i = 0; i < trainable.size(); i++) {
+      pairs.add(new Optimizer.GradientAndVariable(trainable.get(i), gradients.get(i)));
     }
+    return pairs;
+  }
 
-    model.variables().variables().forEach(v -> saveTargets.add(CheckpointVariable.of(v)));
-    saveTargets.addAll(optimizer.state());
-    saveTargets.add(CheckpointVariable.of(globalStep, DataType.DT_INT64));
+  // ---- validation
 
-    boolean hasValidation = cache == null ? data.validation().size() > 0 : cache.validation.dataset().size() > 0;
-    if (hasValidation) {
-      Operand<TFloat32> evalLogits;
-      if (cache == null) {
-        this.validation = InputPipeline.build(model, "validation_input", data.validation(),
-            InputPipeline.Config.evaluation(config.batchSize(), config.imageSize()));
-        evalLogits = network.apply(model, validation.images(), BatchNormPolicy.inference()).logits();
-      } else {
-        this.validation = InputPipeline.ofFeatures(model, "validation_input", cache.validation.dataset(),
-            cache.validation.features(), FeatureCache.DIM, InputPipeline.Config.evaluation(config.batchSize(),
-                config.imageSize()));
-        evalLogits = network.headLogits(model, validation.images());
-      }
-      Ops v = model.ops("validation");
-      this.validationLabels = validation.labels();
-      this.validationCorrect = v.reduceSum(v.dtypes.cast(v.math.equal(v.math.argMax(evalLogits, v.constant(1)),
-          validation.labels()), TFloat32.class), v.constant(0));
-      Operand<TFloat32> evalOnehot = v.oneHot(validation.labels(), v.constant(numClasses), v.constant(1f), v.constant(0f));
-      this.validationLossSum = v.reduceSum(v.nn.softmaxCrossEntropyWithLogits(evalLogits, evalOnehot).loss(),
-          v.constant(0));
-    } else {
-      this.validation = null;
-      this.validationLabels = null;
-      this.validationCorrect = null;
-      this.validationLossSum = null;
+  private Validation validation(TrainingData data, FeatureCache cache) {
+    boolean hasValidation = cache == null ? data.splits().validation().size() > 0
+        : cache.validation.dataset().size() > 0;
+    if (!hasValidation) {
+      return null;
     }
+    InputPipeline.Config evaluation = InputPipeline.Config.evaluation(config.batchSize(), config.imageSize());
+    InputPipeline images;
+    Operand<TFloat32> evalLogits;
+    if (cache == null) {
+      images = InputPipeline.build(model, "validation_input", data.splits().validation(), evaluation);
+      evalLogits = network.apply(model, images.images(), BatchNormPolicy.inference()).logits();
+    } else {
+      images = InputPipeline.ofFeatures(model, "validation_input", cache.validation.dataset(),
+          cache.validation.features(), cache.dim, evaluation);
+      evalLogits = network.headLogits(model, images.images());
+    }
+    Ops v = model.ops("validation");
+    Operand<TFloat32> correct = v.reduceSum(v.dtypes.cast(v.math.equal(v.math.argMax(evalLogits, v.constant(1)),
+        images.labels()), TFloat32.class), v.constant(0));
+    Operand<TFloat32> evalOnehot = v.oneHot(images.labels(), v.constant(data.numClasses()), v.constant(1f),
+        v.constant(0f));
+    Operand<TFloat32> lossSum = v.reduceSum(v.nn.softmaxCrossEntropyWithLogits(evalLogits, evalOnehot).loss(),
+        v.constant(0));
+    return new Validation(images, correct, lossSum);
+  }
 
-    this.summaries = new TrainSummaries(model.ops("summaries"), config.trainDir());
-    summaries.trainScalar("total_loss", totalLoss);
-    summaries.trainScalar("losses/cross_entropy", crossEntropy);
-    summaries.trainScalar("losses/regularization_loss", regularization);
-    summaries.trainScalar("learning_rate", learningRate);
-    summaries.trainScalar("accuracy", accuracy);
+  // ---- summaries
+
+  private TrainSummaries summaries() {
+    TrainSummaries s = new TrainSummaries(model.ops("summaries"), config.trainDir());
+    s.trainScalar("total_loss", totalLoss);
+    s.trainScalar("losses/cross_entropy", crossEntropy);
+    s.trainScalar("losses/regularization_loss", regularization);
+    s.trainScalar("learning_rate", learningRate);
+    s.trainScalar("accuracy", accuracy);
     Map<String, Operand<?>> blocks = new LinkedHashMap<>();
     if (tower != null) {
       tower.endpoints().asMap().forEach((name, value) -> {
@@ -247,10 +291,11 @@ final class TrainingGraph {
         }
       });
     }
-    summaries.histograms(trainable, blocks);
+    s.histograms(trainable, blocks);
     if (tower != null) {
-      summaries.inputImages(input.images());
+      s.inputImages(input.images());
     }
+    return s;
   }
 
   @SuppressWarnings("unchecked")

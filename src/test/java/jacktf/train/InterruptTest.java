@@ -11,14 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import jacktf.checkpoint.CheckpointState;
+import jacktf.cli.TinyNetTrain;
 import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import jacktf.traindir.TrainingPlan;
+import jacktf.model.TinyNet;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGTERM (what Ctrl-C and orchestrators send) saves a checkpoint and exits cleanly; rerunning resumes. */
+/**
+ * SIGTERM (what Ctrl-C and orchestrators send) saves a checkpoint and exits cleanly; rerunning
+ * resumes. The train command runs in its own JVM, on TinyNet (slow tier: a second JVM and TF
+ * start take seconds of their own, as in the cluster tests).
+ */
 @Tag("slow")
 class InterruptTest {
 
@@ -28,7 +34,7 @@ class InterruptTest {
     SyntheticImages.generate(data, 2, 6, 40, 1, 0, SyntheticImages.Layout.FOLDERS);
     Path trainDir = dir.resolve("train");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "jacktf.Main", "train", "--dataset-dir", data.toString(),
+        "-cp", System.getProperty("java.class.path"), TinyNetTrain.class.getName(), "--dataset-dir", data.toString(),
         "--train-dir", trainDir.toString(), "--train-image-size", "32", "--batch-size", "4",
         "--max-number-of-steps", "100000", "--log-every-n-steps", "2", "--save-interval-secs", "100000",
         "--optimizer", "momentum", "--learning-rate", "0.0001", "--batch-norm-decay", "0.9");
@@ -59,7 +65,8 @@ class InterruptTest {
     assertTrue(saved >= 4, "saved at the step it stopped: " + saved);
 
     List<TrainingPlan> plans = new ArrayList<>();
-    TrainResult resumed = Trainer.create(TrainConfig.builder(data, trainDir).imageSize(32).batchSize(4)
+    TrainResult resumed = Trainer.create(TrainConfig.builder(data, trainDir).model(TinyNet.ARCHITECTURE)
+        .imageSize(32).batchSize(4)
         .optimizer(OptimizerType.MOMENTUM).learningRate(1e-4f).batchNormDecay(0.9f).maxNumberOfSteps(saved + 2)
         .saveSummariesSecs(3600).build()).addListener(new TrainingListener() {
           @Override

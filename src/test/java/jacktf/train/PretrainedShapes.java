@@ -18,6 +18,7 @@ import jacktf.data.SyntheticImages;
 final class PretrainedShapes {
   private static Path root;
   private static TrainResult pretrained;
+  private static TrainResult pretrainedTiny;
 
   private PretrainedShapes() {}
 
@@ -33,8 +34,7 @@ final class PretrainedShapes {
   static synchronized TrainResult pretrained() {
     if (pretrained == null) {
       try {
-        Path shapesA = root().resolve("shapes_a");
-        SyntheticImages.generate(shapesA, 6, 400, 40, 1, 0, SyntheticImages.Layout.FOLDERS); // circle .. star
+        Path shapesA = shapesA();
         pretrained = Trainer.create(recipe(shapesA, root().resolve("pretrain")).batchSize(32).validationSplit(0.1)
             .maxNumberOfSteps(600L).build()).train();
       } catch (IOException e) {
@@ -42,6 +42,33 @@ final class PretrainedShapes {
       }
     }
     return pretrained;
+  }
+
+  /**
+   * The same pretraining of {@link jacktf.model.TinyNet} (seconds instead of minutes), at rate 0.01:
+   * at 0.001 its few channels reach only 0.40 validation accuracy on task A in 600 steps, at 0.01 0.70.
+   */
+  static synchronized TrainResult pretrainedTiny() {
+    if (pretrainedTiny == null) {
+      try {
+        Path shapesA = shapesA();
+        pretrainedTiny = Trainer.create(recipe(shapesA, root().resolve("pretrain_tiny"))
+            .model(jacktf.model.TinyNet.ARCHITECTURE).learningRate(0.01f).batchSize(32).validationSplit(0.1)
+            .maxNumberOfSteps(600L)
+            .build()).train();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return pretrainedTiny;
+  }
+
+  private static synchronized Path shapesA() throws IOException {
+    Path shapesA = root().resolve("shapes_a");
+    if (!Files.isDirectory(shapesA)) {
+      SyntheticImages.generate(shapesA, 6, 400, 40, 1, 0, SyntheticImages.Layout.FOLDERS); // circle .. star
+    }
+    return shapesA;
   }
 
   /** Task B: diamond, hexagon, crescent, stripes; 60 images each. */

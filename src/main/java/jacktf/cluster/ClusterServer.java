@@ -1,8 +1,10 @@
-package jacktf.runtime;
+package jacktf.cluster;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import jacktf.runtime.Placement;
+import jacktf.runtime.Sessions;
 import org.tensorflow.Graph;
 import org.tensorflow.Server;
 import org.tensorflow.Session;
@@ -28,7 +30,7 @@ public final class ClusterServer {
         server = new Server(cluster.serverDef());
         server.start();
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("Could not start the TensorFlow server of " + cluster.taskName() + " at "
+        throw new ClusterException("Could not start the TensorFlow server of " + cluster.taskName() + " at "
             + cluster.address() + " (is the port in use, or the host not this machine?): " + e.getMessage(), e);
       }
       STARTED.put(cluster.address(), server);
@@ -47,17 +49,25 @@ public final class ClusterServer {
       Ops tf = Ops.create(graph);
       FifoQueue done = workersDone(tf, cluster.taskIndex());
       var all = tf.io.queueDequeueMany(done.handle(), tf.constant(cluster.workers().size()), List.of(TInt32.class));
-      try (Session session = Sessions.open(graph, cluster)) {
+      try (Session session = openSession(graph, cluster)) {
         session.runner().addTarget(all).run();
       }
     }
   }
 
   /**
+   * A session of {@code cluster}'s own task, run by its server (started by {@link #ensureStarted}),
+   * so ops can be placed on the ps tasks.
+   */
+  public static Session openSession(Graph graph, Cluster cluster) {
+    return Sessions.open(graph, cluster.localTarget(), cluster.deviceFilters());
+  }
+
+  /**
    * The queue on ps task {@code psTask} into which each worker puts its index when it completes;
    * workers and the ps build it alike, and TF shares it by name.
    */
-  public static FifoQueue workersDone(Ops tf, int psTask) {
+  static FifoQueue workersDone(Ops tf, int psTask) {
     return tf.withDevice(Placement.psDevice(psTask)).withName("workers_done_" + psTask)
         .io.fifoQueue(List.of(TInt32.class), FifoQueue.sharedName("jacktf_workers_done/ps_" + psTask),
             FifoQueue.shapes(Shape.scalar()));

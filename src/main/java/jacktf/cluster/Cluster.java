@@ -1,4 +1,4 @@
-package jacktf.runtime;
+package jacktf.cluster;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import jacktf.runtime.Placement;
+import jacktf.runtime.Sessions;
 import org.tensorflow.proto.ClusterDef;
 import org.tensorflow.proto.JobDef;
 import org.tensorflow.proto.ServerDef;
@@ -18,9 +20,12 @@ import org.tensorflow.proto.ServerDef;
  * {@code TF_CONFIG} environment variable give them. Worker 0 is the chief.
  */
 public record Cluster(List<String> ps, List<String> workers, String jobName, int taskIndex) {
-  public static final String PS = "ps";
+  /** The job of the parameter servers. */
+  public static final String PS = Placement.PS_JOB;
+  /** The job of the workers, which train. */
   public static final String WORKER = "worker";
 
+  /** Checks the addresses, the job and the task index. */
   public Cluster {
     ps = List.copyOf(ps);
     workers = List.copyOf(workers);
@@ -117,6 +122,7 @@ public record Cluster(List<String> ps, List<String> workers, String jobName, int
     return all;
   }
 
+  /** Whether this process is a worker (it trains) rather than a ps task (it serves variables). */
   public boolean isWorker() {
     return WORKER.equals(jobName);
   }
@@ -126,6 +132,7 @@ public record Cluster(List<String> ps, List<String> workers, String jobName, int
     return isWorker() && taskIndex == 0;
   }
 
+  /** This task's {@code host:port}. */
   public String address() {
     return (isWorker() ? workers : ps).get(taskIndex);
   }
@@ -135,10 +142,20 @@ public record Cluster(List<String> ps, List<String> workers, String jobName, int
     return "grpc://localhost:" + address().substring(address().lastIndexOf(':') + 1);
   }
 
+  /**
+   * The devices a session of this task may use: the ps tasks and its own, so a worker does not
+   * wait on the other workers.
+   */
+  public List<String> deviceFilters() {
+    return List.of("/job:" + PS, taskName());
+  }
+
+  /** This task as TF names it, {@code /job:worker/task:1}. */
   public String taskName() {
     return "/job:" + jobName + "/task:" + taskIndex;
   }
 
+  /** The definition of this task's TF server in the whole cluster. */
   public ServerDef serverDef() {
     ClusterDef.Builder cluster = ClusterDef.newBuilder();
     cluster.addJob(job(PS, ps));
