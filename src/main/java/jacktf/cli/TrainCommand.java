@@ -162,7 +162,8 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
   @Override
   public Map<String, String> flagNames() {
     // TrainConfig fields that no option field is named after
-    return Map.of("replicas", "--cluster", "epsilon", "--opt-epsilon", "rmspropMomentum", "--momentum");
+    return Map.of("replicas", "--cluster", "epsilon", "--opt-epsilon", "rmspropMomentum", "--momentum", "dataset",
+        "--dataset-dir");
   }
 
   @Override

@@ -1,5 +1,7 @@
 package jacktf.bench;
 
+import jacktf.config.JacktfException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -20,7 +22,7 @@ class BenchPartsTest {
     assertEquals(List.of("train", "head", "infer", "pipeline", "restore", "serve", "http", "peak"),
         Arrays.stream(BenchMode.values()).map(BenchMode::label).toList());
     assertEquals(BenchMode.HTTP, BenchMode.byName("http"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchMode.byName("TRAIN"));
+    JacktfException e = assertThrows(JacktfException.class, () -> BenchMode.byName("TRAIN"));
     assertEquals("Unknown mode 'TRAIN'. Valid: train, head, infer, pipeline, restore, serve, http, peak",
         e.getMessage());
   }

@@ -263,7 +263,7 @@ class ResNetV1Test {
         }
       }
     }
-    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+    JacktfException none = assertThrows(JacktfException.class,
         () -> ModelSpec.detect(Map.of("a/b", new long[] {1}), "Checkpoint x"));
     assertTrue(none.getMessage().startsWith("Checkpoint x holds no ResNet-v1"), none.getMessage());
   }
@@ -271,9 +271,9 @@ class ResNetV1Test {
   @Test
   void architectureRefusesBadScopesAndBlocks() {
     Block b = new Block("block1", 4, 1, 1);
-    assertThrows(IllegalArgumentException.class, () -> Architecture.of("a/b", List.of(b)));
-    assertThrows(IllegalArgumentException.class, () -> Architecture.of(" ", List.of(b)));
-    assertThrows(IllegalArgumentException.class, () -> Architecture.of("net", List.of()));
-    assertThrows(IllegalArgumentException.class, () -> Architecture.of("net", List.of(b, b)));
+    assertThrows(JacktfException.class, () -> Architecture.of("a/b", List.of(b)));
+    assertThrows(JacktfException.class, () -> Architecture.of(" ", List.of(b)));
+    assertThrows(JacktfException.class, () -> Architecture.of("net", List.of()));
+    assertThrows(JacktfException.class, () -> Architecture.of("net", List.of(b, b)));
   }
 }

@@ -60,7 +60,7 @@ class TrainConfigTest {
         bad("cacheFeatures", "unset when replicas is set", "true", b -> b.cacheFeatures(true).replicas(
             new Replicas(Cluster.parse("ps=127.0.0.1:1;worker=127.0.0.1:2", "worker", 0), false, 60))),
         bad("optimizer", "set", "null", b -> b.optimizer(null)),
-        bad("datasetDir", "set", "null", b -> TrainConfig.builder(null, Path.of("train"))));
+        bad("datasetDir", "set, or a dataset given", "null", b -> TrainConfig.builder(null, Path.of("train"))));
   }
 
   private static Arguments bad(String field, String expected, String received, UnaryOperator<TrainConfig.Builder> b) {
