@@ -1,5 +1,9 @@
 package jacktf.cli;
 
+import jacktf.runtime.TensorFlowRuntime;
+
+import jacktf.runtime.RuntimeOptions;
+
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +58,12 @@ final class BenchCommand implements Callable<Integer> {
       description = "http: the server's --max-batch-size; 1 turns batching off (default: ${DEFAULT-VALUE}).")
   int serverBatchSize;
 
+  @Option(names = "--intra-op-threads", paramLabel = "N",
+      description = "TensorFlow's intra-op pool for this process, set from Java (TensorFlowRuntime.configure) before "
+          + "the first session; 0: one per core (default: $" + RuntimeOptions.INTRA_OP_THREADS_ENV + " or "
+          + RuntimeOptions.DEFAULT_INTRA_OP_THREADS + ").")
+  Integer intraOpThreads;
+
   @Option(names = "--json", description = "One JSON object per run.")
   boolean json;
 
@@ -64,6 +74,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (steps < 1 || warmup < 0 || batchSize < 1) {
       throw new JacktfException("--steps and --batch-size must be >= 1, --warmup >= 0");
+    }
+    if (intraOpThreads != null) {
+      TensorFlowRuntime.configure(RuntimeOptions.builder().intraOpThreads(intraOpThreads).build());
     }
     Files.createDirectories(work);
     BenchResult r = new Benchmark(new BenchConfig(BenchMode.byName(mode), Architecture.byName(model), batchSize,
