@@ -59,7 +59,8 @@ class DistributedTrainingTest {
         .imageSize(32).batchSize(16)
         .checkpointPath(warm).restoreOptions(RestoreOptions.excluding(NET + "/logits"))
         .trainableScopes(List.of(NET + "/logits")).optimizer(OptimizerType.MOMENTUM).learningRate(0.001f)
-        .learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f).maxNumberOfSteps(4L).saveSummariesSecs(3600)
+        .learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f).maxNumberOfSteps(4L)
+        .saveSummariesSecs(3600)
         .build()).train();
     Path distributed = CheckpointSaver.latest(dir.resolve("worker0")).orElseThrow();
     assertTrue(distributed.toString().endsWith("model.ckpt-4"), distributed.toString());
