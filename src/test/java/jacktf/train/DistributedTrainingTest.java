@@ -59,7 +59,8 @@ class DistributedTrainingTest {
         .imageSize(32).batchSize(16)
         .checkpointPath(warm).restoreOptions(RestoreOptions.excluding(NET + "/logits"))
         .trainableScopes(List.of(NET + "/logits")).optimizer(OptimizerType.MOMENTUM).learningRate(0.001f)
-        .learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f).maxNumberOfSteps(4L).saveSummariesSecs(3600)
+        .learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f).maxNumberOfSteps(4L)
+        .saveSummariesSecs(3600)
         .build()).train();
     Path distributed = CheckpointSaver.latest(dir.resolve("worker0")).orElseThrow();
     assertTrue(distributed.toString().endsWith("model.ckpt-4"), distributed.toString());
@@ -82,18 +83,20 @@ class DistributedTrainingTest {
 
   @Test
   void asynchronousWorkersConverge(@TempDir Path dir) throws Exception {
-    // TinyNet's 64 pooled features need a larger rate than resnet_v1_50's 2048 to learn in 60 steps.
+    // TinyNet's 64 pooled features learn more slowly than resnet_v1_50's 2048, and its steps are so quick
+    // that one worker may run many before the other's second: more steps at a moderate rate (in one
+    // process, 200 steps at 0.003 take the loss from ~1.7 to ~0.7 and validation to 0.81).
     List<String> flags = List.of("--trainable-scopes", NET + "/logits", "--optimizer", "adam",
-        "--opt-epsilon", "1e-8", "--learning-rate", "0.01", "--max-number-of-steps", "60", "--batch-size", "8",
+        "--opt-epsilon", "1e-8", "--learning-rate", "0.003", "--max-number-of-steps", "200", "--batch-size", "8",
         "--validation-split", "0.34");
     assertCompletes(dir, startJob(dir, 1, flags));
     String log = Files.readString(dir.resolve("worker0.log"));
-    // Steps of both workers count: each ran part of the 60.
+    // Steps of both workers count: each ran part of the 200.
     java.util.regex.Matcher finished = java.util.regex.Pattern.compile("Finished at step (\\d+)").matcher(log);
-    assertTrue(finished.find() && Long.parseLong(finished.group(1)) >= 60, log);
+    assertTrue(finished.find() && Long.parseLong(finished.group(1)) >= 200, log);
     List<Float> losses = losses(log);
     List<Float> otherLosses = losses(Files.readString(dir.resolve("worker1.log")));
-    assertTrue(!otherLosses.isEmpty() && losses.size() + otherLosses.size() <= 61, losses + " / " + otherLosses);
+    assertTrue(!otherLosses.isEmpty() && losses.size() + otherLosses.size() <= 201, losses + " / " + otherLosses);
     // Medians: one batch of 8 with a hard example can spike the loss tenfold.
     float first = median(losses.subList(0, 5));
     float last = median(losses.subList(losses.size() - 10, losses.size()));
