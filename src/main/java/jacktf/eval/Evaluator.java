@@ -1,5 +1,7 @@
 package jacktf.eval;
 
+import jacktf.runtime.TensorFlowRuntime;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ public final class Evaluator {
    */
   public static EvalReport evaluate(Path checkpointPath, ImageDataset dataset, int batchSize, Path summaryDir)
       throws IOException {
+    TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
     List<String> classNames = TrainDir.containing(checkpointPath).labels();
     if (!classNames.equals(dataset.classNames())) {
       throw new DatasetException("The dataset's classes " + dataset.classNames()

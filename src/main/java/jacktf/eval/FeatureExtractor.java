@@ -1,5 +1,7 @@
 package jacktf.eval;
 
+import jacktf.runtime.TensorFlowRuntime;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -36,6 +38,7 @@ public final class FeatureExtractor {
 
   public static Extraction extract(Path checkpointPath, String endpoint, ImageDataset dataset, Path output,
       boolean projector, int batchSize) throws IOException {
+    TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
     Files.createDirectories(output);
     try (EvaluationGraph eval = EvaluationGraph.open(checkpointPath, dataset, batchSize)) {
       Session session = eval.session;

@@ -1,5 +1,7 @@
 package jacktf.export;
 
+import jacktf.runtime.TensorFlowRuntime;
+
 import com.google.common.io.MoreFiles;
 
 import jacktf.runtime.AtomicFiles;
@@ -35,6 +37,7 @@ public final class SavedModelExporter {
   /** Exports and returns the version directory. {@code version} null: one above the highest present. */
   public static Path export(Path checkpointPath, Path base, Integer version, Precision precision,
       String featureEndpoint) throws IOException {
+    TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
     TrainDir model = TrainDir.containing(checkpointPath);
     List<String> classNames = model.labels();
     ModelInfo info = model.modelInfo();

@@ -1,5 +1,7 @@
 package jacktf.serve;
 
+import jacktf.runtime.TensorFlowRuntime;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,11 +63,14 @@ public final class Classifier implements AutoCloseable {
    * the signatures it does have.
    */
   public static Classifier load(Path savedModel) throws IOException {
+    TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
     Path dir = resolveVersion(savedModel);
     if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
       throw new IOException("No saved_model.pb in " + dir + " (export one with: jacktf export)");
     }
-    SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
+    // jacktf's session settings: were this the process's first session, TF would size its pools to one thread a core
+    SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
+        .withConfigProto(Sessions.config()).load();
     try {
       Signature signature = bundle.signatures().stream()
           .filter(s -> s.key().equals(InferenceGraph.SERVING_DEFAULT)).findFirst()

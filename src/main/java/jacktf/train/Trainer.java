@@ -1,5 +1,7 @@
 package jacktf.train;
 
+import jacktf.runtime.TensorFlowRuntime;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +72,7 @@ public final class Trainer {
    *     diverging loss ({@link TrainingDivergedException}) or a lost cluster task
    */
   public TrainResult train() throws IOException {
+    TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
     Path trainDir = config.trainDir();
     if (Files.exists(trainDir) && !Files.isDirectory(trainDir)) {
       throw new ConfigException("trainDir", "a directory; the path given is a file", trainDir);

@@ -1,5 +1,7 @@
 package jacktf.train;
 
+import jacktf.runtime.TensorFlowRuntime;
+
 import java.io.IOException;
 import jacktf.config.ConfigException;
 import jacktf.runtime.Sessions;
@@ -42,6 +44,7 @@ public final class TrainingSteps implements AutoCloseable {
    * alone ({@code config.replicas()} must be null).
    */
   public static TrainingSteps open(TrainConfig config) throws IOException {
+    TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
     if (config.replicas() != null) {
       throw new ConfigException("replicas", "null: timed steps run in this process alone", config.replicas());
     }
