@@ -1,5 +1,7 @@
 package jacktf.bench;
 
+import java.io.IOException;
+
 import java.util.Arrays;
 
 /** Per-step wall times of a measured run, with the process's CPU time per wall time over it. */
@@ -12,7 +14,7 @@ record Timing(double[] ms, double cpuPerWall) {
   }
 
   /** Times {@code steps} runs of a step after {@code warmup} untimed ones. */
-  static Timing of(Step step, int warmup, int steps) throws java.io.IOException {
+  static Timing of(Step step, int warmup, int steps) throws IOException {
     try {
       for (int i = 0; i < warmup; i++) {
         step.run();
@@ -27,10 +29,10 @@ record Timing(double[] ms, double cpuPerWall) {
       }
       double wall = System.nanoTime() - wall0;
       return new Timing(ms, (ProcessStats.cpuNanos() - cpu0) / wall);
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new java.io.IOException(e);
+      throw new IOException(e);
     }
   }
 

@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import java.nio.BufferUnderflowException;
+
 import jacktf.runtime.DataTypes;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -238,7 +240,7 @@ final class BundleCheckpoint extends Checkpoint {
         strings.add(s);
       }
       return new StringTensor(strings, Crc32c.mask((int) content.getValue()));
-    } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+    } catch (IllegalArgumentException | BufferUnderflowException e) {
       throw new CheckpointException(file, "string tensor '" + info.name() + "' is malformed: " + e.getMessage(), e);
     }
   }

@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import java.util.Arrays;
+
 import jacktf.config.ConfigException;
 import jacktf.runtime.AtomicFiles;
 
@@ -49,7 +51,7 @@ public final class CheckpointSaver {
     this.prefix = tf.withName("prefix").placeholder(TString.class);
     String[] names = targets.stream().map(CheckpointVariable::name).toArray(String[]::new);
     String[] slices = new String[names.length];
-    java.util.Arrays.fill(slices, "");
+    Arrays.fill(slices, "");
     List<Operand<?>> tensors = targets.stream().<Operand<?>>map(CheckpointVariable::variable).toList();
     this.saveOp = tf.train.save(prefix, tf.constant(NdArrays.vectorOfObjects(names)),
         tf.constant(NdArrays.vectorOfObjects(slices)), tensors);

@@ -1,5 +1,8 @@
 package jacktf.checkpoint;
 
+import jacktf.model.ModelGraph;
+import java.util.List;
+
 import jacktf.model.ModelVariable;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -16,7 +19,7 @@ public record CheckpointVariable(String name, Shape shape, DataType dtype, Opera
   }
 
   /** Every model variable of a graph, in creation order. */
-  public static java.util.List<CheckpointVariable> modelVariables(jacktf.model.ModelGraph graph) {
+  public static List<CheckpointVariable> modelVariables(ModelGraph graph) {
     return graph.variables().variables().stream().map(CheckpointVariable::of).toList();
   }
 

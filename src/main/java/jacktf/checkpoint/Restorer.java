@@ -1,5 +1,7 @@
 package jacktf.checkpoint;
 
+import java.util.Arrays;
+
 import jacktf.runtime.DataTypes;
 
 import java.util.ArrayList;
@@ -43,7 +45,7 @@ public final class Restorer {
     Ops tf = graph.ops("restore");
     String[] names = items.stream().map(RestorePlan.Item::checkpointName).toArray(String[]::new);
     String[] slices = new String[names.length];
-    java.util.Arrays.fill(slices, "");
+    Arrays.fill(slices, "");
     List<Class<? extends TType>> types = new ArrayList<>();
     for (RestorePlan.Item item : items) {
       types.add(DataTypes.tensorClass(item.target().dtype()));

@@ -1,5 +1,8 @@
 package jacktf.checkpoint;
 
+import java.nio.BufferUnderflowException;
+import java.nio.charset.StandardCharsets;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -23,7 +26,7 @@ final class Table {
   /** One key and its value; the value is a view into its (verified) block. */
   record Entry(byte[] key, ByteBuffer value) {
     String keyString() {
-      return new String(key, java.nio.charset.StandardCharsets.UTF_8);
+      return new String(key, StandardCharsets.UTF_8);
     }
   }
 
@@ -57,7 +60,7 @@ final class Table {
         blocks.add(readHandle(e.value().duplicate()));
       }
       return table;
-    } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+    } catch (IllegalArgumentException | BufferUnderflowException e) {
       throw new CheckpointException(path, "corrupt table structure: " + e.getMessage(), e);
     }
   }
@@ -68,7 +71,7 @@ final class Table {
     for (int i = 0; i < dataBlocks.size(); i++) {
       try {
         all.addAll(blockEntries(readBlock(dataBlocks.get(i), "data block " + i)));
-      } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+      } catch (IllegalArgumentException | BufferUnderflowException e) {
         throw new CheckpointException(file.file(), "corrupt data block " + i + ": " + e.getMessage(), e);
       }
     }

@@ -1,5 +1,8 @@
 package jacktf.cli;
 
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.GsonBuilder;
+
 import jacktf.runtime.TensorFlowRuntime;
 
 import jacktf.runtime.RuntimeOptions;
@@ -83,8 +86,8 @@ final class BenchCommand implements Callable<Integer> {
         imageSize, precision, steps, warmup, work, clients, serverBatchSize)).run();
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(new com.google.gson.GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues()
-          .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create().toJson(r));
+      out.println(new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues()
+          .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create().toJson(r));
     } else {
       out.printf("%s %s %s batch %d at %d: median %.1f ms, p99 %.1f (min %.1f, max %.1f) over %d steps%n", r.mode(),
           r.model(), r.precision(), r.batchSize(), r.imageSize(), r.medianMs(), r.p99Ms(), r.minMs(), r.maxMs(),

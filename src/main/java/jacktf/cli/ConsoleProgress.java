@@ -1,5 +1,7 @@
 package jacktf.cli;
 
+import java.util.List;
+
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import jacktf.train.StepEvent;
@@ -86,7 +88,7 @@ final class ConsoleProgress implements TrainingListener {
   }
 
   @Override
-  public void onSkippedImages(long epoch, java.util.List<String> files) {
+  public void onSkippedImages(long epoch, List<String> files) {
     println(String.format("warning: epoch %d skipped %d images that failed to decode:", epoch + 1, files.size()));
     files.forEach(f -> println("  " + f));
   }

@@ -1,5 +1,7 @@
 package jacktf.cli;
 
+import java.util.Arrays;
+
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
     Path features = demo.resolve("features/cats_vs_dogs");
     step(out, 5, "Taking out global_pool for every image (+ TensorBoard projector) -> " + features);
     var extraction = FeatureExtractor.extract(trainDir, "global_pool", splits.train(), features, true, s.batch());
-    out.println("features.npy shape " + java.util.Arrays.toString(extraction.shape()));
+    out.println("features.npy shape " + Arrays.toString(extraction.shape()));
 
     Path exportBase = savedModels.resolve("cats_vs_dogs");
     step(out, 6, "Exporting a SavedModel for TF Serving -> " + exportBase);

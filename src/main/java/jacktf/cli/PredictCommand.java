@@ -1,5 +1,8 @@
 package jacktf.cli;
 
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.exceptions.TensorFlowException;
+
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +83,7 @@ final class PredictCommand implements Callable<Integer> {
             Classifier.Prediction p = classifier.classify(Files.readAllBytes(image));
             row.put("predictions", p.scores().stream().limit(topK)
                 .map(s -> Map.of("class", s.className(), "id", s.classId(), "probability", s.probability())).toList());
-          } catch (org.tensorflow.exceptions.TensorFlowException | org.tensorflow.exceptions.TFInvalidArgumentException e) {
+          } catch (TensorFlowException | TFInvalidArgumentException e) {
             row.put("error", "cannot be decoded: " + firstLine(e.getMessage()));
             failures++;
           }

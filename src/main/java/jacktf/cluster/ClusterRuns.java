@@ -1,5 +1,7 @@
 package jacktf.cluster;
 
+import org.tensorflow.types.TInt32;
+
 import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -172,7 +174,7 @@ public final class ClusterRuns {
   private static void drainStaleReleases(Session session, SyncReplicas sync) {
     int pending;
     try (Result r = session.runner().fetch(sync.pendingReleases).run()) {
-      pending = ((org.tensorflow.types.TInt32) r.get(0)).getInt();
+      pending = ((TInt32) r.get(0)).getInt();
     }
     for (int i = 0; i < pending; i++) {
       session.runner().fetch(sync.awaitRelease).run().close();

@@ -1,5 +1,7 @@
 package jacktf.data;
 
+import java.util.Comparator;
+
 import jacktf.config.ConfigException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -143,15 +145,15 @@ public final class ImageFolder {
     for (int c = 0; c < byClass.size(); c++) {
       List<Example> examples = byClass.get(c);
       // from file order, not the order a list source gave: the hold-out depends on the files and seed only
-      examples.sort(java.util.Comparator.comparing(Example::file));
+      examples.sort(Comparator.comparing(Example::file));
       Collections.shuffle(examples, new Random(seed * 31 + c));
       int n = examples.size();
       int held = n < 2 ? 0 : Math.max(1, (int) Math.round(n * fraction));
       validation.addAll(examples.subList(0, held));
       train.addAll(examples.subList(held, n));
     }
-    train.sort(java.util.Comparator.comparing(Example::file));
-    validation.sort(java.util.Comparator.comparing(Example::file));
+    train.sort(Comparator.comparing(Example::file));
+    validation.sort(Comparator.comparing(Example::file));
     return new DatasetSplits(new ImageDataset(all.classNames(), train, all.rejected()),
         all.withExamples(validation));
   }

@@ -1,5 +1,8 @@
 package jacktf.eval;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import jacktf.runtime.TensorFlowRuntime;
 
 import java.io.IOException;
@@ -51,7 +54,7 @@ public final class Evaluator {
       int[][] confusion = new int[n][n];
       int[] counts = new int[3]; // correct, in top 5, examples
       List<EvalReport.Sample> samples = new ArrayList<>();
-      java.util.Set<String> seen = new java.util.HashSet<>();
+      Set<String> seen = new HashSet<>();
       Batches.runToEnd(() -> session.runner().fetch(tower.predictions()).fetch(input.labels()).fetch(input.files()),
           r -> {
             TFloat32 probabilities = (TFloat32) r.get(0);

@@ -1,5 +1,8 @@
 package jacktf.eval;
 
+import java.util.Arrays;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+
 import jacktf.runtime.TensorFlowRuntime;
 
 import java.awt.Graphics2D;
@@ -53,12 +56,12 @@ public final class FeatureExtractor {
       Batches.runToEnd(() -> session.runner().fetch(activations).fetch(input.labels()).fetch(input.files()), r -> {
         TFloat32 values = (TFloat32) r.get(0);
         long[] shape = values.shape().asArray();
-        perImageShape[0] = java.util.Arrays.copyOfRange(shape, 1, shape.length);
+        perImageShape[0] = Arrays.copyOfRange(shape, 1, shape.length);
         int size = (int) (values.shape().size() / shape[0]);
         float[] all = new float[(int) values.shape().size()];
-        values.copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(all));
+        values.copyTo(DataBuffers.of(all));
         for (int i = 0; i < shape[0]; i++) {
-          rows.add(java.util.Arrays.copyOfRange(all, i * size, (i + 1) * size));
+          rows.add(Arrays.copyOfRange(all, i * size, (i + 1) * size));
           labels.add(((TInt64) r.get(1)).getLong(i));
           files.add(((TString) r.get(2)).getObject(i));
         }

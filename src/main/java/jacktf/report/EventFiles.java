@@ -1,5 +1,7 @@
 package jacktf.report;
 
+import org.tensorflow.proto.DataType;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -87,7 +89,7 @@ public final class EventFiles {
           if (v.hasTensor() && v.getTensor().getFloatValCount() > 0) {
             value = v.getTensor().getFloatVal(0);
           } else if (v.hasTensor() && !v.getTensor().getTensorContent().isEmpty()
-              && v.getTensor().getDtype() == org.tensorflow.proto.DataType.DT_FLOAT) {
+              && v.getTensor().getDtype() == DataType.DT_FLOAT) {
             value = v.getTensor().getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).getFloat();
           } else if (v.getValueCase() == Summary.Value.ValueCase.SIMPLE_VALUE) {
             value = v.getSimpleValue();

@@ -1,5 +1,7 @@
 package jacktf.report;
 
+import java.nio.file.InvalidPathException;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -109,7 +111,7 @@ public final class TrainingReport {
   static String displayPath(String path) {
     try {
       return Path.of(path).normalize().toString();
-    } catch (java.nio.file.InvalidPathException notAPath) {
+    } catch (InvalidPathException notAPath) {
       return path;
     }
   }

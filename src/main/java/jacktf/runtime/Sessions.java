@@ -1,5 +1,7 @@
 package jacktf.runtime;
 
+import java.util.List;
+
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import org.bytedeco.javacpp.BytePointer;
@@ -43,7 +45,7 @@ public final class Sessions {
    * @param deviceFilters the devices the session may use, e.g. {@code /job:ps} and its own task
    * @return a new session; the caller closes it
    */
-  public static Session open(Graph graph, String target, java.util.List<String> deviceFilters) {
+  public static Session open(Graph graph, String target, List<String> deviceFilters) {
     ConfigProto config = config().toBuilder().addAllDeviceFilters(deviceFilters).build();
     byte[] bytes = config.toByteArray();
     TF_SessionOptions options = tensorflow.TF_NewSessionOptions();

@@ -1,5 +1,7 @@
 package jacktf.serve;
 
+import java.util.concurrent.ExecutionException;
+
 import com.google.gson.JsonElement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,7 +54,7 @@ final class RowBatcher implements AutoCloseable {
     queue.add(job);
     try {
       return job.result().get(5, TimeUnit.MINUTES);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception ex ? ex : e;
     }
   }

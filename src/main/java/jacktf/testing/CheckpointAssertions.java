@@ -1,5 +1,7 @@
 package jacktf.testing;
 
+import jacktf.model.Shapes;
+
 import jacktf.runtime.DataTypes;
 
 import java.nio.file.Path;
@@ -203,7 +205,7 @@ public final class CheckpointAssertions {
   }
 
   private static String describe(CheckpointVariable target) {
-    return DataTypes.name(target.dtype()) + " [" + jacktf.model.Shapes.format(target.shape()) + "]";
+    return DataTypes.name(target.dtype()) + " [" + Shapes.format(target.shape()) + "]";
   }
 
   private static String describe(ResNetV1 network) {

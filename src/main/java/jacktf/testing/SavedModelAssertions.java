@@ -1,5 +1,8 @@
 package jacktf.testing;
 
+import java.util.Collection;
+import org.tensorflow.proto.TensorInfo;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -117,7 +120,7 @@ public final class SavedModelAssertions {
     }
   }
 
-  private static Map<String, TensorSpec> specs(Map<String, org.tensorflow.proto.TensorInfo> infos) {
+  private static Map<String, TensorSpec> specs(Map<String, TensorInfo> infos) {
     Map<String, TensorSpec> specs = new TreeMap<>();
     infos.forEach((name, info) -> {
       TensorShapeProto shape = info.getTensorShape();
@@ -127,7 +130,7 @@ public final class SavedModelAssertions {
     return specs;
   }
 
-  private static String describe(java.util.Collection<TensorSpec> inputs, java.util.Collection<TensorSpec> outputs) {
+  private static String describe(Collection<TensorSpec> inputs, Collection<TensorSpec> outputs) {
     return "inputs: " + inputs.stream().sorted(Comparator.comparing(TensorSpec::name)).map(TensorSpec::toString)
         .collect(Collectors.joining(", ")) + "\noutputs: " + outputs.stream()
         .sorted(Comparator.comparing(TensorSpec::name)).map(TensorSpec::toString).collect(Collectors.joining(", "));

@@ -1,5 +1,7 @@
 package jacktf.testing;
 
+import java.nio.charset.StandardCharsets;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -136,6 +138,6 @@ final class TensorComparison {
   }
 
   private static String quote(byte[] bytes) {
-    return "\"" + new String(bytes, java.nio.charset.StandardCharsets.UTF_8) + "\"";
+    return "\"" + new String(bytes, StandardCharsets.UTF_8) + "\"";
   }
 }

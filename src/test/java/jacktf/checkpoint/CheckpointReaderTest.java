@@ -1,5 +1,8 @@
 package jacktf.checkpoint;
 
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -184,7 +187,7 @@ class CheckpointReaderTest {
     copyOf(src, dir, "model.ckpt-1.index", "model.ckpt-1.data-00000-of-00002", "model.ckpt-1.data-00001-of-00002");
     Path data = dir.resolve("model.ckpt-1.data-00001-of-00002");
     byte[] bytes = Files.readAllBytes(data);
-    Files.write(data, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    Files.write(data, Arrays.copyOf(bytes, bytes.length / 2));
     CheckpointException e = failsReading(dir.resolve("model.ckpt-1"));
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     assertEquals(data, e.file());
@@ -203,7 +206,7 @@ class CheckpointReaderTest {
     Path v1 = TestData.checkpoints().resolve("half_plus_two_v1/export-00000-of-00001");
     byte[] bytes = Files.readAllBytes(v1);
     Path cut = dir.resolve("model.ckpt");
-    Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length - 10));
+    Files.write(cut, Arrays.copyOf(bytes, bytes.length - 10));
     CheckpointException e = failsReading(cut);
     assertTrue(e.getMessage().contains("not a TensorFlow checkpoint table"), e.getMessage());
   }
@@ -225,7 +228,7 @@ class CheckpointReaderTest {
   @Test
   void maskedCrcMatchesTensorFlows() {
     // crc32c("a") = 0xc1d04330; TF's mask rotates right by 15 and adds 0xa282ead8
-    int crc = Crc32c.of(java.nio.ByteBuffer.wrap(new byte[] {'a'}));
+    int crc = Crc32c.of(ByteBuffer.wrap(new byte[] {'a'}));
     assertEquals(0xc1d04330, crc);
     assertEquals(crc, Crc32c.unmask(Crc32c.mask(crc)));
   }

@@ -1,5 +1,8 @@
 package jacktf.checkpoint;
 
+import java.util.Arrays;
+import org.tensorflow.op.Op;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,7 +114,7 @@ class CorruptCheckpointFuzzTest {
     switch (kind) {
       case 0 -> {
         int at = bytes.length == 0 ? 0 : random.nextInt(bytes.length);
-        Files.write(file, java.util.Arrays.copyOf(bytes, at));
+        Files.write(file, Arrays.copyOf(bytes, at));
         return file.getFileName() + " truncated at " + at;
       }
       case 1, 2 -> {
@@ -135,7 +138,7 @@ class CorruptCheckpointFuzzTest {
       }
       case 5 -> {
         if (files.size() < 2) {
-          Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length + 1 + random.nextInt(64)));
+          Files.write(file, Arrays.copyOf(bytes, bytes.length + 1 + random.nextInt(64)));
           return file.getFileName() + " padded";
         }
         Path other = dir.resolve(files.get((files.indexOf(file.getFileName().toString()) + 1) % files.size()));
@@ -162,7 +165,7 @@ class CorruptCheckpointFuzzTest {
       Ops tf = mg.ops("");
       List<CheckpointVariable> targets = new ArrayList<>();
       Random random = new Random(1);
-      List<org.tensorflow.op.Op> assigns = new ArrayList<>();
+      List<Op> assigns = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         Variable<TFloat32> v = tf.withName("w" + i).variable(Shape.of(50 + i * 7), TFloat32.class);
         float[] values = new float[50 + i * 7];

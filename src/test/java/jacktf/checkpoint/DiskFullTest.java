@@ -1,5 +1,10 @@
 package jacktf.checkpoint;
 
+import jacktf.cli.JacktfCommand;
+import jacktf.data.SyntheticImages;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,11 +45,11 @@ class DiskFullTest {
         "mounting a tmpfs needs root (CI has it): read-only check skipped");
     try {
       Path data = dir.resolve("data");
-      jacktf.data.SyntheticImages.generate(data, 2, 2, 32, 1, 0, jacktf.data.SyntheticImages.Layout.FOLDERS);
-      java.io.StringWriter err = new java.io.StringWriter();
-      int code = jacktf.cli.JacktfCommand.execute(new String[] {"train", "--dataset-dir", data.toString(),
+      SyntheticImages.generate(data, 2, 2, 32, 1, 0, SyntheticImages.Layout.FOLDERS);
+      StringWriter err = new StringWriter();
+      int code = JacktfCommand.execute(new String[] {"train", "--dataset-dir", data.toString(),
           "--train-dir", readOnly.resolve("run").toString(), "--max-number-of-steps", "1"},
-          new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true));
+          new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
       assertEquals(1, code, err.toString());
       assertTrue(err.toString().startsWith("jacktf train: error: ") && err.toString().contains(readOnly.toString())
           && err.toString().contains("Read-only file system"), err.toString());

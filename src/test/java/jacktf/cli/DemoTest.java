@@ -1,5 +1,10 @@
 package jacktf.cli;
 
+import java.awt.image.BufferedImage;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,15 +28,15 @@ class DemoTest {
   /** Opens the report in headless Chromium and finds the curves' colours on the screenshot. */
   static void assertRendersCharts(Path report, Path work) throws Exception {
     Path chromium = Path.of("/usr/bin/chromium");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium),
+    Assumptions.assumeTrue(Files.isExecutable(chromium),
         "Debian's chromium is not installed (.ci/run installs it): render check skipped");
     Path png = work.resolve("report.png");
     Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--user-data-dir=" + work.resolve("chromium-profile"), "--window-size=1200,900", "--screenshot=" + png,
         report.toUri().toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "chromium finished");
-    java.awt.image.BufferedImage shot = javax.imageio.ImageIO.read(png.toFile());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
+    BufferedImage shot = ImageIO.read(png.toFile());
     int trainBlue = 0;
     int evalRed = 0;
     for (int y = 0; y < shot.getHeight(); y++) {

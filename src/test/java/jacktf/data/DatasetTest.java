@@ -1,5 +1,12 @@
 package jacktf.data;
 
+import jacktf.config.JacktfException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,9 +79,9 @@ class DatasetTest {
     SyntheticImages.generate(dir, 3, 8, 32, 1, 0, SyntheticImages.Layout.FOLDERS);
     TestImages.zeroBytes(dir.resolve("square/empty.jpg"));
     // the pairs a CSV would hold, in reverse order: class ids still follow the sorted names, as a folder's do
-    List<ImageList.Entry> pairs = new java.util.ArrayList<>();
+    List<ImageList.Entry> pairs = new ArrayList<>();
     try (var files = Files.walk(dir)) {
-      files.filter(Files::isRegularFile).sorted(java.util.Comparator.reverseOrder())
+      files.filter(Files::isRegularFile).sorted(Comparator.reverseOrder())
           .forEach(f -> pairs.add(new ImageList.Entry(f, f.getParent().getFileName().toString())));
     }
     DatasetSource list = ImageList.of(pairs);
@@ -84,8 +91,8 @@ class DatasetTest {
       DatasetSplits fromList = list.load(split, 3);
       assertEquals(List.of("circle", "square", "triangle"), fromList.train().classNames());
       assertEquals(fromFolder.validation().examples(), fromList.validation().examples(), "split " + split);
-      assertEquals(new java.util.HashSet<>(fromFolder.train().examples()),
-          new java.util.HashSet<>(fromList.train().examples()), "split " + split);
+      assertEquals(new HashSet<>(fromFolder.train().examples()),
+          new HashSet<>(fromList.train().examples()), "split " + split);
       assertEquals(List.of(dir.resolve("square/empty.jpg")),
           fromList.train().rejected().stream().map(ImageFiles.ImageInfo::file).toList());
     }
@@ -101,14 +108,14 @@ class DatasetTest {
     assertEquals(List.of("zebra", "ant"), s.train().classNames());
     assertEquals(List.of(new Example(a, 0), new Example(b, 1)), s.train().examples());
 
-    var outOfRange = assertThrows(jacktf.config.JacktfException.class,
+    var outOfRange = assertThrows(JacktfException.class,
         () -> ImageList.of(List.of("zebra"), List.of(new Example(a, 1))));
     assertEquals("Class id of " + a + " must be in [0, 1) (one per class name [zebra]). Received: 1",
         outOfRange.getMessage());
-    var twoLines = assertThrows(jacktf.config.JacktfException.class,
+    var twoLines = assertThrows(JacktfException.class,
         () -> ImageList.of(List.of(new ImageList.Entry(a, "x\ny"))));
     assertTrue(twoLines.getMessage().contains("Received: 'x\\ny'"), twoLines.getMessage());
-    var empty = assertThrows(jacktf.config.JacktfException.class, () -> ImageList.of(List.of()));
+    var empty = assertThrows(JacktfException.class, () -> ImageList.of(List.of()));
     assertTrue(empty.getMessage().endsWith("Received: an empty list"), empty.getMessage());
   }
 
@@ -151,7 +158,7 @@ class DatasetTest {
   @Test
   void hugeDimensionsAreRejectedBeforeDecoding(@TempDir Path dir) throws IOException {
     byte[] png = Files.readAllBytes(TestImages.png(dir.resolve("small.png"), 2, 2, new int[] {0, 0, 0, 0}));
-    java.nio.ByteBuffer.wrap(png).putInt(16, 20000).putInt(20, 20000);
+    ByteBuffer.wrap(png).putInt(16, 20000).putInt(20, 20000);
     Path huge = Files.write(dir.resolve("huge.png"), png);
     ImageFiles.ImageInfo info = ImageFiles.inspect(huge);
     assertTrue(info.problem().contains("too large"), info.problem());
@@ -171,7 +178,7 @@ class DatasetTest {
     SyntheticImages.generate(dir.resolve("a"), 2, 3, 48, 5, 2, SyntheticImages.Layout.FLAT);
     SyntheticImages.generate(dir.resolve("b"), 2, 3, 48, 5, 2, SyntheticImages.Layout.FLAT);
     for (String f : List.of("triangle.0.jpg", "cross.2.jpg")) {
-      assertTrue(java.util.Arrays.equals(Files.readAllBytes(dir.resolve("a").resolve(f)),
+      assertTrue(Arrays.equals(Files.readAllBytes(dir.resolve("a").resolve(f)),
           Files.readAllBytes(dir.resolve("b").resolve(f))), f);
     }
   }

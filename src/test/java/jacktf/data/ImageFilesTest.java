@@ -1,5 +1,8 @@
 package jacktf.data;
 
+import java.awt.image.BufferedImage;
+import javax.imageio.ImageIO;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -115,8 +118,8 @@ class ImageFilesTest {
 
   @Test
   void pngAndGifWithTrailingBytesAreAcceptedAndCutOnesRejectedAsTfDoes(@TempDir Path dir) throws IOException {
-    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 48,
-        java.awt.image.BufferedImage.TYPE_INT_RGB);
+    BufferedImage image = new BufferedImage(64, 48,
+        BufferedImage.TYPE_INT_RGB);
     Random random = new Random(9);
     for (int y = 0; y < 48; y++) {
       for (int x = 0; x < 64; x++) {
@@ -125,7 +128,7 @@ class ImageFilesTest {
     }
     for (String format : new String[] {"png", "gif"}) {
       ByteArrayOutputStream encoded = new ByteArrayOutputStream();
-      javax.imageio.ImageIO.write(image, format, encoded);
+      ImageIO.write(image, format, encoded);
       byte[] bytes = encoded.toByteArray();
       byte[] original = decodeWithTf(write(dir, "plain." + format, bytes));
       assertNotNull(original, format);

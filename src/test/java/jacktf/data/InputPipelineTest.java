@@ -1,5 +1,7 @@
 package jacktf.data;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,7 +54,7 @@ class InputPipelineTest {
             int per = batch.length / n;
             assertEquals(config.imageSize() * config.imageSize() * 3, per);
             for (int i = 0; i < n; i++) {
-              images.add(java.util.Arrays.copyOfRange(batch, i * per, (i + 1) * per));
+              images.add(Arrays.copyOfRange(batch, i * per, (i + 1) * per));
               labels.add(((TInt64) r.get(1)).getLong(i));
               files.add(((TString) r.get(2)).getObject(i));
             }
@@ -162,7 +164,7 @@ class InputPipelineTest {
     assertTrue(!epochs.get(0).equals(epochs.get(1)) || !epochs.get(1).equals(epochs.get(2)), "reshuffled");
     Set<String> distinct = new HashSet<>();
     for (int i = 0; i < 24; i++) {
-      distinct.add(java.util.Arrays.toString(java.util.Arrays.copyOf(read.images().get(i), 12)));
+      distinct.add(Arrays.toString(Arrays.copyOf(read.images().get(i), 12)));
     }
     assertTrue(distinct.size() > 16, "random crops/flips differ between epochs: " + distinct.size());
     Read again = readAll(d, InputPipeline.Config.training(4, 32, 11), 2);
@@ -185,7 +187,7 @@ class InputPipelineTest {
   void aPngNamedJpgDecodesByItsContent(@TempDir Path dir) throws IOException {
     Files.createDirectories(dir.resolve("a"));
     int[] red = new int[16 * 16];
-    java.util.Arrays.fill(red, 0xff0000);
+    Arrays.fill(red, 0xff0000);
     TestImages.png(dir.resolve("a/really_a_png.jpg"), 16, 16, red);
     ImageDataset d = ImageFolder.load(dir, 0, 0).train();
     assertEquals(1, d.size(), d.rejected().toString());

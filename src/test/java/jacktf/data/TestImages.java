@@ -1,5 +1,7 @@
 package jacktf.data;
 
+import java.awt.image.DataBuffer;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
@@ -55,7 +57,7 @@ public final class TestImages {
 
   /** A four-component (CMYK) JPEG, written from a raster as print workflows produce them. */
   public static Path cmykJpeg(Path file) throws IOException {
-    WritableRaster raster = Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 32, 32, 4, null);
+    WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 32, 32, 4, null);
     for (int y = 0; y < 32; y++) {
       for (int x = 0; x < 32; x++) {
         raster.setPixel(x, y, new int[] {x * 8, y * 8, 50, 20});

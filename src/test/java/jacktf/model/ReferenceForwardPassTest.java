@@ -1,5 +1,7 @@
 package jacktf.model;
 
+import java.util.function.Consumer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,7 +88,7 @@ class ReferenceForwardPassTest {
   }
 
   private static void check(Architecture architecture, int[][] slimBlocks, int numClasses, long seed,
-      int expectedEndpoints, java.util.function.Consumer<Map<String, float[]>> tweak) {
+      int expectedEndpoints, Consumer<Map<String, float[]>> tweak) {
     String[] blockScopes = architecture.blocks().stream().map(Block::scope).toArray(String[]::new);
     try (Graph g = new Graph()) {
       ModelGraph mg = ModelGraph.local(g);

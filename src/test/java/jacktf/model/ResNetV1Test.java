@@ -1,5 +1,8 @@
 package jacktf.model;
 
+import java.util.Arrays;
+import org.junit.jupiter.api.Assertions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,7 +73,7 @@ class ResNetV1Test {
   }
 
   private static void assertShape(Operand<?> op, long... dims) {
-    org.junit.jupiter.api.Assertions.assertArrayEquals(dims, op.shape().asArray(), op.op().name());
+    Assertions.assertArrayEquals(dims, op.shape().asArray(), op.op().name());
   }
 
   @Test
@@ -248,7 +251,7 @@ class ResNetV1Test {
     // slim's names written out by hand: detected without building a graph
     Map<String, long[]> slim50 = new TreeMap<>();
     expectedSlimVariables("resnet_v1_50", new int[] {3, 4, 6, 3}, 1000).forEach((name, shape) ->
-        slim50.put(name, java.util.Arrays.stream(shape.split(",")).mapToLong(Long::parseLong).toArray()));
+        slim50.put(name, Arrays.stream(shape.split(",")).mapToLong(Long::parseLong).toArray()));
     assertEquals(new ModelSpec(Architecture.RESNET_V1_50, Head.SLIM, 1000), ModelSpec.detect(slim50, "test"));
     for (Architecture a : List.of(TinyNet.ARCHITECTURE)) {
       for (Head head : Head.values()) {

@@ -1,5 +1,7 @@
 package jacktf.model;
 
+import java.util.Arrays;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -162,7 +164,7 @@ final class SlimReference {
     for (int b = 0; b < x.n(); b++) {
       for (int oy = 0; oy < outH; oy++) {
         for (int ox = 0; ox < outW; ox++) {
-          java.util.Arrays.fill(acc, 0);
+          Arrays.fill(acc, 0);
           for (int ky = 0; ky < k; ky++) {
             int iy = oy * stride + ky - padTop;
             if (iy < 0 || iy >= x.h()) {

@@ -1,5 +1,7 @@
 package jacktf.runtime;
 
+import org.tensorflow.types.family.TType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -18,7 +20,7 @@ class BatchesTest {
   void runsEveryBatchOnceThenStopsAtTheEndOfTheInput() {
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
-      List<Class<? extends org.tensorflow.types.family.TType>> types = List.of(TInt64.class);
+      List<Class<? extends TType>> types = List.of(TInt64.class);
       var range = tf.data.rangeDataset(tf.constant(0L), tf.constant(5L), tf.constant(1L), types,
           List.of(Shape.scalar()));
       var batches = tf.data.batchDataset(range, tf.constant(2L), tf.constant(false), types,

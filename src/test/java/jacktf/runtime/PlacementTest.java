@@ -1,5 +1,7 @@
 package jacktf.runtime;
 
+import org.tensorflow.GraphOperation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,7 @@ class PlacementTest {
       p.forVariable(tf, "a/small", 400);
       p.forVariable(tf, "a/small2", 400);
       p.forVariable(tf, "a/big/Momentum", 4000);
-      assertEquals("/job:ps/task:0/device:CPU:0", ((org.tensorflow.GraphOperation) big.op()).device());
+      assertEquals("/job:ps/task:0/device:CPU:0", ((GraphOperation) big.op()).device());
       assertEquals(0, p.taskOf("a/big"));
       assertEquals(1, p.taskOf("a/small"));
       assertEquals(1, p.taskOf("a/small2"));

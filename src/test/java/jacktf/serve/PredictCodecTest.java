@@ -1,5 +1,8 @@
 package jacktf.serve;
 
+import java.util.Arrays;
+import org.tensorflow.types.TInt32;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,7 +59,7 @@ class PredictCodecTest {
   }
 
   static List<JsonElement> json(String... values) {
-    return java.util.Arrays.stream(values).map(JsonParser::parseString).toList();
+    return Arrays.stream(values).map(JsonParser::parseString).toList();
   }
 
   @Test
@@ -217,7 +220,7 @@ class PredictCodecTest {
   void inputsOfAnotherDtypeAreRefusedClearly() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      var ints = tf.withName("n").placeholder(org.tensorflow.types.TInt32.class, Placeholder.shape(Shape.of(-1)));
+      var ints = tf.withName("n").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
       Signature s = Signature.builder().key("ints").input("n", ints).output("m", tf.identity(ints)).build();
       assertContains(refusal(() -> JsonTensors.toTensor("n", s.getInputs().get("n"), json("1"))),
           "Input 'n' has dtype DT_INT32", "it feeds DT_STRING and DT_FLOAT inputs");

@@ -1,5 +1,7 @@
 package jacktf.serve;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -109,7 +111,7 @@ class ServingTest {
     ImageDataset dataset = ImageFolder.load(data, 0, 0).train();
     EvalReport report = Evaluator.evaluate(trainDir, dataset, 3, trainDir.resolve("eval"));
     assertEquals(10, report.examples());
-    assertEquals(10, java.util.Arrays.stream(report.confusion()).flatMapToInt(java.util.Arrays::stream).sum());
+    assertEquals(10, Arrays.stream(report.confusion()).flatMapToInt(Arrays::stream).sum());
     int correct = 0;
     try (Classifier c = Classifier.load(base)) {
       for (var e : dataset.examples()) {

@@ -1,5 +1,10 @@
 package jacktf.train;
 
+import jacktf.report.TrainingReport;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +78,7 @@ class DistributedTrainingTest {
       float scale = 1e-5f * Math.max(1f, maxAbs(e.getValue()));
       assertTrue(maxDifference(e.getValue(), a) <= scale, e.getKey() + " differs by " + maxDifference(e.getValue(), a));
     }
-    String report = Files.readString(jacktf.report.TrainingReport.write(dir.resolve("worker0"), dir.resolve("r.html")));
+    String report = Files.readString(TrainingReport.write(dir.resolve("worker0"), dir.resolve("r.html")));
     assertTrue(report.contains("Trained on a cluster: worker 0 of 2 (synchronous, chief); variables on ps "), report);
     try (Checkpoint c = Checkpoint.open(distributed)) {
       assertEquals(4, c.read("global_step").longs()[0]);
@@ -92,7 +97,7 @@ class DistributedTrainingTest {
     assertCompletes(dir, startJob(dir, 1, flags));
     String log = Files.readString(dir.resolve("worker0.log"));
     // Steps of both workers count: each ran part of the 200.
-    java.util.regex.Matcher finished = java.util.regex.Pattern.compile("Finished at step (\\d+)").matcher(log);
+    Matcher finished = Pattern.compile("Finished at step (\\d+)").matcher(log);
     assertTrue(finished.find() && Long.parseLong(finished.group(1)) >= 200, log);
     List<Float> losses = losses(log);
     List<Float> otherLosses = losses(Files.readString(dir.resolve("worker1.log")));
@@ -101,7 +106,7 @@ class DistributedTrainingTest {
     float first = median(losses.subList(0, 5));
     float last = median(losses.subList(losses.size() - 10, losses.size()));
     assertTrue(last < 0.8f * first, "loss should fall: first steps " + first + ", last " + last + " " + losses);
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("validation: accuracy ([0-9.]+)").matcher(log);
+    Matcher m = Pattern.compile("validation: accuracy ([0-9.]+)").matcher(log);
     assertTrue(m.find(), log);
     assertTrue(Float.parseFloat(m.group(1)) >= 0.55f, "4 classes, chance 0.25: " + m.group(1));
   }
@@ -132,7 +137,7 @@ class DistributedTrainingTest {
 
   /** Every float tensor, optimizer slots included. */
   static Map<String, float[]> allFloats(Path checkpoint) {
-    Map<String, float[]> values = new java.util.TreeMap<>();
+    Map<String, float[]> values = new TreeMap<>();
     try (Checkpoint c = Checkpoint.open(checkpoint)) {
       for (TensorInfo t : c.tensors()) {
         if (t.dtype() == DataType.DT_FLOAT) {
@@ -253,7 +258,7 @@ class DistributedTrainingTest {
 
   static List<Float> losses(String log) {
     List<Float> losses = new ArrayList<>();
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("global step \\d+: loss = ([0-9.]+)").matcher(log);
+    Matcher m = Pattern.compile("global step \\d+: loss = ([0-9.]+)").matcher(log);
     while (m.find()) {
       losses.add(Float.parseFloat(m.group(1)));
     }
@@ -261,7 +266,7 @@ class DistributedTrainingTest {
   }
 
   static long lastStep(String log) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("global step (\\d+):").matcher(log);
+    Matcher m = Pattern.compile("global step (\\d+):").matcher(log);
     long step = -1;
     while (m.find()) {
       step = Long.parseLong(m.group(1));

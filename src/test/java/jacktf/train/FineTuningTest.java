@@ -1,5 +1,15 @@
 package jacktf.train;
 
+import jacktf.cli.JacktfCommand;
+import jacktf.data.ImageFolder;
+import jacktf.eval.Evaluator;
+import jacktf.eval.FeatureExtractor;
+import jacktf.traindir.TrainDir;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -94,7 +104,7 @@ class FineTuningTest {
         assertArrayEquals(source.get(e.getKey()), e.getValue(), 0f, e.getKey());
       }
     }
-    assertEquals(List.of("diamond", "hexagon"), jacktf.traindir.TrainDir.of(dir.resolve("b")).labels());
+    assertEquals(List.of("diamond", "hexagon"), TrainDir.of(dir.resolve("b")).labels());
   }
 
   @Test
@@ -111,7 +121,7 @@ class FineTuningTest {
       freshCount += excluded ? 1 : 0;
     }
     assertEquals(20, freshCount, "block4's 1 unit: 3 convs + the projection shortcut, 5 variables each");
-    assertFalse(java.util.Arrays.equals(fresh.get(NET + "/conv1/weights"), source.get(NET + "/conv1/weights")));
+    assertFalse(Arrays.equals(fresh.get(NET + "/conv1/weights"), source.get(NET + "/conv1/weights")));
   }
 
   @Test
@@ -129,7 +139,7 @@ class FineTuningTest {
       }
       boolean trainable = name.startsWith(NET + "/logits") || name.startsWith(NET + "/block4");
       if (trainable) {
-        changed += java.util.Arrays.equals(e.getValue(), after.get(name)) ? 0 : 1;
+        changed += Arrays.equals(e.getValue(), after.get(name)) ? 0 : 1;
       } else {
         assertArrayEquals(e.getValue(), after.get(name), 0f, name + " is frozen");
       }
@@ -151,7 +161,7 @@ class FineTuningTest {
     assertTrue(needsHead.getMessage().contains("the classifier's scope alone, " + NET + "/logits"),
         needsHead.getMessage());
 
-    List<Integer> cached = new java.util.ArrayList<>();
+    List<Integer> cached = new ArrayList<>();
     TrainingListener recorder = new TrainingListener() {
       @Override
       public void onFeaturesCached(int images, double seconds) {
@@ -169,7 +179,7 @@ class FineTuningTest {
     assertEquals(before.keySet(), after.keySet(), "the checkpoint holds the whole network");
     for (var e : before.entrySet()) {
       if (e.getKey().startsWith(NET + "/logits")) {
-        assertFalse(java.util.Arrays.equals(e.getValue(), after.get(e.getKey())), e.getKey() + " trained");
+        assertFalse(Arrays.equals(e.getValue(), after.get(e.getKey())), e.getKey() + " trained");
       } else {
         assertArrayEquals(e.getValue(), after.get(e.getKey()), 0f, e.getKey() + " frozen");
       }
@@ -233,8 +243,8 @@ class FineTuningTest {
     }
     Files.write(squares.resolve("garbled.jpg"), garbled);
 
-    List<String> reportedAtStart = new java.util.ArrayList<>();
-    List<String> skippedWhileTraining = new java.util.ArrayList<>();
+    List<String> reportedAtStart = new ArrayList<>();
+    List<String> skippedWhileTraining = new ArrayList<>();
     TrainResult r = Trainer.create(config(data, dir.resolve("train")).maxNumberOfSteps(6L).build())
         .addListener(new TrainingListener() {
           @Override
@@ -255,18 +265,18 @@ class FineTuningTest {
     assertTrue(!skippedWhileTraining.isEmpty(), "11 usable files, 24 images consumed: epoch 1 is complete");
     assertTrue(skippedWhileTraining.stream().allMatch(f -> f.endsWith("garbled.jpg")), skippedWhileTraining.toString());
 
-    var dataset = jacktf.data.ImageFolder.load(data, 0, 0).train();
+    var dataset = ImageFolder.load(data, 0, 0).train();
     assertEquals(11, dataset.size(), "8 drawn + alpha PNG + 16-bit PNG + garbled");
-    var report = jacktf.eval.Evaluator.evaluate(dir.resolve("train"), dataset, 4, null);
+    var report = Evaluator.evaluate(dir.resolve("train"), dataset, 4, null);
     assertEquals(10, report.examples(), "everything but the undecodable file");
     assertEquals(List.of(squares.resolve("garbled.jpg").toString()), report.undecodable());
 
     // predict answers per file: the good ones classified, each bad one with its reason, exit code 1
-    java.io.StringWriter out = new java.io.StringWriter();
-    java.io.StringWriter err = new java.io.StringWriter();
-    int code = jacktf.cli.JacktfCommand.execute(new String[] {"predict", "--checkpoint-path",
-        dir.resolve("train").toString(), "--top-k", "1", data.toString()}, new java.io.PrintWriter(out, true),
-        new java.io.PrintWriter(err, true));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = JacktfCommand.execute(new String[] {"predict", "--checkpoint-path",
+        dir.resolve("train").toString(), "--top-k", "1", data.toString()}, new PrintWriter(out, true),
+        new PrintWriter(err, true));
     assertEquals(1, code, err.toString());
     List<String> rows = out.toString().lines().toList();
     assertEquals(15, rows.size(), out + "\n" + err);
@@ -275,7 +285,7 @@ class FineTuningTest {
         + "jpeg::Uncompress failed. Invalid JPEG data or crop window.") || l.contains("garbled.jpg\terror: cannot be decoded")));
 
     // extract finishes on what decodes
-    var features = jacktf.eval.FeatureExtractor.extract(dir.resolve("train"), "global_pool", dataset,
+    var features = FeatureExtractor.extract(dir.resolve("train"), "global_pool", dataset,
         dir.resolve("features"), false, 4);
     assertEquals(10, features.shape()[0]);
   }

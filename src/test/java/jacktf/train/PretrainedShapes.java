@@ -1,5 +1,7 @@
 package jacktf.train;
 
+import jacktf.model.TinyNet;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,7 +55,7 @@ final class PretrainedShapes {
       try {
         Path shapesA = shapesA();
         pretrainedTiny = Trainer.create(recipe(shapesA, root().resolve("pretrain_tiny"))
-            .model(jacktf.model.TinyNet.ARCHITECTURE).learningRate(0.01f).batchSize(32).validationSplit(0.1)
+            .model(TinyNet.ARCHITECTURE).learningRate(0.01f).batchSize(32).validationSplit(0.1)
             .maxNumberOfSteps(600L)
             .build()).train();
       } catch (IOException e) {

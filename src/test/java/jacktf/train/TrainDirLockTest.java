@@ -1,5 +1,8 @@
 package jacktf.train;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,8 +55,8 @@ class TrainDirLockTest {
             }
           }
         }).train();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
     });
     try {

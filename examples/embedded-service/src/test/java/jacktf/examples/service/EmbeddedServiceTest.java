@@ -1,5 +1,7 @@
 package jacktf.examples.service;
 
+import java.util.Collections;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -107,7 +109,7 @@ class EmbeddedServiceTest {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger afterSwap = new AtomicInteger();
     AtomicInteger total = new AtomicInteger();
-    List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> problems = Collections.synchronizedList(new ArrayList<>());
     ExecutorService clients = Executors.newFixedThreadPool(4);
     List<Future<?>> running = new ArrayList<>();
     long deadline = System.nanoTime() + JOB_DEADLINE.toNanos();
