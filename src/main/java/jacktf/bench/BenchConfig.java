@@ -1,13 +1,22 @@
 package jacktf.bench;
 
-import java.nio.file.Path;
 import jacktf.model.Architecture;
 import jacktf.model.Precision;
+import java.nio.file.Path;
 
 /**
  * What a benchmark run measures and how: {@code steps} timed steps after {@code warmup} untimed
  * ones; generated inputs and models go under {@code work}; {@code clients} and
  * {@code serverBatchSize} apply to {@link BenchMode#HTTP} only.
  */
-public record BenchConfig(BenchMode mode, Architecture model, int batchSize, int imageSize, Precision precision,
-    int steps, int warmup, Path work, int clients, int serverBatchSize) {}
+public record BenchConfig(
+        BenchMode mode,
+        Architecture model,
+        int batchSize,
+        int imageSize,
+        Precision precision,
+        int steps,
+        int warmup,
+        Path work,
+        int clients,
+        int serverBatchSize) {}

@@ -1,10 +1,5 @@
 package jacktf.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.IntStream;
 import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.CheckpointVariable;
 import jacktf.export.SavedModelExporter;
@@ -14,6 +9,11 @@ import jacktf.model.ResNetV1;
 import jacktf.runtime.Sessions;
 import jacktf.traindir.ModelInfo;
 import jacktf.traindir.TrainDir;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -22,46 +22,53 @@ import org.tensorflow.types.TFloat32;
 
 /** The full-size models the restore, serve and http modes load: a 1000-class checkpoint and its SavedModel. */
 final class BenchModels {
-  private BenchModels() {}
+    private BenchModels() {}
 
-  /** Builds the config's 1000-class network for 224x224 inputs into a graph. */
-  static void buildNetwork(BenchConfig config, ModelGraph model) {
-    ResNetV1.builder(config.model()).numClasses(1000).build().apply(model,
-        model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
-        BatchNormPolicy.inference());
-  }
+    /** Builds the config's 1000-class network for 224x224 inputs into a graph. */
+    static void buildNetwork(BenchConfig config, ModelGraph model) {
+        ResNetV1.builder(config.model())
+                .numClasses(1000)
+                .build()
+                .apply(
+                        model,
+                        model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
+                        BatchNormPolicy.inference());
+    }
 
-  /** A full 1000-class checkpoint: the real slim one when present, else a freshly initialised one. */
-  static Path fullCheckpoint(BenchConfig config) throws IOException {
-    Path real = Path.of("models", config.model().scope() + ".ckpt");
-    if (Files.isRegularFile(real)) {
-      return real;
+    /** A full 1000-class checkpoint: the real slim one when present, else a freshly initialised one. */
+    static Path fullCheckpoint(BenchConfig config) throws IOException {
+        Path real = Path.of("models", config.model().scope() + ".ckpt");
+        if (Files.isRegularFile(real)) {
+            return real;
+        }
+        Path dir = config.work().resolve("full_" + config.model().scope());
+        if (CheckpointSaver.latest(dir).isPresent()) {
+            return CheckpointSaver.latest(dir).get();
+        }
+        try (Graph graph = new Graph()) {
+            ModelGraph model = ModelGraph.local(graph);
+            buildNetwork(config, model);
+            try (Session session = Sessions.open(graph)) {
+                session.run(model.initializer());
+                List<CheckpointVariable> targets = CheckpointVariable.modelVariables(model);
+                Path saved = new CheckpointSaver(model, targets, dir, 1).save(session, 0);
+                TrainDir.of(dir)
+                        .writeLabels(IntStream.range(0, 1000)
+                                .mapToObj(i -> "class_" + i)
+                                .toList());
+                TrainDir.of(dir).writeModelInfo(new ModelInfo(config.imageSize(), 0, 0));
+                return saved;
+            }
+        }
     }
-    Path dir = config.work().resolve("full_" + config.model().scope());
-    if (CheckpointSaver.latest(dir).isPresent()) {
-      return CheckpointSaver.latest(dir).get();
-    }
-    try (Graph graph = new Graph()) {
-      ModelGraph model = ModelGraph.local(graph);
-      buildNetwork(config, model);
-      try (Session session = Sessions.open(graph)) {
-        session.run(model.initializer());
-        List<CheckpointVariable> targets = CheckpointVariable.modelVariables(model);
-        Path saved = new CheckpointSaver(model, targets, dir, 1).save(session, 0);
-        TrainDir.of(dir).writeLabels(IntStream.range(0, 1000).mapToObj(i -> "class_" + i).toList());
-        TrainDir.of(dir).writeModelInfo(new ModelInfo(config.imageSize(), 0, 0));
-        return saved;
-      }
-    }
-  }
 
-  /** The SavedModel base path of {@link #fullCheckpoint} in the config's precision, exported on first use. */
-  static Path exportedModel(BenchConfig config) throws IOException {
-    Path checkpoint = fullCheckpoint(config);
-    Path base = config.work().resolve("savedmodel_" + config.model().scope() + "_" + config.precision());
-    if (!Files.isDirectory(base.resolve("1"))) {
-      SavedModelExporter.export(checkpoint, base, 1, config.precision(), "global_pool");
+    /** The SavedModel base path of {@link #fullCheckpoint} in the config's precision, exported on first use. */
+    static Path exportedModel(BenchConfig config) throws IOException {
+        Path checkpoint = fullCheckpoint(config);
+        Path base = config.work().resolve("savedmodel_" + config.model().scope() + "_" + config.precision());
+        if (!Files.isDirectory(base.resolve("1"))) {
+            SavedModelExporter.export(checkpoint, base, 1, config.precision(), "global_pool");
+        }
+        return base;
     }
-    return base;
-  }
 }

@@ -1,11 +1,11 @@
 package jacktf.bench;
 
-import java.util.List;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ResNetV1;
 import jacktf.model.Tower;
 import jacktf.runtime.Sessions;
+import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -20,61 +20,77 @@ import org.tensorflow.types.TInt64;
  * lives in variables, so a step measures the network, not the feeding.
  */
 final class BenchNetwork implements AutoCloseable {
-  final Graph graph;
-  final ModelGraph model;
-  final Ops tf;
-  final Variable<TInt64> labels;
-  final ResNetV1 net;
-  final Tower tower;
-  /** Forward FLOPs per image, counted before anything else (gradients) is added to the graph. */
-  final double forwardFlopsPerImage;
-  private final List<Op> setInputs;
+    final Graph graph;
+    final ModelGraph model;
+    final Ops tf;
+    final Variable<TInt64> labels;
+    final ResNetV1 net;
+    final Tower tower;
+    /** Forward FLOPs per image, counted before anything else (gradients) is added to the graph. */
+    final double forwardFlopsPerImage;
 
-  private BenchNetwork(Graph graph, ModelGraph model, Ops tf, Variable<TInt64> labels, ResNetV1 net, Tower tower,
-      double forwardFlopsPerImage, List<Op> setInputs) {
-    this.graph = graph;
-    this.model = model;
-    this.tf = tf;
-    this.labels = labels;
-    this.net = net;
-    this.tower = tower;
-    this.forwardFlopsPerImage = forwardFlopsPerImage;
-    this.setInputs = setInputs;
-  }
+    private final List<Op> setInputs;
 
-  /** Builds the network of the config's model, precision, batch and image size. */
-  static BenchNetwork build(BenchConfig config, BatchNormPolicy batchNorm) {
-    Graph graph = new Graph();
-    try {
-      ModelGraph model = ModelGraph.local(graph);
-      Ops tf = model.ops("bench");
-      Shape shape = Shape.of(config.batchSize(), config.imageSize(), config.imageSize(), 3);
-      Variable<TFloat32> images = tf.withName("images").variable(shape, TFloat32.class);
-      Op setImages = tf.assign(images, tf.math.mul(tf.random.randomUniform(tf.constant(shape.asArray()),
-          TFloat32.class), tf.constant(255f)));
-      Variable<TInt64> labels = tf.withName("labels").variable(Shape.of(config.batchSize()), TInt64.class);
-      Op setLabels = tf.assign(labels, tf.math.mod(tf.range(tf.constant(0L), tf.constant((long) config.batchSize()),
-          tf.constant(1L)), tf.constant(1000L)));
-      ResNetV1 net = ResNetV1.builder(config.model()).numClasses(1000).precision(config.precision()).build();
-      Tower tower = net.apply(model, tf.identity(images), batchNorm);
-      double flopsPerImage = FlopCounter.forwardFlops(graph) / config.batchSize();
-      return new BenchNetwork(graph, model, tf, labels, net, tower, flopsPerImage, List.of(setImages, setLabels));
-    } catch (RuntimeException e) {
-      graph.close();
-      throw e;
+    private BenchNetwork(
+            Graph graph,
+            ModelGraph model,
+            Ops tf,
+            Variable<TInt64> labels,
+            ResNetV1 net,
+            Tower tower,
+            double forwardFlopsPerImage,
+            List<Op> setInputs) {
+        this.graph = graph;
+        this.model = model;
+        this.tf = tf;
+        this.labels = labels;
+        this.net = net;
+        this.tower = tower;
+        this.forwardFlopsPerImage = forwardFlopsPerImage;
+        this.setInputs = setInputs;
     }
-  }
 
-  /** A session with every variable initialised and the batch drawn; call once the graph is complete. */
-  Session start() {
-    Session session = Sessions.open(graph);
-    session.run(model.initializer());
-    setInputs.forEach(session::run);
-    return session;
-  }
+    /** Builds the network of the config's model, precision, batch and image size. */
+    static BenchNetwork build(BenchConfig config, BatchNormPolicy batchNorm) {
+        Graph graph = new Graph();
+        try {
+            ModelGraph model = ModelGraph.local(graph);
+            Ops tf = model.ops("bench");
+            Shape shape = Shape.of(config.batchSize(), config.imageSize(), config.imageSize(), 3);
+            Variable<TFloat32> images = tf.withName("images").variable(shape, TFloat32.class);
+            Op setImages = tf.assign(
+                    images,
+                    tf.math.mul(
+                            tf.random.randomUniform(tf.constant(shape.asArray()), TFloat32.class), tf.constant(255f)));
+            Variable<TInt64> labels = tf.withName("labels").variable(Shape.of(config.batchSize()), TInt64.class);
+            Op setLabels = tf.assign(
+                    labels,
+                    tf.math.mod(
+                            tf.range(tf.constant(0L), tf.constant((long) config.batchSize()), tf.constant(1L)),
+                            tf.constant(1000L)));
+            ResNetV1 net = ResNetV1.builder(config.model())
+                    .numClasses(1000)
+                    .precision(config.precision())
+                    .build();
+            Tower tower = net.apply(model, tf.identity(images), batchNorm);
+            double flopsPerImage = FlopCounter.forwardFlops(graph) / config.batchSize();
+            return new BenchNetwork(graph, model, tf, labels, net, tower, flopsPerImage, List.of(setImages, setLabels));
+        } catch (RuntimeException e) {
+            graph.close();
+            throw e;
+        }
+    }
 
-  @Override
-  public void close() {
-    graph.close();
-  }
+    /** A session with every variable initialised and the batch drawn; call once the graph is complete. */
+    Session start() {
+        Session session = Sessions.open(graph);
+        session.run(model.initializer());
+        setInputs.forEach(session::run);
+        return session;
+    }
+
+    @Override
+    public void close() {
+        graph.close();
+    }
 }

@@ -9,15 +9,15 @@ import java.io.IOException;
  * {@code Measurement}; this class only runs it.
  */
 public final class Benchmark {
-  private final BenchConfig config;
+    private final BenchConfig config;
 
-  /** A benchmark of the config's mode. */
-  public Benchmark(BenchConfig config) {
-    this.config = config;
-  }
+    /** A benchmark of the config's mode. */
+    public Benchmark(BenchConfig config) {
+        this.config = config;
+    }
 
-  /** Runs the measurement; the result is what {@code jacktf bench} prints or writes as JSON. */
-  public BenchResult run() throws IOException {
-    return config.mode().measurement().measure(config);
-  }
+    /** Runs the measurement; the result is what {@code jacktf bench} prints or writes as JSON. */
+    public BenchResult run() throws IOException {
+        return config.mode().measurement().measure(config);
+    }
 }

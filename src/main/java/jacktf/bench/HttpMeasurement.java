@@ -1,10 +1,10 @@
 package jacktf.bench;
 
+import jacktf.serve.ModelServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Base64;
-import jacktf.serve.ModelServer;
 
 /**
  * {@link BenchMode#HTTP}: the REST server under concurrent load. {@code clients} threads each send
@@ -12,22 +12,44 @@ import jacktf.serve.ModelServer;
  * latency per request, and the batch size the server's {@code --max-batch-size}.
  */
 final class HttpMeasurement implements Measurement {
-  @Override
-  public BenchResult measure(BenchConfig config) throws IOException {
-    Path base = BenchModels.exportedModel(config);
-    byte[] bytes = SampleImages.oneJpeg(config.work());
-    String body = "{\"instances\": [{\"b64\": \"" + Base64.getEncoder().encodeToString(bytes) + "\"}]}";
-    ModelServer.Config defaults = ModelServer.Config.defaults(base);
-    try (ModelServer server = ModelServer.start(new ModelServer.Config(base, "bench", "127.0.0.1", 0,
-        config.serverBatchSize(), 2000, defaults.maxBodyBytes(), 3600, Math.max(4, 2 * config.clients())))) {
-      HttpLoadClient client = new HttpLoadClient(
-          URI.create("http://127.0.0.1:" + server.port() + "/v1/models/bench:predict"), body);
-      HttpLoadClient.Load load = client.run(config.clients(), config.steps(), config.warmup());
-      double[] ms = load.ms();
-      BenchResult latency = new Timing(ms, load.cpuPerWall()).result(config, BenchMode.HTTP, 1, null, null);
-      return new BenchResult(latency.mode(), latency.model(), latency.precision(), config.serverBatchSize(),
-          latency.imageSize(), ms.length, latency.medianMs(), latency.p99Ms(), latency.minMs(), latency.maxMs(),
-          ms.length / load.wallSeconds(), load.cpuPerWall(), ProcessStats.peakRssMb(), null, null, null);
+    @Override
+    public BenchResult measure(BenchConfig config) throws IOException {
+        Path base = BenchModels.exportedModel(config);
+        byte[] bytes = SampleImages.oneJpeg(config.work());
+        String body = "{\"instances\": [{\"b64\": \"" + Base64.getEncoder().encodeToString(bytes) + "\"}]}";
+        ModelServer.Config defaults = ModelServer.Config.defaults(base);
+        try (ModelServer server = ModelServer.start(new ModelServer.Config(
+                base,
+                "bench",
+                "127.0.0.1",
+                0,
+                config.serverBatchSize(),
+                2000,
+                defaults.maxBodyBytes(),
+                3600,
+                Math.max(4, 2 * config.clients())))) {
+            HttpLoadClient client = new HttpLoadClient(
+                    URI.create("http://127.0.0.1:" + server.port() + "/v1/models/bench:predict"), body);
+            HttpLoadClient.Load load = client.run(config.clients(), config.steps(), config.warmup());
+            double[] ms = load.ms();
+            BenchResult latency = new Timing(ms, load.cpuPerWall()).result(config, BenchMode.HTTP, 1, null, null);
+            return new BenchResult(
+                    latency.mode(),
+                    latency.model(),
+                    latency.precision(),
+                    config.serverBatchSize(),
+                    latency.imageSize(),
+                    ms.length,
+                    latency.medianMs(),
+                    latency.p99Ms(),
+                    latency.minMs(),
+                    latency.maxMs(),
+                    ms.length / load.wallSeconds(),
+                    load.cpuPerWall(),
+                    ProcessStats.peakRssMb(),
+                    null,
+                    null,
+                    null);
+        }
     }
-  }
 }

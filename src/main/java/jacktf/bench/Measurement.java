@@ -4,6 +4,6 @@ import java.io.IOException;
 
 /** How one {@link BenchMode} is measured. */
 interface Measurement {
-  /** Runs the measurement the config describes. */
-  BenchResult measure(BenchConfig config) throws IOException;
+    /** Runs the measurement the config describes. */
+    BenchResult measure(BenchConfig config) throws IOException;
 }

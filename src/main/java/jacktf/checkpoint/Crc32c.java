@@ -5,22 +5,22 @@ import java.util.zip.CRC32C;
 
 /** CRC-32C as TensorFlow and LevelDB store it: masked, so a CRC of data holding CRCs stays strong. */
 final class Crc32c {
-  private static final int MASK_DELTA = 0xa282ead8;
+    private static final int MASK_DELTA = 0xa282ead8;
 
-  private Crc32c() {}
+    private Crc32c() {}
 
-  static int mask(int crc) {
-    return ((crc >>> 15) | (crc << 17)) + MASK_DELTA;
-  }
+    static int mask(int crc) {
+        return ((crc >>> 15) | (crc << 17)) + MASK_DELTA;
+    }
 
-  static int unmask(int masked) {
-    int rot = masked - MASK_DELTA;
-    return (rot >>> 17) | (rot << 15);
-  }
+    static int unmask(int masked) {
+        int rot = masked - MASK_DELTA;
+        return (rot >>> 17) | (rot << 15);
+    }
 
-  static int of(ByteBuffer data) {
-    CRC32C crc = new CRC32C();
-    crc.update(data.duplicate());
-    return (int) crc.getValue();
-  }
+    static int of(ByteBuffer data) {
+        CRC32C crc = new CRC32C();
+        crc.update(data.duplicate());
+        return (int) crc.getValue();
+    }
 }

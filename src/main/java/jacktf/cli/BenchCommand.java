@@ -2,15 +2,6 @@ package jacktf.cli;
 
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.GsonBuilder;
-
-import jacktf.runtime.TensorFlowRuntime;
-
-import jacktf.runtime.RuntimeOptions;
-
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import jacktf.bench.BenchConfig;
 import jacktf.bench.BenchMode;
 import jacktf.bench.BenchResult;
@@ -19,91 +10,138 @@ import jacktf.config.Defaults;
 import jacktf.config.JacktfException;
 import jacktf.model.Architecture;
 import jacktf.model.Precision;
+import jacktf.runtime.RuntimeOptions;
+import jacktf.runtime.TensorFlowRuntime;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jacktf bench}: the one reproducible benchmark command. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure train/head/infer/pipeline/restore/serve/http speed against the machine's MatMul peak.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure train/head/infer/pipeline/restore/serve/http speed against the machine's MatMul peak.")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "MODE", description = "train, head, infer, pipeline, restore, serve (SavedModel through "
-      + "the Classifier API), http (the REST server under concurrent clients) or peak.")
-  String mode;
+    @Parameters(
+            paramLabel = "MODE",
+            description = "train, head, infer, pipeline, restore, serve (SavedModel through "
+                    + "the Classifier API), http (the REST server under concurrent clients) or peak.")
+    String mode;
 
-  @Option(names = "--model", description = "Network (default: ${DEFAULT-VALUE}).")
-  String model = Architecture.RESNET_V1_50.scope();
+    @Option(names = "--model", description = "Network (default: ${DEFAULT-VALUE}).")
+    String model = Architecture.RESNET_V1_50.scope();
 
-  @Option(names = "--batch-size", description = "Images per step (default: ${DEFAULT-VALUE}).")
-  int batchSize = Defaults.BATCH_SIZE_DEFAULT;
+    @Option(names = "--batch-size", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize = Defaults.BATCH_SIZE_DEFAULT;
 
-  @Option(names = "--image-size", description = "Input size (default: ${DEFAULT-VALUE}).")
-  int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
+    @Option(names = "--image-size", description = "Input size (default: ${DEFAULT-VALUE}).")
+    int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
 
-  @Option(names = "--precision", paramLabel = "fp32|bf16", description = "(default: ${DEFAULT-VALUE})")
-  Precision precision = Precision.FP32;
+    @Option(names = "--precision", paramLabel = "fp32|bf16", description = "(default: ${DEFAULT-VALUE})")
+    Precision precision = Precision.FP32;
 
-  @Option(names = "--steps", defaultValue = "10", description = "Measured steps (default: ${DEFAULT-VALUE}).")
-  int steps;
+    @Option(names = "--steps", defaultValue = "10", description = "Measured steps (default: ${DEFAULT-VALUE}).")
+    int steps;
 
-  @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
-  int warmup;
+    @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured steps first (default: ${DEFAULT-VALUE}).")
+    int warmup;
 
-  @Option(names = "--work-dir", defaultValue = "target/bench", description = "Generated inputs (default: ${DEFAULT-VALUE}).")
-  Path work;
+    @Option(
+            names = "--work-dir",
+            defaultValue = "target/bench",
+            description = "Generated inputs (default: ${DEFAULT-VALUE}).")
+    Path work;
 
-  @Option(names = "--clients", defaultValue = "8", description = "http: concurrent clients (default: ${DEFAULT-VALUE}).")
-  int clients;
+    @Option(
+            names = "--clients",
+            defaultValue = "8",
+            description = "http: concurrent clients (default: ${DEFAULT-VALUE}).")
+    int clients;
 
-  @Option(names = "--server-batch-size", defaultValue = "32",
-      description = "http: the server's --max-batch-size; 1 turns batching off (default: ${DEFAULT-VALUE}).")
-  int serverBatchSize;
+    @Option(
+            names = "--server-batch-size",
+            defaultValue = "32",
+            description = "http: the server's --max-batch-size; 1 turns batching off (default: ${DEFAULT-VALUE}).")
+    int serverBatchSize;
 
-  @Option(names = "--intra-op-threads", paramLabel = "N",
-      description = "TensorFlow's intra-op pool for this process, set from Java (TensorFlowRuntime.configure) before "
-          + "the first session; 0: one per core (default: $" + RuntimeOptions.INTRA_OP_THREADS_ENV + " or "
-          + RuntimeOptions.DEFAULT_INTRA_OP_THREADS + ").")
-  Integer intraOpThreads;
+    @Option(
+            names = "--intra-op-threads",
+            paramLabel = "N",
+            description =
+                    "TensorFlow's intra-op pool for this process, set from Java (TensorFlowRuntime.configure) before "
+                            + "the first session; 0: one per core (default: $" + RuntimeOptions.INTRA_OP_THREADS_ENV
+                            + " or "
+                            + RuntimeOptions.DEFAULT_INTRA_OP_THREADS + ").")
+    Integer intraOpThreads;
 
-  @Option(names = "--json", description = "One JSON object per run.")
-  boolean json;
+    @Option(names = "--json", description = "One JSON object per run.")
+    boolean json;
 
-  @Spec
-  CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Override
-  public Integer call() throws Exception {
-    if (steps < 1 || warmup < 0 || batchSize < 1) {
-      throw new JacktfException("--steps and --batch-size must be >= 1, --warmup >= 0");
+    @Override
+    public Integer call() throws Exception {
+        if (steps < 1 || warmup < 0 || batchSize < 1) {
+            throw new JacktfException("--steps and --batch-size must be >= 1, --warmup >= 0");
+        }
+        if (intraOpThreads != null) {
+            TensorFlowRuntime.configure(
+                    RuntimeOptions.builder().intraOpThreads(intraOpThreads).build());
+        }
+        Files.createDirectories(work);
+        BenchResult r = new Benchmark(new BenchConfig(
+                        BenchMode.byName(mode),
+                        Architecture.byName(model),
+                        batchSize,
+                        imageSize,
+                        precision,
+                        steps,
+                        warmup,
+                        work,
+                        clients,
+                        serverBatchSize))
+                .run();
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(new GsonBuilder()
+                    .serializeNulls()
+                    .serializeSpecialFloatingPointValues()
+                    .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+                    .create()
+                    .toJson(r));
+        } else {
+            out.printf(
+                    "%s %s %s batch %d at %d: median %.1f ms, p99 %.1f (min %.1f, max %.1f) over %d steps%n",
+                    r.mode(),
+                    r.model(),
+                    r.precision(),
+                    r.batchSize(),
+                    r.imageSize(),
+                    r.medianMs(),
+                    r.p99Ms(),
+                    r.minMs(),
+                    r.maxMs(),
+                    r.steps());
+            if (r.imagesPerSec() > 0) {
+                out.printf("  %.1f images/s%n", r.imagesPerSec());
+            }
+            if (r.flopsPerImage() != null) {
+                out.printf(
+                        "  %.2f GFLOPs/image, %.0f%% of the %.0f GFLOP/s %s MatMul peak%n",
+                        r.flopsPerImage() / 1e9, 100 * r.fractionOfPeak(), r.peakGflops(), r.precision());
+            } else if (r.peakGflops() != null) {
+                out.printf("  MatMul peak %.0f GFLOP/s%n", r.peakGflops());
+            }
+            out.printf("  cpu/wall %.2f, peak RSS %.0f MB%n", r.cpuPerWall(), r.peakRssMb());
+        }
+        out.flush();
+        return 0;
     }
-    if (intraOpThreads != null) {
-      TensorFlowRuntime.configure(RuntimeOptions.builder().intraOpThreads(intraOpThreads).build());
-    }
-    Files.createDirectories(work);
-    BenchResult r = new Benchmark(new BenchConfig(BenchMode.byName(mode), Architecture.byName(model), batchSize,
-        imageSize, precision, steps, warmup, work, clients, serverBatchSize)).run();
-    PrintWriter out = spec.commandLine().getOut();
-    if (json) {
-      out.println(new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues()
-          .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create().toJson(r));
-    } else {
-      out.printf("%s %s %s batch %d at %d: median %.1f ms, p99 %.1f (min %.1f, max %.1f) over %d steps%n", r.mode(),
-          r.model(), r.precision(), r.batchSize(), r.imageSize(), r.medianMs(), r.p99Ms(), r.minMs(), r.maxMs(),
-          r.steps());
-      if (r.imagesPerSec() > 0) {
-        out.printf("  %.1f images/s%n", r.imagesPerSec());
-      }
-      if (r.flopsPerImage() != null) {
-        out.printf("  %.2f GFLOPs/image, %.0f%% of the %.0f GFLOP/s %s MatMul peak%n", r.flopsPerImage() / 1e9,
-            100 * r.fractionOfPeak(), r.peakGflops(), r.precision());
-      } else if (r.peakGflops() != null) {
-        out.printf("  MatMul peak %.0f GFLOP/s%n", r.peakGflops());
-      }
-      out.printf("  cpu/wall %.2f, peak RSS %.0f MB%n", r.cpuPerWall(), r.peakRssMb());
-    }
-    out.flush();
-    return 0;
-  }
 }

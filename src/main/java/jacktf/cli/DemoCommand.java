@@ -1,12 +1,5 @@
 package jacktf.cli;
 
-import java.util.Arrays;
-
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
@@ -18,16 +11,22 @@ import jacktf.eval.FeatureExtractor;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Precision;
 import jacktf.report.TrainingReport;
-import jacktf.traindir.TrainDir;
 import jacktf.serve.Classifier;
 import jacktf.train.Optimizer;
 import jacktf.train.TrainConfig;
 import jacktf.train.TrainResult;
 import jacktf.train.Trainer;
+import jacktf.traindir.TrainDir;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code jacktf demo}: the whole workflow on a built-in default, honestly: with no pretrained
@@ -35,127 +34,172 @@ import picocli.CommandLine.Model.CommandSpec;
  * loads part of the checkpoint, freezes part of the network, trains, evaluates, takes out an inner
  * layer, exports a SavedModel and classifies through it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run the whole fine-tuning workflow on built-in synthetic data (or a real slim checkpoint).")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = "Run the whole fine-tuning workflow on built-in synthetic data (or a real slim checkpoint).")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--workdir", defaultValue = ".", paramLabel = "DIR",
-      description = "Writes models/, savedmodels/ and demo/ here (default: the current directory).")
-  Path workdir;
+    @Option(
+            names = "--workdir",
+            defaultValue = ".",
+            paramLabel = "DIR",
+            description = "Writes models/, savedmodels/ and demo/ here (default: the current directory).")
+    Path workdir;
 
-  @Option(names = "--quick", description = "A smaller run that finishes in about a minute.")
-  boolean quick;
+    @Option(names = "--quick", description = "A smaller run that finishes in about a minute.")
+    boolean quick;
 
-  @Option(names = "--dataset-dir", paramLabel = "DIR",
-      description = "Your images; with models/resnet_v1_50.ckpt present, fine-tunes the real slim checkpoint on them.")
-  Path datasetDir;
+    @Option(
+            names = "--dataset-dir",
+            paramLabel = "DIR",
+            description =
+                    "Your images; with models/resnet_v1_50.ckpt present, fine-tunes the real slim checkpoint on them.")
+    Path datasetDir;
 
-  @Spec
-  CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  private record Sizes(int classes, int perClass, int pixels, int imageSize, int batch, long pretrainSteps,
-      long fineTuneSteps) {}
+    private record Sizes(
+            int classes, int perClass, int pixels, int imageSize, int batch, long pretrainSteps, long fineTuneSteps) {}
 
-  @Override
-  public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    Sizes s = quick ? new Sizes(4, 16, 40, 32, 8, 40, 30) : new Sizes(6, 60, 72, 64, 16, 300, 120);
-    Path demo = workdir.resolve("demo");
-    Path models = workdir.resolve("models");
-    Path savedModels = workdir.resolve("savedmodels");
-    Path realCheckpoint = models.resolve("resnet_v1_50.ckpt");
-    boolean real = datasetDir != null && Files.isRegularFile(realCheckpoint);
-    long started = System.nanoTime();
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Sizes s = quick ? new Sizes(4, 16, 40, 32, 8, 40, 30) : new Sizes(6, 60, 72, 64, 16, 300, 120);
+        Path demo = workdir.resolve("demo");
+        Path models = workdir.resolve("models");
+        Path savedModels = workdir.resolve("savedmodels");
+        Path realCheckpoint = models.resolve("resnet_v1_50.ckpt");
+        boolean real = datasetDir != null && Files.isRegularFile(realCheckpoint);
+        long started = System.nanoTime();
 
-    Path pretrained;
-    Path data;
-    if (real) {
-      out.println("== Using the real slim checkpoint " + realCheckpoint + " and your images in " + datasetDir);
-      pretrained = realCheckpoint;
-      data = datasetDir;
-    } else {
-      if (datasetDir != null) {
-        out.println("(no " + realCheckpoint + ": pretraining on synthetic shapes instead; see README for the zoo file)");
-      }
-      Path shapes = demo.resolve("data/shapes");
-      data = datasetDir != null ? datasetDir : demo.resolve("data/cats_vs_dogs");
-      step(out, 1, "Synthetic datasets: " + s.classes() + " shapes to pretrain on, 2 related shapes as 'cats vs dogs'");
-      if (!Files.exists(shapes)) {
-        SyntheticImages.generate(shapes, s.classes(), s.perClass(), s.pixels(), 1, 0, SyntheticImages.Layout.FOLDERS);
-      }
-      if (datasetDir == null && !Files.exists(data)) {
-        SyntheticImages.generate(data, 2, s.perClass(), s.pixels(), 2, 8, SyntheticImages.Layout.FLAT);
-      }
-      Path pretrainDir = models.resolve("resnet_v1_50_shapes");
-      step(out, 2, "Pretraining resnet_v1_50 at " + s.imageSize() + "px on the shapes -> " + pretrainDir);
-      TrainResult pre = Trainer.create(base(shapes, pretrainDir, s).maxNumberOfSteps(s.pretrainSteps())
-          .validationSplit(0.1).build()).addListener(new ConsoleProgress(out, 50)).train();
-      pretrained = pre.checkpoint();
+        Path pretrained;
+        Path data;
+        if (real) {
+            out.println("== Using the real slim checkpoint " + realCheckpoint + " and your images in " + datasetDir);
+            pretrained = realCheckpoint;
+            data = datasetDir;
+        } else {
+            if (datasetDir != null) {
+                out.println("(no " + realCheckpoint
+                        + ": pretraining on synthetic shapes instead; see README for the zoo file)");
+            }
+            Path shapes = demo.resolve("data/shapes");
+            data = datasetDir != null ? datasetDir : demo.resolve("data/cats_vs_dogs");
+            step(
+                    out,
+                    1,
+                    "Synthetic datasets: " + s.classes()
+                            + " shapes to pretrain on, 2 related shapes as 'cats vs dogs'");
+            if (!Files.exists(shapes)) {
+                SyntheticImages.generate(
+                        shapes, s.classes(), s.perClass(), s.pixels(), 1, 0, SyntheticImages.Layout.FOLDERS);
+            }
+            if (datasetDir == null && !Files.exists(data)) {
+                SyntheticImages.generate(data, 2, s.perClass(), s.pixels(), 2, 8, SyntheticImages.Layout.FLAT);
+            }
+            Path pretrainDir = models.resolve("resnet_v1_50_shapes");
+            step(out, 2, "Pretraining resnet_v1_50 at " + s.imageSize() + "px on the shapes -> " + pretrainDir);
+            TrainResult pre = Trainer.create(base(shapes, pretrainDir, s)
+                            .maxNumberOfSteps(s.pretrainSteps())
+                            .validationSplit(0.1)
+                            .build())
+                    .addListener(new ConsoleProgress(out, 50))
+                    .train();
+            pretrained = pre.checkpoint();
+        }
+
+        Path trainDir = demo.resolve("train/cats_vs_dogs");
+        step(
+                out,
+                3,
+                "Fine-tuning from " + pretrained + ": new 2-class head (resnet_v1_50/logits excluded from the "
+                        + "restore), block1 and block2 frozen");
+        TrainConfig fineTune = base(data, trainDir, s)
+                .checkpointPath(pretrained)
+                .restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
+                .freezeScopes(List.of("resnet_v1_50/conv1", "resnet_v1_50/block1", "resnet_v1_50/block2"))
+                .maxNumberOfSteps(s.fineTuneSteps())
+                .validationSplit(0.2)
+                .validationEvery((int) s.fineTuneSteps() / 2)
+                .build();
+        TrainResult tuned = Trainer.create(fineTune)
+                .addListener(new ConsoleProgress(out, 25))
+                .train();
+
+        step(out, 4, "Evaluating on the held-out images");
+        var splits = ImageFolder.load(data, 0.2, fineTune.seed());
+        EvalReport report = Evaluator.evaluate(
+                trainDir,
+                splits.validation().size() > 0 ? splits.validation() : splits.train(),
+                s.batch(),
+                TrainDir.of(trainDir).evalDir());
+        out.printf(
+                "eval/Accuracy = %.3f on %d images (classes %s)%n",
+                report.accuracy(), report.examples(), report.classNames());
+
+        Path features = demo.resolve("features/cats_vs_dogs");
+        step(out, 5, "Taking out global_pool for every image (+ TensorBoard projector) -> " + features);
+        var extraction = FeatureExtractor.extract(trainDir, "global_pool", splits.train(), features, true, s.batch());
+        out.println("features.npy shape " + Arrays.toString(extraction.shape()));
+
+        Path exportBase = savedModels.resolve("cats_vs_dogs");
+        step(out, 6, "Exporting a SavedModel for TF Serving -> " + exportBase);
+        Path version = SavedModelExporter.export(trainDir, exportBase, null, Precision.FP32, "global_pool");
+        out.println("wrote " + version);
+
+        step(out, 7, "Classifying a few images through the SavedModel (Java Classifier API)");
+        try (Classifier classifier = Classifier.load(exportBase)) {
+            for (var example : splits.validation().examples().stream().limit(4).toList()) {
+                Classifier.Score top =
+                        classifier.classify(Files.readAllBytes(example.file())).top();
+                out.printf(
+                        "  %-40s -> %s (%.2f); true class %s%n",
+                        example.file().getFileName(),
+                        top.className(),
+                        top.probability(),
+                        report.classNames().get(example.label()));
+            }
+        }
+
+        Path reportFile = TrainingReport.write(trainDir, TrainDir.of(trainDir).reportFile());
+        step(out, 8, "Report -> " + reportFile);
+
+        out.printf("%nDone in %.0f s. Where everything went:%n", (System.nanoTime() - started) / 1e9);
+        out.println("  pretrained checkpoint  " + pretrained);
+        out.println("  fine-tuned train dir   " + trainDir + "   (final validation accuracy "
+                + (tuned.lastValidation() == null
+                        ? "n/a"
+                        : String.format("%.3f", tuned.lastValidation().accuracy())) + ")");
+        out.println("  features               " + features);
+        out.println("  SavedModel             " + version);
+        out.println("  report                 " + reportFile);
+        out.println("Look at it:");
+        out.println("  tensorboard --logdir " + demo.resolve("train") + "   (projector: --logdir "
+                + features.resolve("projector") + ")");
+        out.println("  tools/jacktf serve --model-base-path " + exportBase);
+        out.println("  curl -d '{\"instances\": [{\"b64\": \"'$(base64 -w0 IMAGE.jpg)'\"}]}' "
+                + "http://127.0.0.1:8501/v1/models/cats_vs_dogs:predict");
+        out.flush();
+        return 0;
     }
 
-    Path trainDir = demo.resolve("train/cats_vs_dogs");
-    step(out, 3, "Fine-tuning from " + pretrained + ": new 2-class head (resnet_v1_50/logits excluded from the "
-        + "restore), block1 and block2 frozen");
-    TrainConfig fineTune = base(data, trainDir, s).checkpointPath(pretrained)
-        .restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
-        .freezeScopes(List.of("resnet_v1_50/conv1", "resnet_v1_50/block1", "resnet_v1_50/block2"))
-        .maxNumberOfSteps(s.fineTuneSteps()).validationSplit(0.2).validationEvery((int) s.fineTuneSteps() / 2)
-        .build();
-    TrainResult tuned = Trainer.create(fineTune).addListener(new ConsoleProgress(out, 25)).train();
-
-    step(out, 4, "Evaluating on the held-out images");
-    var splits = ImageFolder.load(data, 0.2, fineTune.seed());
-    EvalReport report = Evaluator.evaluate(trainDir, splits.validation().size() > 0 ? splits.validation() : splits.train(),
-        s.batch(), TrainDir.of(trainDir).evalDir());
-    out.printf("eval/Accuracy = %.3f on %d images (classes %s)%n", report.accuracy(), report.examples(), report.classNames());
-
-    Path features = demo.resolve("features/cats_vs_dogs");
-    step(out, 5, "Taking out global_pool for every image (+ TensorBoard projector) -> " + features);
-    var extraction = FeatureExtractor.extract(trainDir, "global_pool", splits.train(), features, true, s.batch());
-    out.println("features.npy shape " + Arrays.toString(extraction.shape()));
-
-    Path exportBase = savedModels.resolve("cats_vs_dogs");
-    step(out, 6, "Exporting a SavedModel for TF Serving -> " + exportBase);
-    Path version = SavedModelExporter.export(trainDir, exportBase, null, Precision.FP32, "global_pool");
-    out.println("wrote " + version);
-
-    step(out, 7, "Classifying a few images through the SavedModel (Java Classifier API)");
-    try (Classifier classifier = Classifier.load(exportBase)) {
-      for (var example : splits.validation().examples().stream().limit(4).toList()) {
-        Classifier.Score top = classifier.classify(Files.readAllBytes(example.file())).top();
-        out.printf("  %-40s -> %s (%.2f); true class %s%n", example.file().getFileName(), top.className(),
-            top.probability(), report.classNames().get(example.label()));
-      }
+    private static TrainConfig.Builder base(Path data, Path trainDir, Sizes s) {
+        Optimizer.Params adam = Optimizer.Params.slimDefaults().withEpsilon(1e-8f);
+        return TrainConfig.builder(data, trainDir)
+                .imageSize(s.imageSize())
+                .batchSize(s.batch())
+                .optimizer(OptimizerType.ADAM)
+                .optimizerParams(adam)
+                .learningRate(1e-3f)
+                .learningRateDecayType(LearningRateDecayType.FIXED)
+                .batchNormDecay(0.9f)
+                .saveSummariesSecs(60)
+                .logEveryNSteps(5);
     }
 
-    Path reportFile = TrainingReport.write(trainDir, TrainDir.of(trainDir).reportFile());
-    step(out, 8, "Report -> " + reportFile);
-
-    out.printf("%nDone in %.0f s. Where everything went:%n", (System.nanoTime() - started) / 1e9);
-    out.println("  pretrained checkpoint  " + pretrained);
-    out.println("  fine-tuned train dir   " + trainDir + "   (final validation accuracy "
-        + (tuned.lastValidation() == null ? "n/a" : String.format("%.3f", tuned.lastValidation().accuracy())) + ")");
-    out.println("  features               " + features);
-    out.println("  SavedModel             " + version);
-    out.println("  report                 " + reportFile);
-    out.println("Look at it:");
-    out.println("  tensorboard --logdir " + demo.resolve("train") + "   (projector: --logdir " + features.resolve("projector") + ")");
-    out.println("  tools/jacktf serve --model-base-path " + exportBase);
-    out.println("  curl -d '{\"instances\": [{\"b64\": \"'$(base64 -w0 IMAGE.jpg)'\"}]}' "
-        + "http://127.0.0.1:8501/v1/models/cats_vs_dogs:predict");
-    out.flush();
-    return 0;
-  }
-
-  private static TrainConfig.Builder base(Path data, Path trainDir, Sizes s) {
-    Optimizer.Params adam = Optimizer.Params.slimDefaults().withEpsilon(1e-8f);
-    return TrainConfig.builder(data, trainDir).imageSize(s.imageSize()).batchSize(s.batch())
-        .optimizer(OptimizerType.ADAM).optimizerParams(adam).learningRate(1e-3f)
-        .learningRateDecayType(LearningRateDecayType.FIXED)
-        .batchNormDecay(0.9f).saveSummariesSecs(60).logEveryNSteps(5);
-  }
-
-  private static void step(PrintWriter out, int n, String what) {
-    out.printf("%n== %d. %s%n", n, what);
-    out.flush();
-  }
+    private static void step(PrintWriter out, int n, String what) {
+        out.printf("%n== %d. %s%n", n, what);
+        out.flush();
+    }
 }

@@ -1,47 +1,66 @@
 package jacktf.cli;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Precision;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jacktf export}: a SavedModel for TF Serving, Python and the Java Classifier. */
 // No standard --version flag here: --version is the model version, as TF Serving names it.
-@Command(name = "export",
-    description = "Export a checkpoint as a versioned SavedModel (BASE/VERSION/) for TF Serving.")
+@Command(name = "export", description = "Export a checkpoint as a versioned SavedModel (BASE/VERSION/) for TF Serving.")
 final class ExportCommand implements Callable<Integer> {
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
-  boolean help;
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
+    boolean help;
 
-  @Option(names = "--checkpoint-path", required = true, paramLabel = "CKPT", description = "Train dir or checkpoint prefix.")
-  Path checkpointPath;
+    @Option(
+            names = "--checkpoint-path",
+            required = true,
+            paramLabel = "CKPT",
+            description = "Train dir or checkpoint prefix.")
+    Path checkpointPath;
 
-  @Option(names = "--output", required = true, paramLabel = "BASE", description = "Model base path, e.g. savedmodels/cats_dogs.")
-  Path output;
+    @Option(
+            names = "--output",
+            required = true,
+            paramLabel = "BASE",
+            description = "Model base path, e.g. savedmodels/cats_dogs.")
+    Path output;
 
-  @Option(names = "--version", paramLabel = "N", description = "Version number (default: one above the highest present).")
-  Integer version;
+    @Option(
+            names = "--version",
+            paramLabel = "N",
+            description = "Version number (default: one above the highest present).")
+    Integer version;
 
-  @Option(names = "--feature-endpoint", defaultValue = "global_pool",
-      description = "Endpoint the 'features' signature returns (default: ${DEFAULT-VALUE}).")
-  String featureEndpoint;
+    @Option(
+            names = "--feature-endpoint",
+            defaultValue = "global_pool",
+            description = "Endpoint the 'features' signature returns (default: ${DEFAULT-VALUE}).")
+    String featureEndpoint;
 
-  @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Compute precision "
-      + "(default: ${DEFAULT-VALUE}).")
-  Precision precision = Precision.FP32;
+    @Option(
+            names = "--precision",
+            paramLabel = "fp32|bf16",
+            description = "Compute precision " + "(default: ${DEFAULT-VALUE}).")
+    Precision precision = Precision.FP32;
 
-  @Spec
-  CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Override
-  public Integer call() throws Exception {
-    Path dir = SavedModelExporter.export(checkpointPath, output, version, precision, featureEndpoint);
-    spec.commandLine().getOut().println("Exported " + dir + " (signatures serving_default, predict_images, features)");
-    spec.commandLine().getOut().flush();
-    return 0;
-  }
+    @Override
+    public Integer call() throws Exception {
+        Path dir = SavedModelExporter.export(checkpointPath, output, version, precision, featureEndpoint);
+        spec.commandLine()
+                .getOut()
+                .println("Exported " + dir + " (signatures serving_default, predict_images, features)");
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
 }

@@ -1,45 +1,54 @@
 package jacktf.cli;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import jacktf.config.Defaults;
 import jacktf.data.ImageFolder;
 import jacktf.eval.FeatureExtractor;
 import jacktf.model.Shapes;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jacktf extract}: take an inner layer out and use it elsewhere. */
-@Command(name = "extract", mixinStandardHelpOptions = true,
-    description = "Write an endpoint's activations for every image as features.npy (+ labels.tsv, files.tsv).")
+@Command(
+        name = "extract",
+        mixinStandardHelpOptions = true,
+        description = "Write an endpoint's activations for every image as features.npy (+ labels.tsv, files.tsv).")
 final class ExtractCommand implements Callable<Integer> {
-  @Option(names = "--checkpoint-path", required = true, paramLabel = "CKPT") Path checkpointPath;
+    @Option(names = "--checkpoint-path", required = true, paramLabel = "CKPT")
+    Path checkpointPath;
 
-  @Option(names = "--endpoint", defaultValue = "global_pool",
-      description = "e.g. global_pool, resnet_v1_50/block4, conv4, pool5 (default: ${DEFAULT-VALUE}).")
-  String endpoint;
+    @Option(
+            names = "--endpoint",
+            defaultValue = "global_pool",
+            description = "e.g. global_pool, resnet_v1_50/block4, conv4, pool5 (default: ${DEFAULT-VALUE}).")
+    String endpoint;
 
-  @Option(names = "--dataset-dir", required = true, paramLabel = "DIR") Path datasetDir;
+    @Option(names = "--dataset-dir", required = true, paramLabel = "DIR")
+    Path datasetDir;
 
-  @Option(names = "--output", required = true, paramLabel = "DIR") Path output;
+    @Option(names = "--output", required = true, paramLabel = "DIR")
+    Path output;
 
-  @Option(names = "--projector", description = "Also write a TensorBoard projector (vectors, metadata, sprite).")
-  boolean projector;
+    @Option(names = "--projector", description = "Also write a TensorBoard projector (vectors, metadata, sprite).")
+    boolean projector;
 
-  @Option(names = "--batch-size", description = "Images per batch (default: ${DEFAULT-VALUE}).")
-  int batchSize = Defaults.BATCH_SIZE_DEFAULT;
+    @Option(names = "--batch-size", description = "Images per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize = Defaults.BATCH_SIZE_DEFAULT;
 
-  @Spec
-  CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Override
-  public Integer call() throws Exception {
-    var result = FeatureExtractor.extract(checkpointPath, endpoint, ImageFolder.load(datasetDir, 0, 0).train(), output,
-        projector, batchSize);
-    spec.commandLine().getOut().printf("%s: %s [%s]%n", result.endpoint(), result.npy(), Shapes.format(result.shape()));
-    spec.commandLine().getOut().flush();
-    return 0;
-  }
+    @Override
+    public Integer call() throws Exception {
+        var result = FeatureExtractor.extract(
+                checkpointPath, endpoint, ImageFolder.load(datasetDir, 0, 0).train(), output, projector, batchSize);
+        spec.commandLine()
+                .getOut()
+                .printf("%s: %s [%s]%n", result.endpoint(), result.npy(), Shapes.format(result.shape()));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
 }

@@ -1,80 +1,80 @@
 package jacktf.cli;
 
-import java.io.PrintWriter;
-import java.util.function.Function;
 import jacktf.config.FrozenBatchNorm;
 import jacktf.config.JacktfException;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
 import jacktf.model.Head;
 import jacktf.model.Precision;
+import java.io.PrintWriter;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code jacktf} command and its subcommands. */
 @Command(
-    name = "jacktf",
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = "Fine-tune TF-Slim ResNet checkpoints from Java on real TensorFlow graphs.",
-    subcommands = {
-        DemoCommand.class,
-        ModelCommand.class,
-        InspectCommand.class,
-        DataCommand.class,
-        TrainCommand.class,
-        EvalCommand.class,
-        PredictCommand.class,
-        ExtractCommand.class,
-        ExportCommand.class,
-        ServeCommand.class,
-        BenchCommand.class,
-        ReportCommand.class,
-        RestorePlanCommand.class,
-        CommandLine.HelpCommand.class
-    })
+        name = "jacktf",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Fine-tune TF-Slim ResNet checkpoints from Java on real TensorFlow graphs.",
+        subcommands = {
+            DemoCommand.class,
+            ModelCommand.class,
+            InspectCommand.class,
+            DataCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            ExtractCommand.class,
+            ExportCommand.class,
+            ServeCommand.class,
+            BenchCommand.class,
+            ReportCommand.class,
+            RestorePlanCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class JacktfCommand implements Runnable {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
-  /** Runs the command line and returns the exit code; never calls System.exit. */
-  public static int execute(String[] args) {
-    return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
-  }
-
-  /** Runs the command line with {@code out} and {@code err} as the streams and returns the exit code. */
-  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = commandLine();
-    cli.setOut(out);
-    cli.setErr(err);
-    return cli.execute(args);
-  }
-
-  /** The command line with its converters and error handling, not yet run. */
-  static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new JacktfCommand());
-    // Flags name the enums' values as their byName does (lower case), whatever the constant's name.
-    cli.registerConverter(OptimizerType.class, text -> convert(text, OptimizerType::byName));
-    cli.registerConverter(LearningRateDecayType.class, text -> convert(text, LearningRateDecayType::byName));
-    cli.registerConverter(FrozenBatchNorm.class, text -> convert(text, FrozenBatchNorm::byName));
-    cli.registerConverter(Head.class, text -> convert(text, Head::byName));
-    cli.registerConverter(Precision.class, text -> convert(text, Precision::byName));
-    cli.setExecutionExceptionHandler(new UserErrors());
-    return cli;
-  }
-
-  /** picocli shows a TypeConversionException's message as is, after the flag's name. */
-  private static <T> T convert(String text, Function<String, T> byName) {
-    try {
-      return byName.apply(text);
-    } catch (JacktfException e) {
-      throw new CommandLine.TypeConversionException(e.getMessage());
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
-  }
+
+    /** Runs the command line and returns the exit code; never calls System.exit. */
+    public static int execute(String[] args) {
+        return execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    }
+
+    /** Runs the command line with {@code out} and {@code err} as the streams and returns the exit code. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args);
+    }
+
+    /** The command line with its converters and error handling, not yet run. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new JacktfCommand());
+        // Flags name the enums' values as their byName does (lower case), whatever the constant's name.
+        cli.registerConverter(OptimizerType.class, text -> convert(text, OptimizerType::byName));
+        cli.registerConverter(LearningRateDecayType.class, text -> convert(text, LearningRateDecayType::byName));
+        cli.registerConverter(FrozenBatchNorm.class, text -> convert(text, FrozenBatchNorm::byName));
+        cli.registerConverter(Head.class, text -> convert(text, Head::byName));
+        cli.registerConverter(Precision.class, text -> convert(text, Precision::byName));
+        cli.setExecutionExceptionHandler(new UserErrors());
+        return cli;
+    }
+
+    /** picocli shows a TypeConversionException's message as is, after the flag's name. */
+    private static <T> T convert(String text, Function<String, T> byName) {
+        try {
+            return byName.apply(text);
+        } catch (JacktfException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
 }

@@ -1,57 +1,62 @@
 package jacktf.cli;
 
-import java.util.List;
-import java.util.concurrent.Callable;
 import jacktf.checkpoint.Checkpoint;
-import jacktf.checkpoint.RestorePlan;
 import jacktf.checkpoint.CheckpointVariable;
+import jacktf.checkpoint.RestorePlan;
 import jacktf.config.JacktfException;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ResNetV1;
+import java.util.List;
+import java.util.concurrent.Callable;
 import org.tensorflow.Graph;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code jacktf restore-plan}: what a warm start would restore, exclude, miss or reject. */
-@Command(name = "restore-plan", mixinStandardHelpOptions = true,
-    description = "Show what a warm start from a checkpoint would do with each variable of the model.")
+@Command(
+        name = "restore-plan",
+        mixinStandardHelpOptions = true,
+        description = "Show what a warm start from a checkpoint would do with each variable of the model.")
 final class RestorePlanCommand implements Callable<Integer> {
 
-  @Mixin
-  ModelOptions modelOptions;
+    @Mixin
+    ModelOptions modelOptions;
 
-  @Mixin
-  WarmStartOptions warmStart;
+    @Mixin
+    WarmStartOptions warmStart;
 
-  @Option(names = "--verbose", description = "Also list restored variables and unused checkpoint entries.")
-  boolean verbose;
+    @Option(names = "--verbose", description = "Also list restored variables and unused checkpoint entries.")
+    boolean verbose;
 
-  @Spec
-  CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
-  @Override
-  public Integer call() {
-    if (warmStart.checkpointPath == null) {
-      throw new JacktfException("--checkpoint-path is required");
+    @Override
+    public Integer call() {
+        if (warmStart.checkpointPath == null) {
+            throw new JacktfException("--checkpoint-path is required");
+        }
+        ResNetV1 network = modelOptions.network();
+        try (Graph graph = new Graph();
+                Checkpoint checkpoint = Checkpoint.open(warmStart.checkpointPath)) {
+            ModelGraph modelGraph = ModelGraph.local(graph);
+            network.apply(
+                    modelGraph,
+                    modelGraph.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
+                    BatchNormPolicy.inference());
+            List<CheckpointVariable> targets = CheckpointVariable.modelVariables(modelGraph);
+            RestorePlan plan = RestorePlan.create(targets, checkpoint, warmStart.options());
+            spec.commandLine().getOut().print(plan.format(verbose));
+            spec.commandLine().getOut().flush();
+            plan.check();
+        }
+        return 0;
     }
-    ResNetV1 network = modelOptions.network();
-    try (Graph graph = new Graph(); Checkpoint checkpoint = Checkpoint.open(warmStart.checkpointPath)) {
-      ModelGraph modelGraph = ModelGraph.local(graph);
-      network.apply(modelGraph, modelGraph.ops("").placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(-1, 224, 224, 3))), BatchNormPolicy.inference());
-      List<CheckpointVariable> targets = CheckpointVariable.modelVariables(modelGraph);
-      RestorePlan plan = RestorePlan.create(targets, checkpoint, warmStart.options());
-      spec.commandLine().getOut().print(plan.format(verbose));
-      spec.commandLine().getOut().flush();
-      plan.check();
-    }
-    return 0;
-  }
 }

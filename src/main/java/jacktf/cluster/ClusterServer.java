@@ -1,10 +1,10 @@
 package jacktf.cluster;
 
+import jacktf.runtime.Placement;
+import jacktf.runtime.Sessions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import jacktf.runtime.Placement;
-import jacktf.runtime.Sessions;
 import org.tensorflow.Graph;
 import org.tensorflow.Server;
 import org.tensorflow.Session;
@@ -18,58 +18,65 @@ import org.tensorflow.types.TInt32;
  * not implemented"), so each address gets one server per JVM, kept until the JVM exits.
  */
 public final class ClusterServer {
-  private static final Map<String, Server> STARTED = new HashMap<>();
+    private static final Map<String, Server> STARTED = new HashMap<>();
 
-  private ClusterServer() {}
+    private ClusterServer() {}
 
-  /** Starts the server of {@code cluster}'s own task unless this JVM already runs it. */
-  public static synchronized Server ensureStarted(Cluster cluster) {
-    Server server = STARTED.get(cluster.address());
-    if (server == null) {
-      try {
-        server = new Server(cluster.serverDef());
-        server.start();
-      } catch (RuntimeException e) {
-        throw new ClusterException("Could not start the TensorFlow server of " + cluster.taskName() + " at "
-            + cluster.address() + " (is the port in use, or the host not this machine?): " + e.getMessage(), e);
-      }
-      STARTED.put(cluster.address(), server);
+    /** Starts the server of {@code cluster}'s own task unless this JVM already runs it. */
+    public static synchronized Server ensureStarted(Cluster cluster) {
+        Server server = STARTED.get(cluster.address());
+        if (server == null) {
+            try {
+                server = new Server(cluster.serverDef());
+                server.start();
+            } catch (RuntimeException e) {
+                throw new ClusterException(
+                        "Could not start the TensorFlow server of " + cluster.taskName() + " at " + cluster.address()
+                                + " (is the port in use, or the host not this machine?): " + e.getMessage(),
+                        e);
+            }
+            STARTED.put(cluster.address(), server);
+        }
+        return server;
     }
-    return server;
-  }
 
-  /**
-   * A ps task: serves its variables until every worker has reported that it completed (TF1's ps
-   * tasks ran until killed, which leaves a Kubernetes Job unfinished). A worker that fails does not
-   * report, so the ps keeps serving for its restart.
-   */
-  public static void serveUntilWorkersFinish(Cluster cluster) {
-    ensureStarted(cluster);
-    try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
-      FifoQueue done = workersDone(tf, cluster.taskIndex());
-      var all = tf.io.queueDequeueMany(done.handle(), tf.constant(cluster.workers().size()), List.of(TInt32.class));
-      try (Session session = openSession(graph, cluster)) {
-        session.runner().addTarget(all).run();
-      }
+    /**
+     * A ps task: serves its variables until every worker has reported that it completed (TF1's ps
+     * tasks ran until killed, which leaves a Kubernetes Job unfinished). A worker that fails does not
+     * report, so the ps keeps serving for its restart.
+     */
+    public static void serveUntilWorkersFinish(Cluster cluster) {
+        ensureStarted(cluster);
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            FifoQueue done = workersDone(tf, cluster.taskIndex());
+            var all = tf.io.queueDequeueMany(
+                    done.handle(), tf.constant(cluster.workers().size()), List.of(TInt32.class));
+            try (Session session = openSession(graph, cluster)) {
+                session.runner().addTarget(all).run();
+            }
+        }
     }
-  }
 
-  /**
-   * A session of {@code cluster}'s own task, run by its server (started by {@link #ensureStarted}),
-   * so ops can be placed on the ps tasks.
-   */
-  public static Session openSession(Graph graph, Cluster cluster) {
-    return Sessions.open(graph, cluster.localTarget(), cluster.deviceFilters());
-  }
+    /**
+     * A session of {@code cluster}'s own task, run by its server (started by {@link #ensureStarted}),
+     * so ops can be placed on the ps tasks.
+     */
+    public static Session openSession(Graph graph, Cluster cluster) {
+        return Sessions.open(graph, cluster.localTarget(), cluster.deviceFilters());
+    }
 
-  /**
-   * The queue on ps task {@code psTask} into which each worker puts its index when it completes;
-   * workers and the ps build it alike, and TF shares it by name.
-   */
-  static FifoQueue workersDone(Ops tf, int psTask) {
-    return tf.withDevice(Placement.psDevice(psTask)).withName("workers_done_" + psTask)
-        .io.fifoQueue(List.of(TInt32.class), FifoQueue.sharedName("jacktf_workers_done/ps_" + psTask),
-            FifoQueue.shapes(Shape.scalar()));
-  }
+    /**
+     * The queue on ps task {@code psTask} into which each worker puts its index when it completes;
+     * workers and the ps build it alike, and TF shares it by name.
+     */
+    static FifoQueue workersDone(Ops tf, int psTask) {
+        return tf.withDevice(Placement.psDevice(psTask))
+                .withName("workers_done_" + psTask)
+                .io
+                .fifoQueue(
+                        List.of(TInt32.class),
+                        FifoQueue.sharedName("jacktf_workers_done/ps_" + psTask),
+                        FifoQueue.shapes(Shape.scalar()));
+    }
 }

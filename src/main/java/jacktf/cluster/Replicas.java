@@ -13,29 +13,29 @@ import jacktf.config.ConfigException;
  * @param timeoutSecs how long a wait on another process may take
  */
 public record Replicas(Cluster cluster, boolean synchronous, int timeoutSecs) {
-  /** Checks that this process is a worker and that the timeout is positive. */
-  public Replicas {
-    if (!cluster.isWorker()) {
-      throw new ConfigException("cluster", "a worker's task (only workers train; a ps task serves variables)",
-          cluster.taskName());
+    /** Checks that this process is a worker and that the timeout is positive. */
+    public Replicas {
+        if (!cluster.isWorker()) {
+            throw new ConfigException(
+                    "cluster", "a worker's task (only workers train; a ps task serves variables)", cluster.taskName());
+        }
+        if (timeoutSecs < 1) {
+            throw new ConfigException("timeoutSecs", "at least 1 (seconds)", timeoutSecs);
+        }
     }
-    if (timeoutSecs < 1) {
-      throw new ConfigException("timeoutSecs", "at least 1 (seconds)", timeoutSecs);
+
+    /** How many workers train. */
+    public int workers() {
+        return cluster.workers().size();
     }
-  }
 
-  /** How many workers train. */
-  public int workers() {
-    return cluster.workers().size();
-  }
+    /** Whether this process is worker 0, which restores, saves and applies synchronous updates. */
+    public boolean isChief() {
+        return cluster.isChief();
+    }
 
-  /** Whether this process is worker 0, which restores, saves and applies synchronous updates. */
-  public boolean isChief() {
-    return cluster.isChief();
-  }
-
-  /** Examples the whole cluster consumes per global step. */
-  public int examplesPerStep(int batchSize) {
-    return synchronous ? batchSize * workers() : batchSize;
-  }
+    /** Examples the whole cluster consumes per global step. */
+    public int examplesPerStep(int batchSize) {
+        return synchronous ? batchSize * workers() : batchSize;
+    }
 }

@@ -7,15 +7,15 @@ package jacktf.config;
  * throws is a bug and keeps its stack trace.
  */
 public class JacktfException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /** A failure with a message that names the problem and the fix. */
-  public JacktfException(String message) {
-    super(message);
-  }
+    /** A failure with a message that names the problem and the fix. */
+    public JacktfException(String message) {
+        super(message);
+    }
 
-  /** A failure with a message that names the problem and the fix, caused by {@code cause}. */
-  public JacktfException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /** A failure with a message that names the problem and the fix, caused by {@code cause}. */
+    public JacktfException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

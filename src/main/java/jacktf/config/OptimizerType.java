@@ -6,39 +6,39 @@ import java.util.stream.Collectors;
 
 /** slim's {@code --optimizer} choices, each applied with TF1's update rule and slot names. */
 public enum OptimizerType {
-  /** {@code tf.train.GradientDescentOptimizer}. */
-  SGD,
-  /** {@code tf.train.MomentumOptimizer}. */
-  MOMENTUM,
-  /** {@code tf.train.RMSPropOptimizer} (slim's default). */
-  RMSPROP,
-  /** {@code tf.train.AdamOptimizer}. */
-  ADAM,
-  /** {@code tf.train.AdagradOptimizer}. */
-  ADAGRAD,
-  /** {@code tf.train.AdadeltaOptimizer}. */
-  ADADELTA,
-  /** {@code tf.train.FtrlOptimizer}. */
-  FTRL;
+    /** {@code tf.train.GradientDescentOptimizer}. */
+    SGD,
+    /** {@code tf.train.MomentumOptimizer}. */
+    MOMENTUM,
+    /** {@code tf.train.RMSPropOptimizer} (slim's default). */
+    RMSPROP,
+    /** {@code tf.train.AdamOptimizer}. */
+    ADAM,
+    /** {@code tf.train.AdagradOptimizer}. */
+    ADAGRAD,
+    /** {@code tf.train.AdadeltaOptimizer}. */
+    ADADELTA,
+    /** {@code tf.train.FtrlOptimizer}. */
+    FTRL;
 
-  /** The optimizer named as slim's flag names it ({@code rmsprop}, case-insensitive). */
-  public static OptimizerType byName(String name) {
-    for (OptimizerType t : values()) {
-      if (t.toString().equals(name.toLowerCase(Locale.ROOT))) {
-        return t;
-      }
+    /** The optimizer named as slim's flag names it ({@code rmsprop}, case-insensitive). */
+    public static OptimizerType byName(String name) {
+        for (OptimizerType t : values()) {
+            if (t.toString().equals(name.toLowerCase(Locale.ROOT))) {
+                return t;
+            }
+        }
+        throw new JacktfException("Unknown optimizer '" + name + "'. Valid: " + names());
     }
-    throw new JacktfException("Unknown optimizer '" + name + "'. Valid: " + names());
-  }
 
-  /** The valid names, comma-separated. */
-  public static String names() {
-    return Arrays.stream(values()).map(OptimizerType::toString).collect(Collectors.joining(", "));
-  }
+    /** The valid names, comma-separated. */
+    public static String names() {
+        return Arrays.stream(values()).map(OptimizerType::toString).collect(Collectors.joining(", "));
+    }
 
-  /** The name as slim's flag takes it. */
-  @Override
-  public String toString() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /** The name as slim's flag takes it. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

@@ -8,16 +8,16 @@ import java.io.IOException;
  * their classes.
  */
 public interface DatasetSource {
-  /**
-   * The training and validation parts. A source without its own validation part holds out
-   * {@code validationSplit} of each class, stratified and deterministic for {@code seed}
-   * (as {@link ImageFolder#load} does); unusable files are kept aside in {@link ImageDataset#rejected()}.
-   *
-   * @param validationSplit the fraction of each class to hold out, in [0, 1)
-   * @param seed the seed of the hold-out
-   */
-  DatasetSplits load(double validationSplit, long seed) throws IOException;
+    /**
+     * The training and validation parts. A source without its own validation part holds out
+     * {@code validationSplit} of each class, stratified and deterministic for {@code seed}
+     * (as {@link ImageFolder#load} does); unusable files are kept aside in {@link ImageDataset#rejected()}.
+     *
+     * @param validationSplit the fraction of each class to hold out, in [0, 1)
+     * @param seed the seed of the hold-out
+     */
+    DatasetSplits load(double validationSplit, long seed) throws IOException;
 
-  /** What the source is, for messages: the folder's path, or "a list of 120 images". */
-  String description();
+    /** What the source is, for messages: the folder's path, or "a list of 120 images". */
+    String description();
 }

@@ -9,34 +9,34 @@ import java.util.List;
  */
 public record ImageDataset(List<String> classNames, List<Example> examples, List<ImageFiles.ImageInfo> rejected) {
 
-  public ImageDataset {
-    classNames = List.copyOf(classNames);
-    examples = List.copyOf(examples);
-    rejected = List.copyOf(rejected);
-  }
+    public ImageDataset {
+        classNames = List.copyOf(classNames);
+        examples = List.copyOf(examples);
+        rejected = List.copyOf(rejected);
+    }
 
-  public int numClasses() {
-    return classNames.size();
-  }
+    public int numClasses() {
+        return classNames.size();
+    }
 
-  public int size() {
-    return examples.size();
-  }
+    public int size() {
+        return examples.size();
+    }
 
-  public int[] countsPerClass() {
-    int[] counts = new int[classNames.size()];
-    examples.forEach(e -> counts[e.label()]++);
-    return counts;
-  }
+    public int[] countsPerClass() {
+        int[] counts = new int[classNames.size()];
+        examples.forEach(e -> counts[e.label()]++);
+        return counts;
+    }
 
-  /** A dataset with the same classes and a subset of the examples. */
-  public ImageDataset withExamples(List<Example> subset) {
-    return new ImageDataset(classNames, subset, List.of());
-  }
+    /** A dataset with the same classes and a subset of the examples. */
+    public ImageDataset withExamples(List<Example> subset) {
+        return new ImageDataset(classNames, subset, List.of());
+    }
 
-  public List<String> files() {
-    List<String> files = new ArrayList<>(examples.size());
-    examples.forEach(e -> files.add(e.file().toString()));
-    return files;
-  }
+    public List<String> files() {
+        List<String> files = new ArrayList<>(examples.size());
+        examples.forEach(e -> files.add(e.file().toString()));
+        return files;
+    }
 }

@@ -1,10 +1,10 @@
 package jacktf.data;
 
-import java.util.ArrayList;
-import java.util.List;
 import jacktf.config.ConfigException;
 import jacktf.model.ModelGraph;
 import jacktf.runtime.Sessions;
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -35,258 +35,330 @@ import org.tensorflow.types.family.TType;
  * A file that fails to decode is skipped (and counted by the caller from what arrives).
  */
 public final class InputPipeline {
-  /** AUTOTUNE for parallelism and prefetch. */
-  private static final long AUTOTUNE = -1;
+    /** AUTOTUNE for parallelism and prefetch. */
+    private static final long AUTOTUNE = -1;
 
-  /** How the examples are read. */
-  public record Config(int batchSize, int imageSize, boolean training, long seed, long epochs, boolean dropRemainder,
-      int shards, int shardIndex) {
-    public Config {
-      if (batchSize < 1) {
-        throw new ConfigException("batchSize", "at least 1", batchSize);
-      }
-      if (shards < 1 || shardIndex < 0 || shardIndex >= shards) {
-        throw new IllegalArgumentException("shard " + shardIndex + " of " + shards);
-      }
-    }
-
-    /** Only every {@code shards}-th element of the stream, starting at {@code index} (one worker's share). */
-    public Config shard(int shards, int index) {
-      return new Config(batchSize, imageSize, training, seed, epochs, dropRemainder, shards, index);
-    }
-
-    /** Augmented, shuffled, repeating forever, full batches only: for training. */
-    public static Config training(int batchSize, int imageSize, long seed) {
-      return new Config(batchSize, imageSize, true, seed, -1, true, 1, 0);
-    }
-
-    /** One pass in file order with eval preprocessing, keeping the last partial batch. */
-    public static Config evaluation(int batchSize, int imageSize) {
-      return new Config(batchSize, imageSize, false, 0, 1, false, 1, 0);
-    }
-  }
-
-  private final Op initializer;
-  private final Operand<TInt64> skip;
-  private final Operand<TFloat32> images;
-  private final Operand<TInt64> labels;
-  private final Operand<TString> files;
-  private final Operand<TInt64> indices;
-  private final int size;
-
-  private InputPipeline(Op initializer, Operand<TInt64> skip, Operand<TFloat32> images, Operand<TInt64> labels,
-      Operand<TString> files, Operand<TInt64> indices, int size) {
-    this.initializer = initializer;
-    this.skip = skip;
-    this.images = images;
-    this.labels = labels;
-    this.files = files;
-    this.indices = indices;
-    this.size = size;
-  }
-
-  public static InputPipeline build(ModelGraph graph, String scope, ImageDataset dataset, Config config) {
-    if (dataset.size() == 0) {
-      throw new DatasetException("The dataset has no usable images");
-    }
-    Ops tf = graph.ops(scope);
-    Numbered numbered = numbered(tf, List.of(tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))),
-        labels(tf, dataset)), List.of(TString.class, TInt64.class), List.of(Shape.scalar(), Shape.scalar()),
-        dataset.size(), config);
-    VggPreprocessing preprocessing = new VggPreprocessing(config.imageSize());
-    ConcreteFunction decode = ConcreteFunction.create(fn -> {
-      Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-      Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
-      Placeholder<TInt64> label = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-      var image = VggPreprocessing.decode(fn, fn.io.readFile(file));
-      Operand<TFloat32> processed = config.training()
-          ? preprocessing.train(fn, image, fn.stack(List.of(fn.constant(config.seed()), index)))
-          : preprocessing.eval(fn, image);
-      return elementSignature(fn, processed, label, file, index, index, file, label);
-    });
-    Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
-    Operand<? extends TType> ds = tf.data.parallelMapDataset(numbered.dataset(), List.of(), tf.constant(AUTOTUNE), decode,
-        elementTypes(), elementShapes(imageShape), ParallelMapDataset.deterministic("true"));
-    ds = tf.data.ignoreErrorsDataset(ds, elementTypes(), elementShapes(imageShape), IgnoreErrorsDataset.logWarning(true));
-    return batched(tf, ds, imageShape, numbered.skip(), dataset.size(), config);
-  }
-
-  /**
-   * Whether TensorFlow decodes at least one of the dataset's images. Training skips images that
-   * fail to decode and repeats forever, so a dataset of which none decodes (they can all pass the
-   * header checks, e.g. JPEGs with garbage entropy data) would spin without a single batch; this
-   * finds out first. It stops at the first image that decodes, so on usable data it costs one image.
-   */
-  public static boolean anyDecodable(ImageDataset dataset) {
-    try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
-      ConcreteFunction decode = ConcreteFunction.create(fn -> {
-        Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
-        return Signature.builder().input("file", file)
-            .output("shape", fn.shape(VggPreprocessing.decode(fn, fn.io.readFile(file)), TInt64.class)).build();
-      });
-      List<Class<? extends TType>> types = List.of(TInt64.class);
-      List<Shape> shapes = List.of(Shape.of(3));
-      Operand<? extends TType> ds = tf.data.tensorSliceDataset(
-          List.of(tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new)))), List.of(Shape.scalar()));
-      ds = tf.data.mapDataset(ds, List.of(), decode, types, shapes);
-      ds = tf.data.ignoreErrorsDataset(ds, types, shapes);
-      ds = tf.data.takeDataset(ds, tf.constant(1L), types, shapes);
-      var iterator = tf.data.iterator("", "", types, shapes);
-      Op init = tf.data.makeIterator(ds, iterator);
-      IteratorGetNext next = tf.data.iteratorGetNext(iterator, types, shapes);
-      try (Session session = Sessions.open(graph)) {
-        session.run(init);
-        try (Result r = session.runner().fetch(next.components().get(0)).run()) {
-          return true;
-        } catch (TFOutOfRangeException none) {
-          return false;
+    /** How the examples are read. */
+    public record Config(
+            int batchSize,
+            int imageSize,
+            boolean training,
+            long seed,
+            long epochs,
+            boolean dropRemainder,
+            int shards,
+            int shardIndex) {
+        public Config {
+            if (batchSize < 1) {
+                throw new ConfigException("batchSize", "at least 1", batchSize);
+            }
+            if (shards < 1 || shardIndex < 0 || shardIndex >= shards) {
+                throw new IllegalArgumentException("shard " + shardIndex + " of " + shards);
+            }
         }
-      }
+
+        /** Only every {@code shards}-th element of the stream, starting at {@code index} (one worker's share). */
+        public Config shard(int shards, int index) {
+            return new Config(batchSize, imageSize, training, seed, epochs, dropRemainder, shards, index);
+        }
+
+        /** Augmented, shuffled, repeating forever, full batches only: for training. */
+        public static Config training(int batchSize, int imageSize, long seed) {
+            return new Config(batchSize, imageSize, true, seed, -1, true, 1, 0);
+        }
+
+        /** One pass in file order with eval preprocessing, keeping the last partial batch. */
+        public static Config evaluation(int batchSize, int imageSize) {
+            return new Config(batchSize, imageSize, false, 0, 1, false, 1, 0);
+        }
     }
-  }
 
-  /**
-   * The same stream over precomputed feature vectors ({@code features}: one row of {@code dim}
-   * floats per example, in the dataset's order) instead of image files: shuffled, repeated,
-   * numbered and batched alike, for training a head on cached features.
-   */
-  public static InputPipeline ofFeatures(ModelGraph graph, String scope, ImageDataset dataset, float[] features,
-      int dim, Config config) {
-    if (dataset.size() == 0 || features.length != dataset.size() * dim) {
-      throw new IllegalArgumentException("Need one feature row per example: " + dataset.size() + " examples, "
-          + features.length / Math.max(1, dim) + " rows");
+    private final Op initializer;
+    private final Operand<TInt64> skip;
+    private final Operand<TFloat32> images;
+    private final Operand<TInt64> labels;
+    private final Operand<TString> files;
+    private final Operand<TInt64> indices;
+    private final int size;
+
+    private InputPipeline(
+            Op initializer,
+            Operand<TInt64> skip,
+            Operand<TFloat32> images,
+            Operand<TInt64> labels,
+            Operand<TString> files,
+            Operand<TInt64> indices,
+            int size) {
+        this.initializer = initializer;
+        this.skip = skip;
+        this.images = images;
+        this.labels = labels;
+        this.files = files;
+        this.indices = indices;
+        this.size = size;
     }
-    Ops tf = graph.ops(scope);
-    Shape row = Shape.of(dim);
-    Numbered numbered = numbered(tf, List.of(tf.constant(Shape.of(dataset.size(), dim), DataBuffers.of(features)),
-        tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))), labels(tf, dataset)),
-        List.of(TFloat32.class, TString.class, TInt64.class), List.of(row, Shape.scalar(), Shape.scalar()),
-        dataset.size(), config);
-    ConcreteFunction reorder = ConcreteFunction.create(fn -> {
-      Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-      Placeholder<TFloat32> feature = fn.placeholder(TFloat32.class, Placeholder.shape(row));
-      Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
-      Placeholder<TInt64> label = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-      return elementSignature(fn, feature, label, file, index, index, feature, file, label);
-    });
-    Operand<? extends TType> ds = tf.data.mapDataset(numbered.dataset(), List.of(), reorder, elementTypes(),
-        elementShapes(row));
-    return batched(tf, ds, row, numbered.skip(), dataset.size(), config);
-  }
 
-  /** A stream of examples, shuffled when training, repeated, numbered over the whole stream, skippable. */
-  private record Numbered(Operand<? extends TType> dataset, Operand<TInt64> skip) {}
-
-  /**
-   * (index, columns...) elements. The index seeds each element's augmentation, and skipping a
-   * resumed run's consumed elements happens here, before any decoding.
-   */
-  private static Numbered numbered(Ops tf, List<Operand<?>> columns, List<Class<? extends TType>> types,
-      List<Shape> shapes, int size, Config config) {
-    Operand<? extends TType> ds = tf.data.tensorSliceDataset(columns, shapes);
-    if (config.training()) {
-      AnonymousSeedGenerator seeds = tf.random.anonymousSeedGenerator(tf.constant(config.seed()),
-          tf.constant(config.seed() + 1), tf.constant(true));
-      ds = tf.data.shuffleDataset(ds, tf.constant((long) size), tf.constant(config.seed()),
-          tf.constant(config.seed() + 1), seeds.handle(), types, shapes, ShuffleDataset.reshuffleEachIteration(true));
+    public static InputPipeline build(ModelGraph graph, String scope, ImageDataset dataset, Config config) {
+        if (dataset.size() == 0) {
+            throw new DatasetException("The dataset has no usable images");
+        }
+        Ops tf = graph.ops(scope);
+        Numbered numbered = numbered(
+                tf,
+                List.of(
+                        tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))),
+                        labels(tf, dataset)),
+                List.of(TString.class, TInt64.class),
+                List.of(Shape.scalar(), Shape.scalar()),
+                dataset.size(),
+                config);
+        VggPreprocessing preprocessing = new VggPreprocessing(config.imageSize());
+        ConcreteFunction decode = ConcreteFunction.create(fn -> {
+            Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TInt64> label = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+            var image = VggPreprocessing.decode(fn, fn.io.readFile(file));
+            Operand<TFloat32> processed = config.training()
+                    ? preprocessing.train(fn, image, fn.stack(List.of(fn.constant(config.seed()), index)))
+                    : preprocessing.eval(fn, image);
+            return elementSignature(fn, processed, label, file, index, index, file, label);
+        });
+        Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
+        Operand<? extends TType> ds = tf.data.parallelMapDataset(
+                numbered.dataset(),
+                List.of(),
+                tf.constant(AUTOTUNE),
+                decode,
+                elementTypes(),
+                elementShapes(imageShape),
+                ParallelMapDataset.deterministic("true"));
+        ds = tf.data.ignoreErrorsDataset(
+                ds, elementTypes(), elementShapes(imageShape), IgnoreErrorsDataset.logWarning(true));
+        return batched(tf, ds, imageShape, numbered.skip(), dataset.size(), config);
     }
-    if (config.epochs() != 1) {
-      ds = tf.data.repeatDataset(ds, tf.constant(config.epochs()), types, shapes);
+
+    /**
+     * Whether TensorFlow decodes at least one of the dataset's images. Training skips images that
+     * fail to decode and repeats forever, so a dataset of which none decodes (they can all pass the
+     * header checks, e.g. JPEGs with garbage entropy data) would spin without a single batch; this
+     * finds out first. It stops at the first image that decodes, so on usable data it costs one image.
+     */
+    public static boolean anyDecodable(ImageDataset dataset) {
+        try (Graph graph = new Graph()) {
+            Ops tf = Ops.create(graph);
+            ConcreteFunction decode = ConcreteFunction.create(fn -> {
+                Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+                return Signature.builder()
+                        .input("file", file)
+                        .output("shape", fn.shape(VggPreprocessing.decode(fn, fn.io.readFile(file)), TInt64.class))
+                        .build();
+            });
+            List<Class<? extends TType>> types = List.of(TInt64.class);
+            List<Shape> shapes = List.of(Shape.of(3));
+            Operand<? extends TType> ds = tf.data.tensorSliceDataset(
+                    List.of(tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new)))),
+                    List.of(Shape.scalar()));
+            ds = tf.data.mapDataset(ds, List.of(), decode, types, shapes);
+            ds = tf.data.ignoreErrorsDataset(ds, types, shapes);
+            ds = tf.data.takeDataset(ds, tf.constant(1L), types, shapes);
+            var iterator = tf.data.iterator("", "", types, shapes);
+            Op init = tf.data.makeIterator(ds, iterator);
+            IteratorGetNext next = tf.data.iteratorGetNext(iterator, types, shapes);
+            try (Session session = Sessions.open(graph)) {
+                session.run(init);
+                try (Result r = session.runner().fetch(next.components().get(0)).run()) {
+                    return true;
+                } catch (TFOutOfRangeException none) {
+                    return false;
+                }
+            }
+        }
     }
-    List<Class<? extends TType>> indexedTypes = new ArrayList<>(List.of(TInt64.class));
-    indexedTypes.addAll(types);
-    List<Shape> indexedShapes = new ArrayList<>(List.of(Shape.scalar()));
-    indexedShapes.addAll(shapes);
-    Operand<? extends TType> indices = tf.data.rangeDataset(tf.constant(0L), tf.constant(Long.MAX_VALUE),
-        tf.constant(1L), List.of(TInt64.class), List.of(Shape.scalar()));
-    ds = tf.data.zipDataset(List.of(indices, ds), indexedTypes, indexedShapes);
-    Operand<TInt64> skip = tf.withName("skip").placeholderWithDefault(tf.constant(0L), Shape.scalar());
-    ds = tf.data.skipDataset(ds, skip, indexedTypes, indexedShapes);
-    if (config.shards() > 1) {
-      ds = tf.data.shardDataset(ds, tf.constant((long) config.shards()), tf.constant((long) config.shardIndex()),
-          indexedTypes, indexedShapes);
+
+    /**
+     * The same stream over precomputed feature vectors ({@code features}: one row of {@code dim}
+     * floats per example, in the dataset's order) instead of image files: shuffled, repeated,
+     * numbered and batched alike, for training a head on cached features.
+     */
+    public static InputPipeline ofFeatures(
+            ModelGraph graph, String scope, ImageDataset dataset, float[] features, int dim, Config config) {
+        if (dataset.size() == 0 || features.length != dataset.size() * dim) {
+            throw new IllegalArgumentException("Need one feature row per example: " + dataset.size() + " examples, "
+                    + features.length / Math.max(1, dim) + " rows");
+        }
+        Ops tf = graph.ops(scope);
+        Shape row = Shape.of(dim);
+        Numbered numbered = numbered(
+                tf,
+                List.of(
+                        tf.constant(Shape.of(dataset.size(), dim), DataBuffers.of(features)),
+                        tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))),
+                        labels(tf, dataset)),
+                List.of(TFloat32.class, TString.class, TInt64.class),
+                List.of(row, Shape.scalar(), Shape.scalar()),
+                dataset.size(),
+                config);
+        ConcreteFunction reorder = ConcreteFunction.create(fn -> {
+            Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TFloat32> feature = fn.placeholder(TFloat32.class, Placeholder.shape(row));
+            Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TInt64> label = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+            return elementSignature(fn, feature, label, file, index, index, feature, file, label);
+        });
+        Operand<? extends TType> ds =
+                tf.data.mapDataset(numbered.dataset(), List.of(), reorder, elementTypes(), elementShapes(row));
+        return batched(tf, ds, row, numbered.skip(), dataset.size(), config);
     }
-    return new Numbered(ds, skip);
-  }
 
-  private static Operand<TInt64> labels(Ops tf, ImageDataset dataset) {
-    return tf.constant(dataset.examples().stream().mapToLong(Example::label).toArray());
-  }
+    /** A stream of examples, shuffled when training, repeated, numbered over the whole stream, skippable. */
+    private record Numbered(Operand<? extends TType> dataset, Operand<TInt64> skip) {}
 
-  /** Every element leaves its map as (input, label, file, index). */
-  private static Signature elementSignature(Ops fn, Operand<?> input, Operand<TInt64> label, Operand<TString> file,
-      Operand<TInt64> index, Operand<?>... arguments) {
-    Signature.Builder b = Signature.builder();
-    String[] names = {"index", "a", "b", "c"};
-    for (int i = 0; i < arguments.length; i++) {
-      b.input(names[i], arguments[i]);
+    /**
+     * (index, columns...) elements. The index seeds each element's augmentation, and skipping a
+     * resumed run's consumed elements happens here, before any decoding.
+     */
+    private static Numbered numbered(
+            Ops tf,
+            List<Operand<?>> columns,
+            List<Class<? extends TType>> types,
+            List<Shape> shapes,
+            int size,
+            Config config) {
+        Operand<? extends TType> ds = tf.data.tensorSliceDataset(columns, shapes);
+        if (config.training()) {
+            AnonymousSeedGenerator seeds = tf.random.anonymousSeedGenerator(
+                    tf.constant(config.seed()), tf.constant(config.seed() + 1), tf.constant(true));
+            ds = tf.data.shuffleDataset(
+                    ds,
+                    tf.constant((long) size),
+                    tf.constant(config.seed()),
+                    tf.constant(config.seed() + 1),
+                    seeds.handle(),
+                    types,
+                    shapes,
+                    ShuffleDataset.reshuffleEachIteration(true));
+        }
+        if (config.epochs() != 1) {
+            ds = tf.data.repeatDataset(ds, tf.constant(config.epochs()), types, shapes);
+        }
+        List<Class<? extends TType>> indexedTypes = new ArrayList<>(List.of(TInt64.class));
+        indexedTypes.addAll(types);
+        List<Shape> indexedShapes = new ArrayList<>(List.of(Shape.scalar()));
+        indexedShapes.addAll(shapes);
+        Operand<? extends TType> indices = tf.data.rangeDataset(
+                tf.constant(0L),
+                tf.constant(Long.MAX_VALUE),
+                tf.constant(1L),
+                List.of(TInt64.class),
+                List.of(Shape.scalar()));
+        ds = tf.data.zipDataset(List.of(indices, ds), indexedTypes, indexedShapes);
+        Operand<TInt64> skip = tf.withName("skip").placeholderWithDefault(tf.constant(0L), Shape.scalar());
+        ds = tf.data.skipDataset(ds, skip, indexedTypes, indexedShapes);
+        if (config.shards() > 1) {
+            ds = tf.data.shardDataset(
+                    ds,
+                    tf.constant((long) config.shards()),
+                    tf.constant((long) config.shardIndex()),
+                    indexedTypes,
+                    indexedShapes);
+        }
+        return new Numbered(ds, skip);
     }
-    return b.output("input", fn.identity(input)).output("label_out", fn.identity(label))
-        .output("file_out", fn.identity(file)).output("index_out", fn.identity(index)).build();
-  }
 
-  private static List<Class<? extends TType>> elementTypes() {
-    return List.of(TFloat32.class, TInt64.class, TString.class, TInt64.class);
-  }
+    private static Operand<TInt64> labels(Ops tf, ImageDataset dataset) {
+        return tf.constant(dataset.examples().stream().mapToLong(Example::label).toArray());
+    }
 
-  private static List<Shape> elementShapes(Shape input) {
-    return List.of(input, Shape.scalar(), Shape.scalar(), Shape.scalar());
-  }
+    /** Every element leaves its map as (input, label, file, index). */
+    private static Signature elementSignature(
+            Ops fn,
+            Operand<?> input,
+            Operand<TInt64> label,
+            Operand<TString> file,
+            Operand<TInt64> index,
+            Operand<?>... arguments) {
+        Signature.Builder b = Signature.builder();
+        String[] names = {"index", "a", "b", "c"};
+        for (int i = 0; i < arguments.length; i++) {
+            b.input(names[i], arguments[i]);
+        }
+        return b.output("input", fn.identity(input))
+                .output("label_out", fn.identity(label))
+                .output("file_out", fn.identity(file))
+                .output("index_out", fn.identity(index))
+                .build();
+    }
 
-  /** Batches (input, label, file, index) elements, prefetches, and reads them through an iterator in the graph. */
-  @SuppressWarnings("unchecked")
-  private static InputPipeline batched(Ops tf, Operand<? extends TType> ds, Shape input, Operand<TInt64> skip, int size,
-      Config config) {
-    long b = config.dropRemainder() ? config.batchSize() : -1;
-    long[] inputDims = new long[input.numDimensions() + 1];
-    inputDims[0] = b;
-    System.arraycopy(input.asArray(), 0, inputDims, 1, input.numDimensions());
-    List<Shape> batchShapes = List.of(Shape.of(inputDims), Shape.of(b), Shape.of(b), Shape.of(b));
-    ds = tf.data.batchDataset(ds, tf.constant((long) config.batchSize()), tf.constant(config.dropRemainder()),
-        elementTypes(), batchShapes);
-    ds = tf.data.prefetchDataset(ds, tf.constant(AUTOTUNE), elementTypes(), batchShapes);
-    var iterator = tf.data.iterator("", "", elementTypes(), batchShapes);
-    Op init = tf.data.makeIterator(ds, iterator);
-    IteratorGetNext next = tf.data.iteratorGetNext(iterator, elementTypes(), batchShapes);
-    return new InputPipeline(init, skip, (Operand<TFloat32>) next.components().get(0),
-        (Operand<TInt64>) next.components().get(1), (Operand<TString>) next.components().get(2),
-        (Operand<TInt64>) next.components().get(3), size);
-  }
+    private static List<Class<? extends TType>> elementTypes() {
+        return List.of(TFloat32.class, TInt64.class, TString.class, TInt64.class);
+    }
 
-  /** Run to (re)start reading from the first element. */
-  public Op initializer() {
-    return initializer;
-  }
+    private static List<Shape> elementShapes(Shape input) {
+        return List.of(input, Shape.scalar(), Shape.scalar(), Shape.scalar());
+    }
 
-  /** Feed with {@link #initializer()} to start after this many elements (a resumed run's). */
-  public Operand<TInt64> skip() {
-    return skip;
-  }
+    /** Batches (input, label, file, index) elements, prefetches, and reads them through an iterator in the graph. */
+    @SuppressWarnings("unchecked")
+    private static InputPipeline batched(
+            Ops tf, Operand<? extends TType> ds, Shape input, Operand<TInt64> skip, int size, Config config) {
+        long b = config.dropRemainder() ? config.batchSize() : -1;
+        long[] inputDims = new long[input.numDimensions() + 1];
+        inputDims[0] = b;
+        System.arraycopy(input.asArray(), 0, inputDims, 1, input.numDimensions());
+        List<Shape> batchShapes = List.of(Shape.of(inputDims), Shape.of(b), Shape.of(b), Shape.of(b));
+        ds = tf.data.batchDataset(
+                ds,
+                tf.constant((long) config.batchSize()),
+                tf.constant(config.dropRemainder()),
+                elementTypes(),
+                batchShapes);
+        ds = tf.data.prefetchDataset(ds, tf.constant(AUTOTUNE), elementTypes(), batchShapes);
+        var iterator = tf.data.iterator("", "", elementTypes(), batchShapes);
+        Op init = tf.data.makeIterator(ds, iterator);
+        IteratorGetNext next = tf.data.iteratorGetNext(iterator, elementTypes(), batchShapes);
+        return new InputPipeline(
+                init,
+                skip,
+                (Operand<TFloat32>) next.components().get(0),
+                (Operand<TInt64>) next.components().get(1),
+                (Operand<TString>) next.components().get(2),
+                (Operand<TInt64>) next.components().get(3),
+                size);
+    }
 
-  /** float32 [B, S, S, 3], preprocessed (for a features pipeline: [B, dim] feature rows). */
-  public Operand<TFloat32> images() {
-    return images;
-  }
+    /** Run to (re)start reading from the first element. */
+    public Op initializer() {
+        return initializer;
+    }
 
-  public Operand<TInt64> labels() {
-    return labels;
-  }
+    /** Feed with {@link #initializer()} to start after this many elements (a resumed run's). */
+    public Operand<TInt64> skip() {
+        return skip;
+    }
 
-  public Operand<TString> files() {
-    return files;
-  }
+    /** float32 [B, S, S, 3], preprocessed (for a features pipeline: [B, dim] feature rows). */
+    public Operand<TFloat32> images() {
+        return images;
+    }
 
-  /**
-   * Each element's number in the whole stream (epoch = number / size): a number missing from
-   * what arrives is a file that failed to decode.
-   */
-  public Operand<TInt64> indices() {
-    return indices;
-  }
+    public Operand<TInt64> labels() {
+        return labels;
+    }
 
-  /** Examples per epoch. */
-  public int size() {
-    return size;
-  }
+    public Operand<TString> files() {
+        return files;
+    }
+
+    /**
+     * Each element's number in the whole stream (epoch = number / size): a number missing from
+     * what arrives is a file that failed to decode.
+     */
+    public Operand<TInt64> indices() {
+        return indices;
+    }
+
+    /** Examples per epoch. */
+    public int size() {
+        return size;
+    }
 }

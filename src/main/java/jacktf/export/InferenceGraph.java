@@ -1,6 +1,5 @@
 package jacktf.export;
 
-import java.util.List;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.Restorer;
 import jacktf.config.Defaults;
@@ -12,6 +11,7 @@ import jacktf.model.ModelSpec;
 import jacktf.model.Precision;
 import jacktf.model.Tower;
 import jacktf.runtime.Placement;
+import java.util.List;
 import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -35,84 +35,119 @@ import org.tensorflow.types.family.TType;
  * in memory by predict.
  */
 public final class InferenceGraph {
-  public static final String METHOD_NAME = "tensorflow/serving/predict";
-  public static final String SERVING_DEFAULT = "serving_default";
-  public static final String PREDICT_IMAGES = "predict_images";
-  public static final String FEATURES = "features";
+    public static final String METHOD_NAME = "tensorflow/serving/predict";
+    public static final String SERVING_DEFAULT = "serving_default";
+    public static final String PREDICT_IMAGES = "predict_images";
+    public static final String FEATURES = "features";
 
-  private final List<Signature> signatures;
+    private final List<Signature> signatures;
 
-  private InferenceGraph(List<Signature> signatures) {
-    this.signatures = signatures;
-  }
-
-  public List<Signature> signatures() {
-    return signatures;
-  }
-
-  /**
-   * Builds the graph for the checkpoint's model into {@code graph} and restores its variables
-   * into {@code session}.
-   */
-  public static InferenceGraph build(Graph graph, Session session, Checkpoint checkpoint, List<String> classNames,
-      int imageSize, Precision precision, String featureEndpoint) {
-    ModelSpec spec = checkpoint.modelSpec();
-    if (spec.numClasses() == null) {
-      throw new JacktfException("Checkpoint " + checkpoint.path() + " has no classifier head to serve");
+    private InferenceGraph(List<Signature> signatures) {
+        this.signatures = signatures;
     }
-    if (classNames.size() != spec.numClasses()) {
-      throw new JacktfException("labels.txt names " + classNames.size() + " classes but the checkpoint's head has "
-          + spec.numClasses());
+
+    public List<Signature> signatures() {
+        return signatures;
     }
-    ModelGraph model = new ModelGraph(graph, Placement.local(), Defaults.SEED_DEFAULT);
-    Ops tf = model.ops("");
-    Placeholder<TString> imageBytes = tf.withName("image_bytes").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-    VggPreprocessing preprocessing = new VggPreprocessing(imageSize);
-    // Decode a batch of strings image by image with tf.data, then take the batch back as one element.
-    ConcreteFunction decode = ConcreteFunction.create(fn -> {
-      Placeholder<TString> bytes = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
-      return Signature.builder().input("bytes", bytes)
-          .output("image", preprocessing.eval(fn, VggPreprocessing.decode(fn, bytes))).build();
-    });
-    List<Class<? extends TType>> types = List.of(TFloat32.class);
-    Ops data = model.ops("decode");
-    Operand<? extends TType> ds = data.data.tensorSliceDataset(List.of(imageBytes), List.of(Shape.scalar()));
-    ds = data.data.mapDataset(ds, List.of(), decode, types, List.of(Shape.of(imageSize, imageSize, 3)));
-    ds = data.data.batchDataset(ds, data.constant(1L << 20), data.constant(false), types,
-        List.of(Shape.of(-1, imageSize, imageSize, 3)));
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32> decoded = (Operand<TFloat32>) data.data.datasetToSingleElement(ds, types,
-        List.of(Shape.of(-1, imageSize, imageSize, 3))).components().get(0);
-    // Fed directly, the decoding above is pruned away: predict_images takes preprocessed pixels.
-    Operand<TFloat32> images = tf.withName("images").placeholderWithDefault(decoded, Shape.of(-1, imageSize, imageSize, 3));
 
-    Tower tower = spec.network(precision).apply(model, images, BatchNormPolicy.inference());
-    Operand<TFloat32> probabilities = tf.withName("probabilities").identity(tower.predictions());
-    Operand<TInt64> classes = tf.withName("classes").math.argMax(tower.logits(), tf.constant(1));
-    Operand<TString> names = tf.withName("class_names").gather(
-        tf.constant(NdArrays.vectorOfObjects(classNames.toArray(String[]::new))), classes, tf.constant(0));
-    Operand<TFloat32> features = features(tf, tower, featureEndpoint);
+    /**
+     * Builds the graph for the checkpoint's model into {@code graph} and restores its variables
+     * into {@code session}.
+     */
+    public static InferenceGraph build(
+            Graph graph,
+            Session session,
+            Checkpoint checkpoint,
+            List<String> classNames,
+            int imageSize,
+            Precision precision,
+            String featureEndpoint) {
+        ModelSpec spec = checkpoint.modelSpec();
+        if (spec.numClasses() == null) {
+            throw new JacktfException("Checkpoint " + checkpoint.path() + " has no classifier head to serve");
+        }
+        if (classNames.size() != spec.numClasses()) {
+            throw new JacktfException("labels.txt names " + classNames.size()
+                    + " classes but the checkpoint's head has " + spec.numClasses());
+        }
+        ModelGraph model = new ModelGraph(graph, Placement.local(), Defaults.SEED_DEFAULT);
+        Ops tf = model.ops("");
+        Placeholder<TString> imageBytes =
+                tf.withName("image_bytes").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
+        VggPreprocessing preprocessing = new VggPreprocessing(imageSize);
+        // Decode a batch of strings image by image with tf.data, then take the batch back as one element.
+        ConcreteFunction decode = ConcreteFunction.create(fn -> {
+            Placeholder<TString> bytes = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+            return Signature.builder()
+                    .input("bytes", bytes)
+                    .output("image", preprocessing.eval(fn, VggPreprocessing.decode(fn, bytes)))
+                    .build();
+        });
+        List<Class<? extends TType>> types = List.of(TFloat32.class);
+        Ops data = model.ops("decode");
+        Operand<? extends TType> ds = data.data.tensorSliceDataset(List.of(imageBytes), List.of(Shape.scalar()));
+        ds = data.data.mapDataset(ds, List.of(), decode, types, List.of(Shape.of(imageSize, imageSize, 3)));
+        ds = data.data.batchDataset(
+                ds,
+                data.constant(1L << 20),
+                data.constant(false),
+                types,
+                List.of(Shape.of(-1, imageSize, imageSize, 3)));
+        @SuppressWarnings("unchecked")
+        Operand<TFloat32> decoded = (Operand<TFloat32>) data.data
+                .datasetToSingleElement(ds, types, List.of(Shape.of(-1, imageSize, imageSize, 3)))
+                .components()
+                .get(0);
+        // Fed directly, the decoding above is pruned away: predict_images takes preprocessed pixels.
+        Operand<TFloat32> images =
+                tf.withName("images").placeholderWithDefault(decoded, Shape.of(-1, imageSize, imageSize, 3));
 
-    session.run(model.initializer());
-    Restorer.restoreModel(session, model, checkpoint);
+        Tower tower = spec.network(precision).apply(model, images, BatchNormPolicy.inference());
+        Operand<TFloat32> probabilities = tf.withName("probabilities").identity(tower.predictions());
+        Operand<TInt64> classes = tf.withName("classes").math.argMax(tower.logits(), tf.constant(1));
+        Operand<TString> names = tf.withName("class_names")
+                .gather(
+                        tf.constant(NdArrays.vectorOfObjects(classNames.toArray(String[]::new))),
+                        classes,
+                        tf.constant(0));
+        Operand<TFloat32> features = features(tf, tower, featureEndpoint);
 
-    Signature serving = Signature.builder().key(SERVING_DEFAULT).methodName(METHOD_NAME)
-        .input("image_bytes", imageBytes).output("probabilities", probabilities).output("classes", classes)
-        .output("class_names", names).build();
-    Signature pixels = Signature.builder().key(PREDICT_IMAGES).methodName(METHOD_NAME)
-        .input("images", images).output("probabilities", probabilities).output("classes", classes)
-        .output("class_names", names).build();
-    Signature featureSignature = Signature.builder().key(FEATURES).methodName(METHOD_NAME)
-        .input("image_bytes", imageBytes).output("features", features).build();
-    return new InferenceGraph(List.of(serving, pixels, featureSignature));
-  }
+        session.run(model.initializer());
+        Restorer.restoreModel(session, model, checkpoint);
 
-  private static Operand<TFloat32> features(Ops tf, Tower tower, String endpoint) {
-    Operand<TFloating> value = tower.endpoints().get(endpoint);
-    Operand<TFloat32> asFloat = tf.dtypes.cast(value, TFloat32.class);
-    if (value.shape().numDimensions() == 4 && value.shape().get(1) == 1 && value.shape().get(2) == 1) {
-      asFloat = tf.squeeze(asFloat, Squeeze.axis(1L, 2L));
+        Signature serving = Signature.builder()
+                .key(SERVING_DEFAULT)
+                .methodName(METHOD_NAME)
+                .input("image_bytes", imageBytes)
+                .output("probabilities", probabilities)
+                .output("classes", classes)
+                .output("class_names", names)
+                .build();
+        Signature pixels = Signature.builder()
+                .key(PREDICT_IMAGES)
+                .methodName(METHOD_NAME)
+                .input("images", images)
+                .output("probabilities", probabilities)
+                .output("classes", classes)
+                .output("class_names", names)
+                .build();
+        Signature featureSignature = Signature.builder()
+                .key(FEATURES)
+                .methodName(METHOD_NAME)
+                .input("image_bytes", imageBytes)
+                .output("features", features)
+                .build();
+        return new InferenceGraph(List.of(serving, pixels, featureSignature));
     }
-    return tf.withName("features").identity(asFloat);
-  }
+
+    private static Operand<TFloat32> features(Ops tf, Tower tower, String endpoint) {
+        Operand<TFloating> value = tower.endpoints().get(endpoint);
+        Operand<TFloat32> asFloat = tf.dtypes.cast(value, TFloat32.class);
+        if (value.shape().numDimensions() == 4
+                && value.shape().get(1) == 1
+                && value.shape().get(2) == 1) {
+            asFloat = tf.squeeze(asFloat, Squeeze.axis(1L, 2L));
+        }
+        return tf.withName("features").identity(asFloat);
+    }
 }

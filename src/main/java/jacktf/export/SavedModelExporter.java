@@ -1,25 +1,21 @@
 package jacktf.export;
 
-import jacktf.runtime.TensorFlowRuntime;
-
 import com.google.common.io.MoreFiles;
-
-import jacktf.runtime.AtomicFiles;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.List;
-import java.util.stream.Stream;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.config.ConfigException;
 import jacktf.config.JacktfException;
 import jacktf.data.Labels;
 import jacktf.model.Precision;
+import jacktf.runtime.AtomicFiles;
 import jacktf.runtime.Sessions;
+import jacktf.runtime.TensorFlowRuntime;
 import jacktf.traindir.ModelInfo;
 import jacktf.traindir.TrainDir;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.tensorflow.Graph;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -32,59 +28,66 @@ import org.tensorflow.SessionFunction;
  * loads half a model.
  */
 public final class SavedModelExporter {
-  private SavedModelExporter() {}
+    private SavedModelExporter() {}
 
-  /** Exports and returns the version directory. {@code version} null: one above the highest present. */
-  public static Path export(Path checkpointPath, Path base, Integer version, Precision precision,
-      String featureEndpoint) throws IOException {
-    TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
-    TrainDir model = TrainDir.containing(checkpointPath);
-    List<String> classNames = model.labels();
-    ModelInfo info = model.modelInfo();
-    int imageSize = info.imageSize();
-    Files.createDirectories(base);
-    int v = version != null ? version : highestVersion(base) + 1;
-    if (v < 1) {
-      throw new ConfigException("version", "a positive integer", v);
+    /** Exports and returns the version directory. {@code version} null: one above the highest present. */
+    public static Path export(
+            Path checkpointPath, Path base, Integer version, Precision precision, String featureEndpoint)
+            throws IOException {
+        TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
+        TrainDir model = TrainDir.containing(checkpointPath);
+        List<String> classNames = model.labels();
+        ModelInfo info = model.modelInfo();
+        int imageSize = info.imageSize();
+        Files.createDirectories(base);
+        int v = version != null ? version : highestVersion(base) + 1;
+        if (v < 1) {
+            throw new ConfigException("version", "a positive integer", v);
+        }
+        Path target = base.resolve(Integer.toString(v));
+        if (Files.exists(target)) {
+            throw new JacktfException(target + " exists already; TF Serving versions are immutable. "
+                    + "Pick another --version or leave it out for the next one.");
+        }
+        Path staging = base.resolve(".tmp-" + v + "-" + ProcessHandle.current().pid());
+        deleteRecursively(staging);
+        try (Checkpoint checkpoint = Checkpoint.open(checkpointPath);
+                Graph graph = new Graph();
+                Session session = Sessions.open(graph)) {
+            InferenceGraph inference =
+                    InferenceGraph.build(graph, session, checkpoint, classNames, imageSize, precision, featureEndpoint);
+            SavedModelBundle.exporter(staging.toString())
+                    .withTags(SavedModelBundle.DEFAULT_TAG)
+                    .withFunctions(inference.signatures().stream()
+                            .map(s -> SessionFunction.create(s, session))
+                            .toArray(SessionFunction[]::new))
+                    .export();
+            Path assets = Files.createDirectories(staging.resolve("assets"));
+            Labels.writeFile(assets.resolve(Labels.FILE_NAME), classNames);
+            info.writeFile(assets.resolve(ModelInfo.FILE_NAME));
+            AtomicFiles.publish(staging, target);
+            return target;
+        } finally {
+            deleteRecursively(staging);
+        }
     }
-    Path target = base.resolve(Integer.toString(v));
-    if (Files.exists(target)) {
-      throw new JacktfException(target + " exists already; TF Serving versions are immutable. "
-          + "Pick another --version or leave it out for the next one.");
-    }
-    Path staging = base.resolve(".tmp-" + v + "-" + ProcessHandle.current().pid());
-    deleteRecursively(staging);
-    try (Checkpoint checkpoint = Checkpoint.open(checkpointPath); Graph graph = new Graph();
-        Session session = Sessions.open(graph)) {
-      InferenceGraph inference = InferenceGraph.build(graph, session, checkpoint, classNames, imageSize, precision,
-          featureEndpoint);
-      SavedModelBundle.exporter(staging.toString()).withTags(SavedModelBundle.DEFAULT_TAG)
-          .withFunctions(inference.signatures().stream().map(s -> SessionFunction.create(s, session))
-              .toArray(SessionFunction[]::new))
-          .export();
-      Path assets = Files.createDirectories(staging.resolve("assets"));
-      Labels.writeFile(assets.resolve(Labels.FILE_NAME), classNames);
-      info.writeFile(assets.resolve(ModelInfo.FILE_NAME));
-      AtomicFiles.publish(staging, target);
-      return target;
-    } finally {
-      deleteRecursively(staging);
-    }
-  }
 
-  static int highestVersion(Path base) throws IOException {
-    if (!Files.isDirectory(base)) {
-      return 0;
+    static int highestVersion(Path base) throws IOException {
+        if (!Files.isDirectory(base)) {
+            return 0;
+        }
+        try (Stream<Path> children = Files.list(base)) {
+            return children.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("\\d{1,9}"))
+                    .mapToInt(Integer::parseInt)
+                    .max()
+                    .orElse(0);
+        }
     }
-    try (Stream<Path> children = Files.list(base)) {
-      return children.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d{1,9}"))
-          .mapToInt(Integer::parseInt).max().orElse(0);
-    }
-  }
 
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      MoreFiles.deleteRecursively(dir);
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            MoreFiles.deleteRecursively(dir);
+        }
     }
-  }
 }

@@ -4,13 +4,13 @@ package jacktf.model;
 @FunctionalInterface
 public interface BatchNormPolicy {
 
-  BatchNormMode modeFor(String layerScope);
+    BatchNormMode modeFor(String layerScope);
 
-  static BatchNormPolicy training() {
-    return layer -> BatchNormMode.TRAINING;
-  }
+    static BatchNormPolicy training() {
+        return layer -> BatchNormMode.TRAINING;
+    }
 
-  static BatchNormPolicy inference() {
-    return layer -> BatchNormMode.INFERENCE;
-  }
+    static BatchNormPolicy inference() {
+        return layer -> BatchNormMode.INFERENCE;
+    }
 }

@@ -9,14 +9,14 @@ import java.util.List;
  */
 public record Block(String scope, int baseDepth, int numUnits, int stride) {
 
-  /** One bottleneck unit's arguments. */
-  public record Unit(int depth, int depthBottleneck, int stride) {}
+    /** One bottleneck unit's arguments. */
+    public record Unit(int depth, int depthBottleneck, int stride) {}
 
-  public List<Unit> units() {
-    List<Unit> units = new ArrayList<>(numUnits);
-    for (int i = 0; i < numUnits; i++) {
-      units.add(new Unit(4 * baseDepth, baseDepth, i == numUnits - 1 ? stride : 1));
+    public List<Unit> units() {
+        List<Unit> units = new ArrayList<>(numUnits);
+        for (int i = 0; i < numUnits; i++) {
+            units.add(new Unit(4 * baseDepth, baseDepth, i == numUnits - 1 ? stride : 1));
+        }
+        return units;
     }
-    return units;
-  }
 }

@@ -11,42 +11,44 @@ import org.tensorflow.op.Ops;
  * restore, optimizer and saver of one model is built into.
  */
 public final class ModelGraph {
-  private final Graph graph;
-  private final Placement placement;
-  private final NameScopes scopes;
-  private final VariableStore variables;
+    private final Graph graph;
+    private final Placement placement;
+    private final NameScopes scopes;
+    private final VariableStore variables;
 
-  public ModelGraph(Graph graph, Placement placement, long seed) {
-    this.graph = graph;
-    this.placement = placement;
-    this.scopes = new NameScopes(Ops.create(graph));
-    this.variables = new VariableStore(graph, scopes, placement, seed);
-  }
+    public ModelGraph(Graph graph, Placement placement, long seed) {
+        this.graph = graph;
+        this.placement = placement;
+        this.scopes = new NameScopes(Ops.create(graph));
+        this.variables = new VariableStore(graph, scopes, placement, seed);
+    }
 
-  /** A graph on this process's devices with the default seed ({@link Defaults#SEED_DEFAULT}). */
-  public static ModelGraph local(Graph graph) {
-    return new ModelGraph(graph, Placement.local(), Defaults.SEED_DEFAULT);
-  }
+    /** A graph on this process's devices with the default seed ({@link Defaults#SEED_DEFAULT}). */
+    public static ModelGraph local(Graph graph) {
+        return new ModelGraph(graph, Placement.local(), Defaults.SEED_DEFAULT);
+    }
 
-  public Graph graph() {
-    return graph;
-  }
+    public Graph graph() {
+        return graph;
+    }
 
-  public VariableStore variables() {
-    return variables;
-  }
+    public VariableStore variables() {
+        return variables;
+    }
 
-  public Placement placement() {
-    return placement;
-  }
+    public Placement placement() {
+        return placement;
+    }
 
-  /** Compute ops in scope {@code path} ("" for the root). */
-  public Ops ops(String path) {
-    return placement.forCompute(scopes.ops(path));
-  }
+    /** Compute ops in scope {@code path} ("" for the root). */
+    public Ops ops(String path) {
+        return placement.forCompute(scopes.ops(path));
+    }
 
-  /** One op that runs every variable initializer created so far. */
-  public Op initializer() {
-    return ops("").withControlDependencies(variables.initializers()).withName("init").noOp();
-  }
+    /** One op that runs every variable initializer created so far. */
+    public Op initializer() {
+        return ops("").withControlDependencies(variables.initializers())
+                .withName("init")
+                .noOp();
+    }
 }

@@ -14,54 +14,54 @@ import java.util.List;
  * @param scopes the scope prefixes, e.g. {@code resnet_v1_50/logits}
  */
 public record ScopeSet(List<String> scopes) {
-  /** The empty set. */
-  public static final ScopeSet NONE = new ScopeSet(List.of());
+    /** The empty set. */
+    public static final ScopeSet NONE = new ScopeSet(List.of());
 
-  private static final Splitter LIST = Splitter.on(',').trimResults().omitEmptyStrings();
+    private static final Splitter LIST = Splitter.on(',').trimResults().omitEmptyStrings();
 
-  /** Copies {@code scopes}; blank entries are refused. */
-  public ScopeSet {
-    scopes = List.copyOf(scopes);
-    for (String s : scopes) {
-      if (s.isBlank()) {
-        throw new JacktfException("A scope is blank; scopes look like resnet_v1_50/logits. Received: "
-            + scopes);
-      }
+    /** Copies {@code scopes}; blank entries are refused. */
+    public ScopeSet {
+        scopes = List.copyOf(scopes);
+        for (String s : scopes) {
+            if (s.isBlank()) {
+                throw new JacktfException(
+                        "A scope is blank; scopes look like resnet_v1_50/logits. Received: " + scopes);
+            }
+        }
     }
-  }
 
-  /** The given scopes. */
-  public static ScopeSet of(String... scopes) {
-    return new ScopeSet(List.of(scopes));
-  }
-
-  /** The given scopes. */
-  public static ScopeSet of(Collection<String> scopes) {
-    return new ScopeSet(List.copyOf(scopes));
-  }
-
-  /** Parses {@code a,b} the way slim does: entries trimmed, blank entries ignored; null is empty. */
-  public static ScopeSet parse(String commaSeparated) {
-    return commaSeparated == null ? NONE : new ScopeSet(LIST.splitToList(commaSeparated));
-  }
-
-  /** Whether {@code variableName} lies under one of the scopes (a plain prefix test, as slim's). */
-  public boolean contains(String variableName) {
-    for (String s : scopes) {
-      if (variableName.startsWith(s)) {
-        return true;
-      }
+    /** The given scopes. */
+    public static ScopeSet of(String... scopes) {
+        return new ScopeSet(List.of(scopes));
     }
-    return false;
-  }
 
-  /** Whether the set names no scope. */
-  public boolean isEmpty() {
-    return scopes.isEmpty();
-  }
+    /** The given scopes. */
+    public static ScopeSet of(Collection<String> scopes) {
+        return new ScopeSet(List.copyOf(scopes));
+    }
 
-  @Override
-  public String toString() {
-    return String.join(",", scopes);
-  }
+    /** Parses {@code a,b} the way slim does: entries trimmed, blank entries ignored; null is empty. */
+    public static ScopeSet parse(String commaSeparated) {
+        return commaSeparated == null ? NONE : new ScopeSet(LIST.splitToList(commaSeparated));
+    }
+
+    /** Whether {@code variableName} lies under one of the scopes (a plain prefix test, as slim's). */
+    public boolean contains(String variableName) {
+        for (String s : scopes) {
+            if (variableName.startsWith(s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the set names no scope. */
+    public boolean isEmpty() {
+        return scopes.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return String.join(",", scopes);
+    }
 }

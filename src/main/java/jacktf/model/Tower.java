@@ -14,8 +14,8 @@ import org.tensorflow.types.TFloat32;
  * @param updateOps moving-average updates of the layers that ran batch norm in training mode
  */
 public record Tower(
-    Endpoints endpoints,
-    Operand<TFloat32> logits,
-    Operand<TFloat32> predictions,
-    Operand<TFloat32> features,
-    List<Op> updateOps) {}
+        Endpoints endpoints,
+        Operand<TFloat32> logits,
+        Operand<TFloat32> predictions,
+        Operand<TFloat32> features,
+        List<Op> updateOps) {}

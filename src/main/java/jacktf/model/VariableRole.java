@@ -2,28 +2,28 @@ package jacktf.model;
 
 /** What a model variable is for; decides trainability and weight decay. */
 public enum VariableRole {
-  WEIGHTS(true, true),
-  BIASES(true, false),
-  BN_GAMMA(true, false),
-  BN_BETA(true, false),
-  BN_MOVING_MEAN(false, false),
-  BN_MOVING_VARIANCE(false, false);
+    WEIGHTS(true, true),
+    BIASES(true, false),
+    BN_GAMMA(true, false),
+    BN_BETA(true, false),
+    BN_MOVING_MEAN(false, false),
+    BN_MOVING_VARIANCE(false, false);
 
-  private final boolean trainable;
-  private final boolean regularized;
+    private final boolean trainable;
+    private final boolean regularized;
 
-  VariableRole(boolean trainable, boolean regularized) {
-    this.trainable = trainable;
-    this.regularized = regularized;
-  }
+    VariableRole(boolean trainable, boolean regularized) {
+        this.trainable = trainable;
+        this.regularized = regularized;
+    }
 
-  /** Whether slim puts it in TRAINABLE_VARIABLES (moving statistics are not). */
-  public boolean trainable() {
-    return trainable;
-  }
+    /** Whether slim puts it in TRAINABLE_VARIABLES (moving statistics are not). */
+    public boolean trainable() {
+        return trainable;
+    }
 
-  /** Whether slim's weight decay applies (conv and fc weights). */
-  public boolean regularized() {
-    return regularized;
-  }
+    /** Whether slim's weight decay applies (conv and fc weights). */
+    public boolean regularized() {
+        return regularized;
+    }
 }

@@ -16,61 +16,63 @@ import java.nio.file.StandardOpenOption;
  * loss. A reader therefore sees the old file or the new one, never a part of either.
  */
 public final class AtomicFiles {
-  /** Suffix of the temporary sibling; a crash can leave one behind, and it is never read. */
-  public static final String TEMP_SUFFIX = ".tmp";
+    /** Suffix of the temporary sibling; a crash can leave one behind, and it is never read. */
+    public static final String TEMP_SUFFIX = ".tmp";
 
-  private AtomicFiles() {}
+    private AtomicFiles() {}
 
-  /** Writes {@code text} as UTF-8 to {@code file} atomically and durably. */
-  public static void writeString(Path file, CharSequence text) throws IOException {
-    write(file, StandardCharsets.UTF_8.encode(text.toString()));
-  }
-
-  /** Writes {@code bytes} to {@code file} atomically and durably. */
-  public static void write(Path file, ByteBuffer bytes) throws IOException {
-    Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
-      channel.force(true);
+    /** Writes {@code text} as UTF-8 to {@code file} atomically and durably. */
+    public static void writeString(Path file, CharSequence text) throws IOException {
+        write(file, StandardCharsets.UTF_8.encode(text.toString()));
     }
-    publish(temp, file);
-  }
 
-  /**
-   * Renames a complete file or directory {@code source} to {@code target} in one step (replacing a
-   * file, never a non-empty directory) and forces the parent directory.
-   */
-  public static void publish(Path source, Path target) throws IOException {
-    try {
-      Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("Cannot replace " + target + " atomically (" + e.getMessage() + "); the file system "
-          + "must support atomic renames within a directory", e);
+    /** Writes {@code bytes} to {@code file} atomically and durably. */
+    public static void write(Path file, ByteBuffer bytes) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + TEMP_SUFFIX);
+        try (FileChannel channel = FileChannel.open(
+                temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        publish(temp, file);
     }
-    forceDirectory(target.toAbsolutePath().getParent());
-  }
 
-  /** Forces a file's content to disk. */
-  public static void force(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      channel.force(true);
+    /**
+     * Renames a complete file or directory {@code source} to {@code target} in one step (replacing a
+     * file, never a non-empty directory) and forces the parent directory.
+     */
+    public static void publish(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException(
+                    "Cannot replace " + target + " atomically (" + e.getMessage() + "); the file system "
+                            + "must support atomic renames within a directory",
+                    e);
+        }
+        forceDirectory(target.toAbsolutePath().getParent());
     }
-  }
 
-  /**
-   * Forces a directory's entries (new names, renames) to disk. Linux allows fsync on a directory
-   * opened read-only; where a platform refuses it (Windows), the rename is as durable as it gets.
-   */
-  public static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      if (!System.getProperty("os.name", "").startsWith("Windows")) {
-        throw e;
-      }
+    /** Forces a file's content to disk. */
+    public static void force(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
     }
-  }
+
+    /**
+     * Forces a directory's entries (new names, renames) to disk. Linux allows fsync on a directory
+     * opened read-only; where a platform refuses it (Windows), the rename is as durable as it gets.
+     */
+    public static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            if (!System.getProperty("os.name", "").startsWith("Windows")) {
+                throw e;
+            }
+        }
+    }
 }

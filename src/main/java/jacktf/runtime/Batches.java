@@ -11,27 +11,27 @@ import org.tensorflow.exceptions.TFOutOfRangeException;
  * iterator signals the end with OutOfRange, TF1's {@code while True: ... except OutOfRangeError}.
  */
 public final class Batches {
-  private Batches() {}
+    private Batches() {}
 
-  /**
-   * Runs {@code runner}'s fetches repeatedly (a new runner per batch) and hands each result to
-   * {@code batch}, which must not keep it (it is closed afterwards), until the input is exhausted.
-   *
-   * @return how many batches ran
-   */
-  public static int runToEnd(Supplier<Session.Runner> runner, Consumer<Result> batch) {
-    int batches = 0;
-    while (true) {
-      Result result;
-      try {
-        result = runner.get().run();
-      } catch (TFOutOfRangeException end) {
-        return batches;
-      }
-      try (result) {
-        batch.accept(result);
-      }
-      batches++;
+    /**
+     * Runs {@code runner}'s fetches repeatedly (a new runner per batch) and hands each result to
+     * {@code batch}, which must not keep it (it is closed afterwards), until the input is exhausted.
+     *
+     * @return how many batches ran
+     */
+    public static int runToEnd(Supplier<Session.Runner> runner, Consumer<Result> batch) {
+        int batches = 0;
+        while (true) {
+            Result result;
+            try {
+                result = runner.get().run();
+            } catch (TFOutOfRangeException end) {
+                return batches;
+            }
+            try (result) {
+                batch.accept(result);
+            }
+            batches++;
+        }
     }
-  }
 }

@@ -6,15 +6,15 @@ package jacktf.runtime;
  * detected and the Maven dependency to add.
  */
 public final class MissingNativesException extends IllegalStateException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  /**
-   * An exception with the given explanation.
-   *
-   * @param message what is missing and what to add
-   * @param cause the error TensorFlow's loader threw
-   */
-  public MissingNativesException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    /**
+     * An exception with the given explanation.
+     *
+     * @param message what is missing and what to add
+     * @param cause the error TensorFlow's loader threw
+     */
+    public MissingNativesException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

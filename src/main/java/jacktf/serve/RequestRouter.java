@@ -10,44 +10,44 @@ import java.util.regex.Pattern;
  * nothing of which models are loaded; the caller checks the name and version (404 when unknown).
  */
 final class RequestRouter {
-  private static final Pattern PATH =
-      Pattern.compile("^/v1/models/([^/:]+)(?:/versions/([^/:]+))?(/metadata|:predict)?$");
+    private static final Pattern PATH =
+            Pattern.compile("^/v1/models/([^/:]+)(?:/versions/([^/:]+))?(/metadata|:predict)?$");
 
-  /** The REST methods a model answers. */
-  enum Endpoint {
-    /** {@code GET /v1/models/NAME}: the version status. */
-    STATUS,
-    /** {@code GET /v1/models/NAME/metadata}: the signatures. */
-    METADATA,
-    /** {@code POST /v1/models/NAME:predict}. */
-    PREDICT
-  }
-
-  /**
-   * One routed request. {@code version} is the requested version as written in the URL, empty
-   * for "the served one"; {@code endpoint} is empty when the path names a model but the HTTP
-   * method does not fit it (answered 404 after the model and version are checked).
-   */
-  record Route(String model, Optional<String> version, Optional<Endpoint> endpoint, String httpMethod, String path) {}
-
-  private RequestRouter() {}
-
-  /** Routes a request by its HTTP method and raw (still percent-encoded) path; empty for a path outside the API. */
-  static Optional<Route> route(String httpMethod, String rawPath) {
-    Matcher m = PATH.matcher(rawPath);
-    if (!m.matches()) {
-      return Optional.empty();
+    /** The REST methods a model answers. */
+    enum Endpoint {
+        /** {@code GET /v1/models/NAME}: the version status. */
+        STATUS,
+        /** {@code GET /v1/models/NAME/metadata}: the signatures. */
+        METADATA,
+        /** {@code POST /v1/models/NAME:predict}. */
+        PREDICT
     }
-    String action = m.group(3);
-    Endpoint endpoint = null;
-    if (action == null && httpMethod.equals("GET")) {
-      endpoint = Endpoint.STATUS;
-    } else if ("/metadata".equals(action) && httpMethod.equals("GET")) {
-      endpoint = Endpoint.METADATA;
-    } else if (":predict".equals(action) && httpMethod.equals("POST")) {
-      endpoint = Endpoint.PREDICT;
+
+    /**
+     * One routed request. {@code version} is the requested version as written in the URL, empty
+     * for "the served one"; {@code endpoint} is empty when the path names a model but the HTTP
+     * method does not fit it (answered 404 after the model and version are checked).
+     */
+    record Route(String model, Optional<String> version, Optional<Endpoint> endpoint, String httpMethod, String path) {}
+
+    private RequestRouter() {}
+
+    /** Routes a request by its HTTP method and raw (still percent-encoded) path; empty for a path outside the API. */
+    static Optional<Route> route(String httpMethod, String rawPath) {
+        Matcher m = PATH.matcher(rawPath);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        String action = m.group(3);
+        Endpoint endpoint = null;
+        if (action == null && httpMethod.equals("GET")) {
+            endpoint = Endpoint.STATUS;
+        } else if ("/metadata".equals(action) && httpMethod.equals("GET")) {
+            endpoint = Endpoint.METADATA;
+        } else if (":predict".equals(action) && httpMethod.equals("POST")) {
+            endpoint = Endpoint.PREDICT;
+        }
+        return Optional.of(new Route(
+                m.group(1), Optional.ofNullable(m.group(2)), Optional.ofNullable(endpoint), httpMethod, rawPath));
     }
-    return Optional.of(new Route(m.group(1), Optional.ofNullable(m.group(2)), Optional.ofNullable(endpoint), httpMethod,
-        rawPath));
-  }
 }

@@ -12,30 +12,33 @@ import org.tensorflow.exceptions.TensorFlowException;
  */
 record RestReply(int status, JsonElement body) {
 
-  /** 200 with a body. */
-  static RestReply ok(JsonElement body) {
-    return new RestReply(200, body);
-  }
+    /** 200 with a body. */
+    static RestReply ok(JsonElement body) {
+        return new RestReply(200, body);
+    }
 
-  /** The reply for a failed request. */
-  static RestReply of(Exception e) {
-    if (e instanceof NotFound) {
-      return error(404, e.getMessage());
+    /** The reply for a failed request. */
+    static RestReply of(Exception e) {
+        if (e instanceof NotFound) {
+            return error(404, e.getMessage());
+        }
+        if (e instanceof BadRequest
+                || e instanceof JsonParseException
+                || e instanceof IllegalArgumentException
+                || e instanceof IllegalStateException) {
+            return error(400, e.getMessage());
+        }
+        if (e instanceof TensorFlowException) {
+            // TF's messages end in a newline and sometimes are empty
+            return error(
+                    400, e.getMessage() == null ? e.toString() : e.getMessage().strip());
+        }
+        return error(500, "Internal error: " + e);
     }
-    if (e instanceof BadRequest || e instanceof JsonParseException || e instanceof IllegalArgumentException
-        || e instanceof IllegalStateException) {
-      return error(400, e.getMessage());
-    }
-    if (e instanceof TensorFlowException) {
-      // TF's messages end in a newline and sometimes are empty
-      return error(400, e.getMessage() == null ? e.toString() : e.getMessage().strip());
-    }
-    return error(500, "Internal error: " + e);
-  }
 
-  private static RestReply error(int status, String message) {
-    JsonObject body = new JsonObject();
-    body.addProperty("error", message == null ? "unknown error" : message);
-    return new RestReply(status, body);
-  }
+    private static RestReply error(int status, String message) {
+        JsonObject body = new JsonObject();
+        body.addProperty("error", message == null ? "unknown error" : message);
+        return new RestReply(status, body);
+    }
 }

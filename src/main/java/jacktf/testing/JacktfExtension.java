@@ -41,67 +41,70 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  */
 public final class JacktfExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback {
-  private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(JacktfExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(JacktfExtension.class);
 
-  /** Creates the extension; JUnit calls this for {@code @ExtendWith}, users for {@code @RegisterExtension}. */
-  public JacktfExtension() {}
+    /** Creates the extension; JUnit calls this for {@code @ExtendWith}, users for {@code @RegisterExtension}. */
+    public JacktfExtension() {}
 
-  @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    Class<?> type = parameter.getParameter().getType();
-    return type == PretrainedCheckpoint.class || type == SampleImages.class
-        || type == Path.class && parameter.isAnnotated(TempTrainDir.class);
-  }
-
-  @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    Class<?> type = parameter.getParameter().getType();
-    if (type == PretrainedCheckpoint.class) {
-      return PretrainedCheckpoint.get();
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        return type == PretrainedCheckpoint.class
+                || type == SampleImages.class
+                || type == Path.class && parameter.isAnnotated(TempTrainDir.class);
     }
-    try {
-      if (type == SampleImages.class) {
-        return new SampleImages(tempDir(context, "jacktf-images"));
-      }
-      if (type == Path.class && parameter.isAnnotated(TempTrainDir.class)) {
-        return tempDir(context, "jacktf-train").resolve("train");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Creating a temporary directory for " + parameter.getParameter() + " failed", e);
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        Class<?> type = parameter.getParameter().getType();
+        if (type == PretrainedCheckpoint.class) {
+            return PretrainedCheckpoint.get();
+        }
+        try {
+            if (type == SampleImages.class) {
+                return new SampleImages(tempDir(context, "jacktf-images"));
+            }
+            if (type == Path.class && parameter.isAnnotated(TempTrainDir.class)) {
+                return tempDir(context, "jacktf-train").resolve("train");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Creating a temporary directory for " + parameter.getParameter() + " failed", e);
+        }
+        throw new ParameterResolutionException("JacktfExtension cannot supply " + parameter.getParameter()
+                + "; it supplies PretrainedCheckpoint, SampleImages and @TempTrainDir Path");
     }
-    throw new ParameterResolutionException("JacktfExtension cannot supply " + parameter.getParameter()
-        + "; it supplies PretrainedCheckpoint, SampleImages and @TempTrainDir Path");
-  }
 
-  @Override
-  public void afterEach(ExtensionContext context) {
-    deleteTempDirs(context);
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    deleteTempDirs(context);
-  }
-
-  /** A new temporary directory owned by {@code context}: deleted when that test or class finishes. */
-  private static Path tempDir(ExtensionContext context, String prefix) throws IOException {
-    Path dir = Files.createTempDirectory(prefix);
-    ownedBy(context).add(dir);
-    return dir;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<Path> ownedBy(ExtensionContext context) {
-    // Keyed by the context's id: a plain key would find the enclosing class's list through the store's parent.
-    return (List<Path>) context.getStore(NAMESPACE)
-        .getOrComputeIfAbsent("dirs:" + context.getUniqueId(), k -> new CopyOnWriteArrayList<Path>());
-  }
-
-  private static void deleteTempDirs(ExtensionContext context) {
-    List<Path> dirs = ownedBy(context);
-    for (Path dir : dirs) {
-      TempDirs.deleteRecursively(dir);
+    @Override
+    public void afterEach(ExtensionContext context) {
+        deleteTempDirs(context);
     }
-    dirs.clear();
-  }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        deleteTempDirs(context);
+    }
+
+    /** A new temporary directory owned by {@code context}: deleted when that test or class finishes. */
+    private static Path tempDir(ExtensionContext context, String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        ownedBy(context).add(dir);
+        return dir;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Path> ownedBy(ExtensionContext context) {
+        // Keyed by the context's id: a plain key would find the enclosing class's list through the store's parent.
+        return (List<Path>) context.getStore(NAMESPACE)
+                .getOrComputeIfAbsent("dirs:" + context.getUniqueId(), k -> new CopyOnWriteArrayList<Path>());
+    }
+
+    private static void deleteTempDirs(ExtensionContext context) {
+        List<Path> dirs = ownedBy(context);
+        for (Path dir : dirs) {
+            TempDirs.deleteRecursively(dir);
+        }
+        dirs.clear();
+    }
 }

@@ -9,18 +9,18 @@ import java.util.stream.Stream;
 
 /** Recursive deletion of the directories this package creates. */
 final class TempDirs {
-  private TempDirs() {}
+    private TempDirs() {}
 
-  static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete " + dir + ": " + e.getMessage(), e);
+        }
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not delete " + dir + ": " + e.getMessage(), e);
-    }
-  }
 }

@@ -27,59 +27,75 @@ import org.tensorflow.types.TInt64;
  * @param end the final rate of polynomial and cosine decay
  * @param warmupSteps steps of linear warm-up to {@code initial}
  */
-public record LearningRateSchedule(LearningRateDecayType type, float initial, float decayFactor, long decaySteps,
-    boolean staircase, float end, long warmupSteps) {
+public record LearningRateSchedule(
+        LearningRateDecayType type,
+        float initial,
+        float decayFactor,
+        long decaySteps,
+        boolean staircase,
+        float end,
+        long warmupSteps) {
 
-  /** @throws ConfigException naming a value out of range */
-  public LearningRateSchedule {
-    if (type == null) {
-      throw new ConfigException("type", "set", null);
-    }
-    if (!(initial > 0) || Float.isInfinite(initial)) {
-      throw new ConfigException("initial", "a finite number > 0", initial);
-    }
-    if (warmupSteps < 0) {
-      throw new ConfigException("warmupSteps", ">= 0", warmupSteps);
-    }
-    if (decaySteps < 0) {
-      throw new ConfigException("decaySteps", ">= 0", decaySteps);
-    }
-  }
-
-  /** The rate at {@code globalStep}, as ops of {@code tf}. */
-  public Operand<TFloat32> build(Ops tf, Operand<TInt64> globalStep) {
-    Operand<TFloat32> step = tf.dtypes.cast(globalStep, TFloat32.class);
-    Operand<TFloat32> afterWarmup = tf.math.maximum(tf.math.sub(step, tf.constant((float) warmupSteps)), tf.constant(0f));
-    Operand<TFloat32> decayed = switch (type) {
-      case FIXED -> tf.constant(initial);
-      case EXPONENTIAL -> {
-        Operand<TFloat32> p = tf.math.div(afterWarmup, tf.constant((float) Math.max(1, decaySteps)));
-        if (staircase) {
-          p = tf.math.floor(p);
+    /** @throws ConfigException naming a value out of range */
+    public LearningRateSchedule {
+        if (type == null) {
+            throw new ConfigException("type", "set", null);
         }
-        yield tf.math.mul(tf.constant(initial), tf.math.pow(tf.constant(decayFactor), p));
-      }
-      case POLYNOMIAL -> {
-        // slim: polynomial_decay(power=1.0, cycle=False) to end_learning_rate
-        Operand<TFloat32> fraction = tf.math.minimum(tf.math.div(afterWarmup, tf.constant((float) span())), tf.constant(1f));
-        yield tf.math.add(tf.math.mul(tf.constant(initial - end), tf.math.sub(tf.constant(1f), fraction)), tf.constant(end));
-      }
-      case COSINE -> {
-        Operand<TFloat32> fraction = tf.math.minimum(tf.math.div(afterWarmup, tf.constant((float) span())), tf.constant(1f));
-        Operand<TFloat32> cosine = tf.math.mul(tf.constant(0.5f),
-            tf.math.add(tf.constant(1f), tf.math.cos(tf.math.mul(tf.constant((float) Math.PI), fraction))));
-        yield tf.math.add(tf.math.mul(tf.constant(initial - end), cosine), tf.constant(end));
-      }
-    };
-    if (warmupSteps == 0) {
-      return decayed;
+        if (!(initial > 0) || Float.isInfinite(initial)) {
+            throw new ConfigException("initial", "a finite number > 0", initial);
+        }
+        if (warmupSteps < 0) {
+            throw new ConfigException("warmupSteps", ">= 0", warmupSteps);
+        }
+        if (decaySteps < 0) {
+            throw new ConfigException("decaySteps", ">= 0", decaySteps);
+        }
     }
-    Operand<TFloat32> warm = tf.math.mul(tf.constant(initial),
-        tf.math.div(tf.math.add(step, tf.constant(1f)), tf.constant((float) warmupSteps)));
-    return tf.select(tf.math.less(step, tf.constant((float) warmupSteps)), warm, decayed);
-  }
 
-  private long span() {
-    return Math.max(1, decaySteps - warmupSteps);
-  }
+    /** The rate at {@code globalStep}, as ops of {@code tf}. */
+    public Operand<TFloat32> build(Ops tf, Operand<TInt64> globalStep) {
+        Operand<TFloat32> step = tf.dtypes.cast(globalStep, TFloat32.class);
+        Operand<TFloat32> afterWarmup =
+                tf.math.maximum(tf.math.sub(step, tf.constant((float) warmupSteps)), tf.constant(0f));
+        Operand<TFloat32> decayed =
+                switch (type) {
+                    case FIXED -> tf.constant(initial);
+                    case EXPONENTIAL -> {
+                        Operand<TFloat32> p = tf.math.div(afterWarmup, tf.constant((float) Math.max(1, decaySteps)));
+                        if (staircase) {
+                            p = tf.math.floor(p);
+                        }
+                        yield tf.math.mul(tf.constant(initial), tf.math.pow(tf.constant(decayFactor), p));
+                    }
+                    case POLYNOMIAL -> {
+                        // slim: polynomial_decay(power=1.0, cycle=False) to end_learning_rate
+                        Operand<TFloat32> fraction =
+                                tf.math.minimum(tf.math.div(afterWarmup, tf.constant((float) span())), tf.constant(1f));
+                        yield tf.math.add(
+                                tf.math.mul(tf.constant(initial - end), tf.math.sub(tf.constant(1f), fraction)),
+                                tf.constant(end));
+                    }
+                    case COSINE -> {
+                        Operand<TFloat32> fraction =
+                                tf.math.minimum(tf.math.div(afterWarmup, tf.constant((float) span())), tf.constant(1f));
+                        Operand<TFloat32> cosine = tf.math.mul(
+                                tf.constant(0.5f),
+                                tf.math.add(
+                                        tf.constant(1f),
+                                        tf.math.cos(tf.math.mul(tf.constant((float) Math.PI), fraction))));
+                        yield tf.math.add(tf.math.mul(tf.constant(initial - end), cosine), tf.constant(end));
+                    }
+                };
+        if (warmupSteps == 0) {
+            return decayed;
+        }
+        Operand<TFloat32> warm =
+                tf.math.mul(tf.constant(initial), tf.math.div(tf.math.add(step, tf.constant(1f)), tf.constant((float)
+                        warmupSteps)));
+        return tf.select(tf.math.less(step, tf.constant((float) warmupSteps)), warm, decayed);
+    }
+
+    private long span() {
+        return Math.max(1, decaySteps - warmupSteps);
+    }
 }

@@ -14,5 +14,14 @@ package jacktf.train;
  * @param imagesPerSecond this process's images per second in the step
  * @param skippedImages training files that failed to decode so far
  */
-public record StepEvent(long step, double epoch, float totalLoss, float crossEntropy, float regularization,
-    float accuracy, float learningRate, double secondsPerStep, double imagesPerSecond, long skippedImages) {}
+public record StepEvent(
+        long step,
+        double epoch,
+        float totalLoss,
+        float crossEntropy,
+        float regularization,
+        float accuracy,
+        float learningRate,
+        double secondsPerStep,
+        double imagesPerSecond,
+        long skippedImages) {}

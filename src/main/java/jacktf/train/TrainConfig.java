@@ -1,7 +1,5 @@
 package jacktf.train;
 
-import java.nio.file.Path;
-import java.util.List;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.cluster.Replicas;
 import jacktf.config.ConfigException;
@@ -14,233 +12,415 @@ import jacktf.model.Architecture;
 import jacktf.model.Head;
 import jacktf.model.Precision;
 import jacktf.model.ScopeSet;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Everything a training run needs, with slim's {@code train_image_classifier.py} defaults
  * ({@link Defaults}). Built with {@link #builder(Path, Path)}; every field is checked on construction.
  */
 public record TrainConfig(
-    Path datasetDir,
-    Path trainDir,
-    Architecture model,
-    Head head,
-    Integer numClasses,
-    Precision precision,
-    int imageSize,
-    double validationSplit,
-    long seed,
-    Path checkpointPath,
-    RestoreOptions restoreOptions,
-    List<String> trainableScopes,
-    List<String> freezeScopes,
-    FrozenBatchNorm frozenBatchNorm,
-    float batchNormDecay,
-    OptimizerType optimizer,
-    Optimizer.Params optimizerParams,
-    float learningRate,
-    LearningRateDecayType learningRateDecayType,
-    float learningRateDecayFactor,
-    float numEpochsPerDecay,
-    float endLearningRate,
-    long warmupSteps,
-    float weightDecay,
-    float labelSmoothing,
-    int batchSize,
-    Long maxNumberOfSteps,
-    Double epochs,
-    Long saveEverySteps,
-    int saveIntervalSecs,
-    int saveSummariesSecs,
-    int logEveryNSteps,
-    int validationEvery,
-    int keepCheckpoints,
-    boolean cacheFeatures,
-    Replicas replicas,
-    DatasetSource dataset) {
-
-  /**
-   * Checks every field, so a bad configuration fails here, naming the field and its valid range,
-   * rather than deep inside graph construction.
-   *
-   * @throws ConfigException for a value out of range or two fields that exclude each other
-   */
-  public TrainConfig {
-    if (datasetDir == null && dataset == null) {
-      throw new ConfigException("datasetDir", "set, or a dataset given", null);
-    }
-    required("trainDir", trainDir);
-    required("model", model);
-    required("head", head);
-    required("precision", precision);
-    required("restoreOptions", restoreOptions);
-    required("frozenBatchNorm", frozenBatchNorm);
-    required("optimizer", optimizer);
-    required("optimizerParams", optimizerParams);
-    required("learningRateDecayType", learningRateDecayType);
-    trainableScopes = List.copyOf(required("trainableScopes", trainableScopes));
-    freezeScopes = List.copyOf(required("freezeScopes", freezeScopes));
-    if (numClasses != null && numClasses < 1) {
-      throw new ConfigException("numClasses", "at least 1 (or null: the dataset's classes)", numClasses);
-    }
-    check("imageSize", imageSize >= 32, "at least 32 (the network's total stride)", imageSize);
-    check("validationSplit", validationSplit >= 0 && validationSplit < 1, "in [0, 1)", validationSplit);
-    check("batchNormDecay", batchNormDecay >= 0 && batchNormDecay < 1, "in [0, 1)", batchNormDecay);
-    check("learningRate", learningRate > 0 && Float.isFinite(learningRate), "a finite number > 0", learningRate);
-    check("learningRateDecayFactor", learningRateDecayFactor > 0 && learningRateDecayFactor <= 1, "in (0, 1]",
-        learningRateDecayFactor);
-    check("numEpochsPerDecay", numEpochsPerDecay > 0 && Float.isFinite(numEpochsPerDecay), "a finite number > 0",
-        numEpochsPerDecay);
-    check("endLearningRate", endLearningRate >= 0 && Float.isFinite(endLearningRate), "a finite number >= 0",
-        endLearningRate);
-    check("warmupSteps", warmupSteps >= 0, ">= 0", warmupSteps);
-    check("weightDecay", weightDecay >= 0 && Float.isFinite(weightDecay), "a finite number >= 0", weightDecay);
-    check("labelSmoothing", labelSmoothing >= 0 && labelSmoothing < 1, "in [0, 1)", labelSmoothing);
-    check("batchSize", batchSize >= 1, "at least 1", batchSize);
-    if (maxNumberOfSteps != null && maxNumberOfSteps < 0) {
-      throw new ConfigException("maxNumberOfSteps", ">= 0 (or null: train for epochs)", maxNumberOfSteps);
-    }
-    if (epochs != null && !(epochs > 0 && Double.isFinite(epochs))) {
-      throw new ConfigException("epochs", "a finite number > 0 (or null)", epochs);
-    }
-    if (maxNumberOfSteps != null && epochs != null) {
-      throw ConfigException.conflict("epochs", "maxNumberOfSteps", epochs);
-    }
-    if (saveEverySteps != null && saveEverySteps < 1) {
-      throw new ConfigException("saveEverySteps", "at least 1 (or null: save every saveIntervalSecs)", saveEverySteps);
-    }
-    check("saveIntervalSecs", saveIntervalSecs >= 0, ">= 0", saveIntervalSecs);
-    check("saveSummariesSecs", saveSummariesSecs >= 0, ">= 0", saveSummariesSecs);
-    check("logEveryNSteps", logEveryNSteps >= 1, "at least 1", logEveryNSteps);
-    check("validationEvery", validationEvery >= 0, ">= 0 (0: only at the end)", validationEvery);
-    check("keepCheckpoints", keepCheckpoints >= 1, "at least 1", keepCheckpoints);
-    if (!trainableScopes.isEmpty() && !freezeScopes.isEmpty()) {
-      throw ConfigException.conflict("freezeScopes", "trainableScopes", freezeScopes);
-    }
-    if (replicas != null && cacheFeatures) {
-      // The feature cache lives in one process's memory.
-      throw ConfigException.conflict("cacheFeatures", "replicas", true);
-    }
-  }
-
-  private static <T> T required(String field, T value) {
-    if (value == null) {
-      throw new ConfigException(field, "set", null);
-    }
-    return value;
-  }
-
-  private static void check(String field, boolean valid, String expected, Object received) {
-    if (!valid) {
-      throw new ConfigException(field, expected, received);
-    }
-  }
-
-  /** A builder with slim's defaults ({@link Defaults}) for every other field. */
-  public static Builder builder(Path datasetDir, Path trainDir) {
-    return new Builder(datasetDir, trainDir);
-  }
-
-  /** Whether a variable is trained: under a trainable scope (default all) and under no freeze scope. */
-  public boolean isTrainable(String variableName) {
-    boolean selected = trainableScopes.isEmpty() || ScopeSet.of(trainableScopes).contains(variableName);
-    return selected && !ScopeSet.of(freezeScopes).contains(variableName);
-  }
-
-  /** Builder with slim's defaults. */
-  public static final class Builder {
-    private final Path datasetDir;
-    private final Path trainDir;
-    private Architecture model = Architecture.RESNET_V1_50;
-    private Head head = Head.SLIM;
-    private Integer numClasses;
-    private Precision precision = Precision.FP32;
-    private int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
-    private double validationSplit = Defaults.VALIDATION_SPLIT_DEFAULT;
-    private long seed = Defaults.SEED_DEFAULT;
-    private Path checkpointPath;
-    private RestoreOptions restoreOptions = RestoreOptions.all();
-    private List<String> trainableScopes = List.of();
-    private List<String> freezeScopes = List.of();
-    private FrozenBatchNorm frozenBatchNorm = Defaults.FROZEN_BATCH_NORM_DEFAULT;
-    private float batchNormDecay = Defaults.BATCH_NORM_DECAY_DEFAULT;
-    private OptimizerType optimizer = Defaults.OPTIMIZER_DEFAULT;
-    private Optimizer.Params optimizerParams = Optimizer.Params.slimDefaults();
-    private float learningRate = Defaults.LEARNING_RATE_DEFAULT;
-    private LearningRateDecayType learningRateDecayType = Defaults.LEARNING_RATE_DECAY_TYPE_DEFAULT;
-    private float learningRateDecayFactor = Defaults.LEARNING_RATE_DECAY_FACTOR_DEFAULT;
-    private float numEpochsPerDecay = Defaults.NUM_EPOCHS_PER_DECAY_DEFAULT;
-    private float endLearningRate = Defaults.END_LEARNING_RATE_DEFAULT;
-    private long warmupSteps = Defaults.WARMUP_STEPS_DEFAULT;
-    private float weightDecay = Defaults.WEIGHT_DECAY_DEFAULT;
-    private float labelSmoothing = Defaults.LABEL_SMOOTHING_DEFAULT;
-    private int batchSize = Defaults.BATCH_SIZE_DEFAULT;
-    private Long maxNumberOfSteps;
-    private Double epochs;
-    private Long saveEverySteps;
-    private int saveIntervalSecs = Defaults.SAVE_INTERVAL_SECS_DEFAULT;
-    private int saveSummariesSecs = Defaults.SAVE_SUMMARIES_SECS_DEFAULT;
-    private int logEveryNSteps = Defaults.LOG_EVERY_N_STEPS_DEFAULT;
-    private int validationEvery = Defaults.VALIDATION_EVERY_DEFAULT;
-    private int keepCheckpoints = Defaults.KEEP_CHECKPOINTS_DEFAULT;
-    private boolean cacheFeatures;
-    private Replicas replicas;
-    private DatasetSource dataset;
-
-    private Builder(Path datasetDir, Path trainDir) {
-      this.datasetDir = datasetDir;
-      this.trainDir = trainDir;
-    }
-
-    public Builder model(Architecture v) { this.model = v; return this; }
-    public Builder head(Head v) { this.head = v; return this; }
-    public Builder numClasses(Integer v) { this.numClasses = v; return this; }
-    public Builder precision(Precision v) { this.precision = v; return this; }
-    public Builder imageSize(int v) { this.imageSize = v; return this; }
-    public Builder validationSplit(double v) { this.validationSplit = v; return this; }
-    public Builder seed(long v) { this.seed = v; return this; }
-    public Builder checkpointPath(Path v) { this.checkpointPath = v; return this; }
-    public Builder restoreOptions(RestoreOptions v) { this.restoreOptions = v; return this; }
-    public Builder trainableScopes(List<String> v) { this.trainableScopes = List.copyOf(v); return this; }
-    public Builder freezeScopes(List<String> v) { this.freezeScopes = List.copyOf(v); return this; }
-    public Builder frozenBatchNorm(FrozenBatchNorm v) { this.frozenBatchNorm = v; return this; }
-    public Builder batchNormDecay(float v) { this.batchNormDecay = v; return this; }
-    public Builder optimizer(OptimizerType v) { this.optimizer = v; return this; }
-    public Builder optimizerParams(Optimizer.Params v) { this.optimizerParams = v; return this; }
-    public Builder learningRate(float v) { this.learningRate = v; return this; }
-    public Builder learningRateDecayType(LearningRateDecayType v) { this.learningRateDecayType = v; return this; }
-    public Builder learningRateDecayFactor(float v) { this.learningRateDecayFactor = v; return this; }
-    public Builder numEpochsPerDecay(float v) { this.numEpochsPerDecay = v; return this; }
-    public Builder endLearningRate(float v) { this.endLearningRate = v; return this; }
-    public Builder warmupSteps(long v) { this.warmupSteps = v; return this; }
-    public Builder weightDecay(float v) { this.weightDecay = v; return this; }
-    public Builder labelSmoothing(float v) { this.labelSmoothing = v; return this; }
-    public Builder batchSize(int v) { this.batchSize = v; return this; }
-    public Builder maxNumberOfSteps(Long v) { this.maxNumberOfSteps = v; return this; }
-    public Builder epochs(Double v) { this.epochs = v; return this; }
-    public Builder saveEverySteps(Long v) { this.saveEverySteps = v; return this; }
-    public Builder saveIntervalSecs(int v) { this.saveIntervalSecs = v; return this; }
-    public Builder saveSummariesSecs(int v) { this.saveSummariesSecs = v; return this; }
-    public Builder logEveryNSteps(int v) { this.logEveryNSteps = v; return this; }
-    public Builder validationEvery(int v) { this.validationEvery = v; return this; }
-    public Builder keepCheckpoints(int v) { this.keepCheckpoints = v; return this; }
-    public Builder cacheFeatures(boolean v) { this.cacheFeatures = v; return this; }
-    /** Train as one worker of a cluster; null (the default) trains in this process alone. */
-    public Builder replicas(Replicas v) { this.replicas = v; return this; }
-    /** Where the images come from, instead of {@code datasetDir} (which may then be null). */
-    public Builder dataset(DatasetSource v) { this.dataset = v; return this; }
+        Path datasetDir,
+        Path trainDir,
+        Architecture model,
+        Head head,
+        Integer numClasses,
+        Precision precision,
+        int imageSize,
+        double validationSplit,
+        long seed,
+        Path checkpointPath,
+        RestoreOptions restoreOptions,
+        List<String> trainableScopes,
+        List<String> freezeScopes,
+        FrozenBatchNorm frozenBatchNorm,
+        float batchNormDecay,
+        OptimizerType optimizer,
+        Optimizer.Params optimizerParams,
+        float learningRate,
+        LearningRateDecayType learningRateDecayType,
+        float learningRateDecayFactor,
+        float numEpochsPerDecay,
+        float endLearningRate,
+        long warmupSteps,
+        float weightDecay,
+        float labelSmoothing,
+        int batchSize,
+        Long maxNumberOfSteps,
+        Double epochs,
+        Long saveEverySteps,
+        int saveIntervalSecs,
+        int saveSummariesSecs,
+        int logEveryNSteps,
+        int validationEvery,
+        int keepCheckpoints,
+        boolean cacheFeatures,
+        Replicas replicas,
+        DatasetSource dataset) {
 
     /**
-     * The configuration, checked.
+     * Checks every field, so a bad configuration fails here, naming the field and its valid range,
+     * rather than deep inside graph construction.
      *
-     * @throws ConfigException naming the first field out of range
+     * @throws ConfigException for a value out of range or two fields that exclude each other
      */
-    public TrainConfig build() {
-      return new TrainConfig(datasetDir, trainDir, model, head, numClasses, precision, imageSize, validationSplit,
-          seed, checkpointPath, restoreOptions, trainableScopes, freezeScopes, frozenBatchNorm, batchNormDecay,
-          optimizer, optimizerParams, learningRate, learningRateDecayType, learningRateDecayFactor, numEpochsPerDecay,
-          endLearningRate, warmupSteps, weightDecay, labelSmoothing, batchSize, maxNumberOfSteps, epochs,
-          saveEverySteps, saveIntervalSecs, saveSummariesSecs, logEveryNSteps, validationEvery, keepCheckpoints,
-          cacheFeatures, replicas, dataset);
+    public TrainConfig {
+        if (datasetDir == null && dataset == null) {
+            throw new ConfigException("datasetDir", "set, or a dataset given", null);
+        }
+        required("trainDir", trainDir);
+        required("model", model);
+        required("head", head);
+        required("precision", precision);
+        required("restoreOptions", restoreOptions);
+        required("frozenBatchNorm", frozenBatchNorm);
+        required("optimizer", optimizer);
+        required("optimizerParams", optimizerParams);
+        required("learningRateDecayType", learningRateDecayType);
+        trainableScopes = List.copyOf(required("trainableScopes", trainableScopes));
+        freezeScopes = List.copyOf(required("freezeScopes", freezeScopes));
+        if (numClasses != null && numClasses < 1) {
+            throw new ConfigException("numClasses", "at least 1 (or null: the dataset's classes)", numClasses);
+        }
+        check("imageSize", imageSize >= 32, "at least 32 (the network's total stride)", imageSize);
+        check("validationSplit", validationSplit >= 0 && validationSplit < 1, "in [0, 1)", validationSplit);
+        check("batchNormDecay", batchNormDecay >= 0 && batchNormDecay < 1, "in [0, 1)", batchNormDecay);
+        check("learningRate", learningRate > 0 && Float.isFinite(learningRate), "a finite number > 0", learningRate);
+        check(
+                "learningRateDecayFactor",
+                learningRateDecayFactor > 0 && learningRateDecayFactor <= 1,
+                "in (0, 1]",
+                learningRateDecayFactor);
+        check(
+                "numEpochsPerDecay",
+                numEpochsPerDecay > 0 && Float.isFinite(numEpochsPerDecay),
+                "a finite number > 0",
+                numEpochsPerDecay);
+        check(
+                "endLearningRate",
+                endLearningRate >= 0 && Float.isFinite(endLearningRate),
+                "a finite number >= 0",
+                endLearningRate);
+        check("warmupSteps", warmupSteps >= 0, ">= 0", warmupSteps);
+        check("weightDecay", weightDecay >= 0 && Float.isFinite(weightDecay), "a finite number >= 0", weightDecay);
+        check("labelSmoothing", labelSmoothing >= 0 && labelSmoothing < 1, "in [0, 1)", labelSmoothing);
+        check("batchSize", batchSize >= 1, "at least 1", batchSize);
+        if (maxNumberOfSteps != null && maxNumberOfSteps < 0) {
+            throw new ConfigException("maxNumberOfSteps", ">= 0 (or null: train for epochs)", maxNumberOfSteps);
+        }
+        if (epochs != null && !(epochs > 0 && Double.isFinite(epochs))) {
+            throw new ConfigException("epochs", "a finite number > 0 (or null)", epochs);
+        }
+        if (maxNumberOfSteps != null && epochs != null) {
+            throw ConfigException.conflict("epochs", "maxNumberOfSteps", epochs);
+        }
+        if (saveEverySteps != null && saveEverySteps < 1) {
+            throw new ConfigException(
+                    "saveEverySteps", "at least 1 (or null: save every saveIntervalSecs)", saveEverySteps);
+        }
+        check("saveIntervalSecs", saveIntervalSecs >= 0, ">= 0", saveIntervalSecs);
+        check("saveSummariesSecs", saveSummariesSecs >= 0, ">= 0", saveSummariesSecs);
+        check("logEveryNSteps", logEveryNSteps >= 1, "at least 1", logEveryNSteps);
+        check("validationEvery", validationEvery >= 0, ">= 0 (0: only at the end)", validationEvery);
+        check("keepCheckpoints", keepCheckpoints >= 1, "at least 1", keepCheckpoints);
+        if (!trainableScopes.isEmpty() && !freezeScopes.isEmpty()) {
+            throw ConfigException.conflict("freezeScopes", "trainableScopes", freezeScopes);
+        }
+        if (replicas != null && cacheFeatures) {
+            // The feature cache lives in one process's memory.
+            throw ConfigException.conflict("cacheFeatures", "replicas", true);
+        }
     }
-  }
+
+    private static <T> T required(String field, T value) {
+        if (value == null) {
+            throw new ConfigException(field, "set", null);
+        }
+        return value;
+    }
+
+    private static void check(String field, boolean valid, String expected, Object received) {
+        if (!valid) {
+            throw new ConfigException(field, expected, received);
+        }
+    }
+
+    /** A builder with slim's defaults ({@link Defaults}) for every other field. */
+    public static Builder builder(Path datasetDir, Path trainDir) {
+        return new Builder(datasetDir, trainDir);
+    }
+
+    /** Whether a variable is trained: under a trainable scope (default all) and under no freeze scope. */
+    public boolean isTrainable(String variableName) {
+        boolean selected =
+                trainableScopes.isEmpty() || ScopeSet.of(trainableScopes).contains(variableName);
+        return selected && !ScopeSet.of(freezeScopes).contains(variableName);
+    }
+
+    /** Builder with slim's defaults. */
+    public static final class Builder {
+        private final Path datasetDir;
+        private final Path trainDir;
+        private Architecture model = Architecture.RESNET_V1_50;
+        private Head head = Head.SLIM;
+        private Integer numClasses;
+        private Precision precision = Precision.FP32;
+        private int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
+        private double validationSplit = Defaults.VALIDATION_SPLIT_DEFAULT;
+        private long seed = Defaults.SEED_DEFAULT;
+        private Path checkpointPath;
+        private RestoreOptions restoreOptions = RestoreOptions.all();
+        private List<String> trainableScopes = List.of();
+        private List<String> freezeScopes = List.of();
+        private FrozenBatchNorm frozenBatchNorm = Defaults.FROZEN_BATCH_NORM_DEFAULT;
+        private float batchNormDecay = Defaults.BATCH_NORM_DECAY_DEFAULT;
+        private OptimizerType optimizer = Defaults.OPTIMIZER_DEFAULT;
+        private Optimizer.Params optimizerParams = Optimizer.Params.slimDefaults();
+        private float learningRate = Defaults.LEARNING_RATE_DEFAULT;
+        private LearningRateDecayType learningRateDecayType = Defaults.LEARNING_RATE_DECAY_TYPE_DEFAULT;
+        private float learningRateDecayFactor = Defaults.LEARNING_RATE_DECAY_FACTOR_DEFAULT;
+        private float numEpochsPerDecay = Defaults.NUM_EPOCHS_PER_DECAY_DEFAULT;
+        private float endLearningRate = Defaults.END_LEARNING_RATE_DEFAULT;
+        private long warmupSteps = Defaults.WARMUP_STEPS_DEFAULT;
+        private float weightDecay = Defaults.WEIGHT_DECAY_DEFAULT;
+        private float labelSmoothing = Defaults.LABEL_SMOOTHING_DEFAULT;
+        private int batchSize = Defaults.BATCH_SIZE_DEFAULT;
+        private Long maxNumberOfSteps;
+        private Double epochs;
+        private Long saveEverySteps;
+        private int saveIntervalSecs = Defaults.SAVE_INTERVAL_SECS_DEFAULT;
+        private int saveSummariesSecs = Defaults.SAVE_SUMMARIES_SECS_DEFAULT;
+        private int logEveryNSteps = Defaults.LOG_EVERY_N_STEPS_DEFAULT;
+        private int validationEvery = Defaults.VALIDATION_EVERY_DEFAULT;
+        private int keepCheckpoints = Defaults.KEEP_CHECKPOINTS_DEFAULT;
+        private boolean cacheFeatures;
+        private Replicas replicas;
+        private DatasetSource dataset;
+
+        private Builder(Path datasetDir, Path trainDir) {
+            this.datasetDir = datasetDir;
+            this.trainDir = trainDir;
+        }
+
+        public Builder model(Architecture v) {
+            this.model = v;
+            return this;
+        }
+
+        public Builder head(Head v) {
+            this.head = v;
+            return this;
+        }
+
+        public Builder numClasses(Integer v) {
+            this.numClasses = v;
+            return this;
+        }
+
+        public Builder precision(Precision v) {
+            this.precision = v;
+            return this;
+        }
+
+        public Builder imageSize(int v) {
+            this.imageSize = v;
+            return this;
+        }
+
+        public Builder validationSplit(double v) {
+            this.validationSplit = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            this.seed = v;
+            return this;
+        }
+
+        public Builder checkpointPath(Path v) {
+            this.checkpointPath = v;
+            return this;
+        }
+
+        public Builder restoreOptions(RestoreOptions v) {
+            this.restoreOptions = v;
+            return this;
+        }
+
+        public Builder trainableScopes(List<String> v) {
+            this.trainableScopes = List.copyOf(v);
+            return this;
+        }
+
+        public Builder freezeScopes(List<String> v) {
+            this.freezeScopes = List.copyOf(v);
+            return this;
+        }
+
+        public Builder frozenBatchNorm(FrozenBatchNorm v) {
+            this.frozenBatchNorm = v;
+            return this;
+        }
+
+        public Builder batchNormDecay(float v) {
+            this.batchNormDecay = v;
+            return this;
+        }
+
+        public Builder optimizer(OptimizerType v) {
+            this.optimizer = v;
+            return this;
+        }
+
+        public Builder optimizerParams(Optimizer.Params v) {
+            this.optimizerParams = v;
+            return this;
+        }
+
+        public Builder learningRate(float v) {
+            this.learningRate = v;
+            return this;
+        }
+
+        public Builder learningRateDecayType(LearningRateDecayType v) {
+            this.learningRateDecayType = v;
+            return this;
+        }
+
+        public Builder learningRateDecayFactor(float v) {
+            this.learningRateDecayFactor = v;
+            return this;
+        }
+
+        public Builder numEpochsPerDecay(float v) {
+            this.numEpochsPerDecay = v;
+            return this;
+        }
+
+        public Builder endLearningRate(float v) {
+            this.endLearningRate = v;
+            return this;
+        }
+
+        public Builder warmupSteps(long v) {
+            this.warmupSteps = v;
+            return this;
+        }
+
+        public Builder weightDecay(float v) {
+            this.weightDecay = v;
+            return this;
+        }
+
+        public Builder labelSmoothing(float v) {
+            this.labelSmoothing = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            this.batchSize = v;
+            return this;
+        }
+
+        public Builder maxNumberOfSteps(Long v) {
+            this.maxNumberOfSteps = v;
+            return this;
+        }
+
+        public Builder epochs(Double v) {
+            this.epochs = v;
+            return this;
+        }
+
+        public Builder saveEverySteps(Long v) {
+            this.saveEverySteps = v;
+            return this;
+        }
+
+        public Builder saveIntervalSecs(int v) {
+            this.saveIntervalSecs = v;
+            return this;
+        }
+
+        public Builder saveSummariesSecs(int v) {
+            this.saveSummariesSecs = v;
+            return this;
+        }
+
+        public Builder logEveryNSteps(int v) {
+            this.logEveryNSteps = v;
+            return this;
+        }
+
+        public Builder validationEvery(int v) {
+            this.validationEvery = v;
+            return this;
+        }
+
+        public Builder keepCheckpoints(int v) {
+            this.keepCheckpoints = v;
+            return this;
+        }
+
+        public Builder cacheFeatures(boolean v) {
+            this.cacheFeatures = v;
+            return this;
+        }
+        /** Train as one worker of a cluster; null (the default) trains in this process alone. */
+        public Builder replicas(Replicas v) {
+            this.replicas = v;
+            return this;
+        }
+        /** Where the images come from, instead of {@code datasetDir} (which may then be null). */
+        public Builder dataset(DatasetSource v) {
+            this.dataset = v;
+            return this;
+        }
+
+        /**
+         * The configuration, checked.
+         *
+         * @throws ConfigException naming the first field out of range
+         */
+        public TrainConfig build() {
+            return new TrainConfig(
+                    datasetDir,
+                    trainDir,
+                    model,
+                    head,
+                    numClasses,
+                    precision,
+                    imageSize,
+                    validationSplit,
+                    seed,
+                    checkpointPath,
+                    restoreOptions,
+                    trainableScopes,
+                    freezeScopes,
+                    frozenBatchNorm,
+                    batchNormDecay,
+                    optimizer,
+                    optimizerParams,
+                    learningRate,
+                    learningRateDecayType,
+                    learningRateDecayFactor,
+                    numEpochsPerDecay,
+                    endLearningRate,
+                    warmupSteps,
+                    weightDecay,
+                    labelSmoothing,
+                    batchSize,
+                    maxNumberOfSteps,
+                    epochs,
+                    saveEverySteps,
+                    saveIntervalSecs,
+                    saveSummariesSecs,
+                    logEveryNSteps,
+                    validationEvery,
+                    keepCheckpoints,
+                    cacheFeatures,
+                    replicas,
+                    dataset);
+        }
+    }
 }

@@ -11,8 +11,11 @@ import java.nio.file.Path;
  * @param lastValidation the last validation, or null without a validation split (or on a non-chief worker)
  * @param checkpoint the last checkpoint written, or null (a non-chief worker writes none)
  */
-public record TrainResult(Status status, long finalStep, StepEvent lastStep, ValidationResult lastValidation,
-    Path checkpoint) {
-  /** Why the run stopped. */
-  public enum Status { COMPLETED, CANCELLED }
+public record TrainResult(
+        Status status, long finalStep, StepEvent lastStep, ValidationResult lastValidation, Path checkpoint) {
+    /** Why the run stopped. */
+    public enum Status {
+        COMPLETED,
+        CANCELLED
+    }
 }

@@ -1,9 +1,5 @@
 package jacktf.train;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import jacktf.checkpoint.CheckpointVariable;
 import jacktf.cluster.Coordination;
 import jacktf.cluster.Replicas;
@@ -19,6 +15,10 @@ import jacktf.model.ModelVariable;
 import jacktf.model.ResNetV1;
 import jacktf.model.Tower;
 import jacktf.runtime.Placement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
@@ -40,266 +40,324 @@ import org.tensorflow.types.TInt64;
  * validation split sharing the variables) and summaries.
  */
 final class TrainingGraph {
-  final TrainConfig config;
-  final ModelGraph model;
-  final ResNetV1 network;
-  final InputPipeline input;
-  /** The training tower; null when the head trains on cached features. */
-  final Tower tower;
-  final Operand<TFloat32> logits;
-  /** Moving-average updates of the layers that run batch norm in training mode. */
-  private final List<Op> towerUpdates;
-  final List<ModelVariable> trainable = new ArrayList<>();
-  final List<ModelVariable> frozen = new ArrayList<>();
-  final Variable<TInt64> globalStep;
-  final Operand<TFloat32> totalLoss;
-  final Operand<TFloat32> crossEntropy;
-  final Operand<TFloat32> regularization;
-  final Operand<TFloat32> accuracy;
-  final Operand<TFloat32> learningRate;
-  /** Runs a step; its value is the global step after it (synchronous replicas: before the chief's update). */
-  final Operand<TInt64> trainStep;
-  /** Synchronous replicas only: the chief's aggregation and the other workers' wait for it. */
-  final SyncReplicas sync;
-  /** On a cluster: the chief-ready flag, the chief's heartbeat and the completion report. */
-  final Coordination coordination;
-  /** What a checkpoint holds: the model, the optimizer's slots and {@code global_step}. */
-  final List<CheckpointVariable> saveTargets = new ArrayList<>();
-  /** Null without a validation split. */
-  final Validation validation;
-  final TrainSummaries summaries;
+    final TrainConfig config;
+    final ModelGraph model;
+    final ResNetV1 network;
+    final InputPipeline input;
+    /** The training tower; null when the head trains on cached features. */
+    final Tower tower;
 
-  /** The validation tower's input and per-batch sums. */
-  record Validation(InputPipeline input, Operand<TFloat32> correct, Operand<TFloat32> lossSum) {}
+    final Operand<TFloat32> logits;
+    /** Moving-average updates of the layers that run batch norm in training mode. */
+    private final List<Op> towerUpdates;
 
-  /** The training tower's input and its output: logits, and the moving-average updates it needs. */
-  private record Inputs(InputPipeline input, Tower tower, Operand<TFloat32> logits, List<Op> updates) {}
+    final List<ModelVariable> trainable = new ArrayList<>();
+    final List<ModelVariable> frozen = new ArrayList<>();
+    final Variable<TInt64> globalStep;
+    final Operand<TFloat32> totalLoss;
+    final Operand<TFloat32> crossEntropy;
+    final Operand<TFloat32> regularization;
+    final Operand<TFloat32> accuracy;
+    final Operand<TFloat32> learningRate;
+    /** Runs a step; its value is the global step after it (synchronous replicas: before the chief's update). */
+    final Operand<TInt64> trainStep;
+    /** Synchronous replicas only: the chief's aggregation and the other workers' wait for it. */
+    final SyncReplicas sync;
+    /** On a cluster: the chief-ready flag, the chief's heartbeat and the completion report. */
+    final Coordination coordination;
+    /** What a checkpoint holds: the model, the optimizer's slots and {@code global_step}. */
+    final List<CheckpointVariable> saveTargets = new ArrayList<>();
+    /** Null without a validation split. */
+    final Validation validation;
 
-  /** The training step and, with synchronous replicas, the accumulators it feeds. */
-  private record Update(Operand<TInt64> trainStep, SyncReplicas sync, List<CheckpointVariable> optimizerState) {}
+    final TrainSummaries summaries;
 
-  TrainingGraph(Graph graph, TrainConfig config, TrainingData data, FeatureCache cache) {
-    this.config = config;
-    Replicas replicas = config.replicas();
-    this.model = new ModelGraph(graph, replicas == null ? Placement.local()
-        : Placement.parameterServers(replicas.cluster().ps().size()), config.seed());
-    this.network = ResNetV1.builder(config.model()).numClasses(data.numClasses()).head(config.head())
-        .precision(config.precision()).batchNormDecay(config.batchNormDecay()).build();
+    /** The validation tower's input and per-batch sums. */
+    record Validation(InputPipeline input, Operand<TFloat32> correct, Operand<TFloat32> lossSum) {}
 
-    Inputs inputs = cache == null ? imagesThroughNetwork(data) : cachedFeaturesThroughHead(cache);
-    this.input = inputs.input();
-    this.tower = inputs.tower();
-    this.logits = inputs.logits();
-    this.towerUpdates = inputs.updates();
-    selectTrainable();
-    this.globalStep = model.variables().createState("global_step", Shape.scalar(), TInt64.class, "global_step_init",
-        init -> init.constant(0L));
+    /** The training tower's input and its output: logits, and the moving-average updates it needs. */
+    private record Inputs(InputPipeline input, Tower tower, Operand<TFloat32> logits, List<Op> updates) {}
 
-    Ops losses = model.ops("losses");
-    this.crossEntropy = crossEntropy(losses, data.numClasses());
-    this.regularization = regularization(losses);
-    this.totalLoss = losses.withName("total_loss").math.add(crossEntropy, regularization);
-    Ops tf = model.ops("");
-    Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
-    this.accuracy = tf.withName("accuracy").math.mean(
-        tf.dtypes.cast(tf.math.equal(predicted, input.labels()), TFloat32.class), tf.constant(0));
+    /** The training step and, with synchronous replicas, the accumulators it feeds. */
+    private record Update(Operand<TInt64> trainStep, SyncReplicas sync, List<CheckpointVariable> optimizerState) {}
 
-    this.learningRate = learningRate(data);
+    TrainingGraph(Graph graph, TrainConfig config, TrainingData data, FeatureCache cache) {
+        this.config = config;
+        Replicas replicas = config.replicas();
+        this.model = new ModelGraph(
+                graph,
+                replicas == null
+                        ? Placement.local()
+                        : Placement.parameterServers(replicas.cluster().ps().size()),
+                config.seed());
+        this.network = ResNetV1.builder(config.model())
+                .numClasses(data.numClasses())
+                .head(config.head())
+                .precision(config.precision())
+                .batchNormDecay(config.batchNormDecay())
+                .build();
 
-    Update update = gradientsAndUpdate(graph, replicas);
-    this.trainStep = update.trainStep();
-    this.sync = update.sync();
-    this.coordination = replicas == null ? null : Coordination.build(model, replicas);
+        Inputs inputs = cache == null ? imagesThroughNetwork(data) : cachedFeaturesThroughHead(cache);
+        this.input = inputs.input();
+        this.tower = inputs.tower();
+        this.logits = inputs.logits();
+        this.towerUpdates = inputs.updates();
+        selectTrainable();
+        this.globalStep = model.variables()
+                .createState(
+                        "global_step", Shape.scalar(), TInt64.class, "global_step_init", init -> init.constant(0L));
 
-    model.variables().variables().forEach(v -> saveTargets.add(CheckpointVariable.of(v)));
-    saveTargets.addAll(update.optimizerState());
-    saveTargets.add(CheckpointVariable.of(globalStep, DataType.DT_INT64));
+        Ops losses = model.ops("losses");
+        this.crossEntropy = crossEntropy(losses, data.numClasses());
+        this.regularization = regularization(losses);
+        this.totalLoss = losses.withName("total_loss").math.add(crossEntropy, regularization);
+        Ops tf = model.ops("");
+        Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
+        this.accuracy = tf.withName("accuracy")
+                .math
+                .mean(tf.dtypes.cast(tf.math.equal(predicted, input.labels()), TFloat32.class), tf.constant(0));
 
-    this.validation = validation(data, cache);
-    this.summaries = summaries();
-  }
+        this.learningRate = learningRate(data);
 
-  // ---- inputs and network
+        Update update = gradientsAndUpdate(graph, replicas);
+        this.trainStep = update.trainStep();
+        this.sync = update.sync();
+        this.coordination = replicas == null ? null : Coordination.build(model, replicas);
 
-  private Inputs imagesThroughNetwork(TrainingData data) {
-    InputPipeline.Config training = InputPipeline.Config.training(config.batchSize(), config.imageSize(),
-        config.seed());
-    Replicas replicas = config.replicas();
-    if (replicas != null) {
-      // Each worker reads every n-th element of the one shuffled stream: together they see
-      // what a single process with n times the batch would.
-      training = training.shard(replicas.workers(), replicas.cluster().taskIndex());
+        model.variables().variables().forEach(v -> saveTargets.add(CheckpointVariable.of(v)));
+        saveTargets.addAll(update.optimizerState());
+        saveTargets.add(CheckpointVariable.of(globalStep, DataType.DT_INT64));
+
+        this.validation = validation(data, cache);
+        this.summaries = summaries();
     }
-    InputPipeline images = InputPipeline.build(model, "input", data.splits().train(), training);
-    // A frozen layer runs batch norm on its moving statistics unless frozenBatchNorm is TRAINING (slim's way).
-    BatchNormPolicy batchNorm = config.frozenBatchNorm() == FrozenBatchNorm.INFERENCE
-        ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
-        : BatchNormPolicy.training();
-    Tower tower = network.apply(model, images.images(), batchNorm);
-    return new Inputs(images, tower, tower.logits(), tower.updateOps());
-  }
 
-  private Inputs cachedFeaturesThroughHead(FeatureCache cache) {
-    InputPipeline features = InputPipeline.ofFeatures(model, "input", cache.train.dataset(), cache.train.features(),
-        cache.dim, InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
-    // Every variable exists (checkpoints hold the whole network) but only the head runs.
-    network.apply(model, model.ops("").withName("unused_images").placeholder(TFloat32.class,
-        Placeholder.shape(Shape.of(1, config.imageSize(), config.imageSize(), 3))), BatchNormPolicy.inference());
-    return new Inputs(features, null, network.headLogits(model, features.images()), List.of());
-  }
+    // ---- inputs and network
 
-  /** Trainable variables under the selected scopes go to the optimizer; the rest stay frozen. */
-  private void selectTrainable() {
-    for (ModelVariable v : model.variables().variables()) {
-      if (v.role().trainable() && config.isTrainable(v.name())) {
-        trainable.add(v);
-      } else if (v.role().trainable()) {
-        frozen.add(v);
-      }
-    }
-    if (trainable.isEmpty()) {
-      throw new ConfigException("trainableScopes", "scopes that select at least one variable that freezeScopes "
-          + config.freezeScopes() + " leaves trainable, such as " + network.scope() + "/block4 or "
-          + network.headScope(), config.trainableScopes());
-    }
-  }
-
-  // ---- loss
-
-  private Operand<TFloat32> crossEntropy(Ops losses, int numClasses) {
-    float smoothing = config.labelSmoothing();
-    Operand<TFloat32> onehot = losses.oneHot(input.labels(), losses.constant(numClasses),
-        losses.constant(1f - smoothing + smoothing / numClasses), losses.constant(smoothing / numClasses));
-    return losses.withName("cross_entropy").math.mean(
-        losses.nn.softmaxCrossEntropyWithLogits(logits, onehot).loss(), losses.constant(0));
-  }
-
-  /** slim's weight decay: an L2 loss on the weights of the trainable layers only. */
-  private Operand<TFloat32> regularization(Ops losses) {
-    List<Operand<TFloat32>> decays = new ArrayList<>();
-    for (ModelVariable v : trainable) {
-      if (v.role().regularized()) {
-        decays.add(losses.nn.l2Loss(losses.identity(v.variable())));
-      }
-    }
-    return config.weightDecay() == 0 || decays.isEmpty()
-        ? losses.constant(0f)
-        : losses.withName("regularization_loss").math.mul(losses.constant(config.weightDecay()),
-            losses.math.addN(decays));
-  }
-
-  // ---- learning rate
-
-  private Operand<TFloat32> learningRate(TrainingData data) {
-    long stepsPerEpoch = Math.max(1, data.splits().train().size() / config.batchSize());
-    long decaySteps = config.learningRateDecayType() == LearningRateDecayType.EXPONENTIAL
-        ? Math.max(1, (long) (stepsPerEpoch * config.numEpochsPerDecay()))
-        : Math.max(1, data.maxSteps());
-    LearningRateSchedule schedule = new LearningRateSchedule(config.learningRateDecayType(), config.learningRate(),
-        config.learningRateDecayFactor(), decaySteps, true, config.endLearningRate(), config.warmupSteps());
-    return model.ops("learning_rate").withName("value").identity(
-        schedule.build(model.ops("learning_rate"), model.ops("").identity(globalStep)));
-  }
-
-  // ---- gradients and update (with replicas)
-
-  private Update gradientsAndUpdate(Graph graph, Replicas replicas) {
-    Ops tf = model.ops("");
-    // Gradients of the trainable variables only: frozen layers below the lowest trainable one
-    // are not differentiated at all, and frozen ones in between only pass gradients through.
-    Output<?>[] variables = trainable.stream().map(v -> v.variable().asOutput()).toArray(Output<?>[]::new);
-    Output<?>[] gradients = graph.addGradients(totalLoss.asOutput(), variables);
-    // Every gradient is computed before any variable changes (TF1's GATE_GRAPH): the backward
-    // pass reads weights through aliases of the variables, so an early update would race with it.
-    List<Operation> allGradients = new ArrayList<>();
-    for (Output<?> gradient : gradients) {
-      allGradients.add(gradient.op());
-    }
-    Ops gated = model.ops("gradients_gate").withControlDependencyOps(allGradients);
-    List<Optimizer.GradientAndVariable> pairs = new ArrayList<>();
-    for (int i = 0; i < trainable.size(); i++) {
-      pairs.add(new Optimizer.GradientAndVariable(trainable.get(i), gated.identity(float32(gradients[i]))));
-    }
-    Optimizer optimizer = Optimizer.create(config.optimizer(), config.optimizerParams());
-    if (replicas != null && replicas.synchronous()) {
-      SyncReplicas sync = new SyncReplicas(model, replicas, trainable,
-          pairs.stream().map(Optimizer.GradientAndVariable::gradient).toList(), globalStep,
-          means -> optimizer.applyGradients(model, withGradients(means), learningRate));
-      List<Op> updates = new ArrayList<>(towerUpdates);
-      updates.add(sync.accumulate());
-      return new Update(tf.withControlDependencies(updates).withName("train_op").identity(globalStep), sync,
-          optimizer.state());
-    }
-    List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
-    updates.addAll(towerUpdates);
-    return new Update(tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep,
-        tf.constant(1L)), null, optimizer.state());
-  }
-
-  /** The trainable variables paired with {@code gradients}, one each in the same order. */
-  private List<Optimizer.GradientAndVariable> withGradients(List<Operand<TFloat32>> gradients) {
-    List<Optimizer.GradientAndVariable> pairs = new ArrayList<>();
-    for (int i = 0; i < trainable.size(); i++) {
-      pairs.add(new Optimizer.GradientAndVariable(trainable.get(i), gradients.get(i)));
-    }
-    return pairs;
-  }
-
-  // ---- validation
-
-  private Validation validation(TrainingData data, FeatureCache cache) {
-    boolean hasValidation = cache == null ? data.splits().validation().size() > 0
-        : cache.validation.dataset().size() > 0;
-    if (!hasValidation) {
-      return null;
-    }
-    InputPipeline.Config evaluation = InputPipeline.Config.evaluation(config.batchSize(), config.imageSize());
-    InputPipeline images;
-    Operand<TFloat32> evalLogits;
-    if (cache == null) {
-      images = InputPipeline.build(model, "validation_input", data.splits().validation(), evaluation);
-      evalLogits = network.apply(model, images.images(), BatchNormPolicy.inference()).logits();
-    } else {
-      images = InputPipeline.ofFeatures(model, "validation_input", cache.validation.dataset(),
-          cache.validation.features(), cache.dim, evaluation);
-      evalLogits = network.headLogits(model, images.images());
-    }
-    Ops v = model.ops("validation");
-    Operand<TFloat32> correct = v.reduceSum(v.dtypes.cast(v.math.equal(v.math.argMax(evalLogits, v.constant(1)),
-        images.labels()), TFloat32.class), v.constant(0));
-    Operand<TFloat32> evalOnehot = v.oneHot(images.labels(), v.constant(data.numClasses()), v.constant(1f),
-        v.constant(0f));
-    Operand<TFloat32> lossSum = v.reduceSum(v.nn.softmaxCrossEntropyWithLogits(evalLogits, evalOnehot).loss(),
-        v.constant(0));
-    return new Validation(images, correct, lossSum);
-  }
-
-  // ---- summaries
-
-  private TrainSummaries summaries() {
-    TrainSummaries s = new TrainSummaries(model.ops("summaries"), config.trainDir());
-    s.trainScalar("total_loss", totalLoss);
-    s.trainScalar("losses/cross_entropy", crossEntropy);
-    s.trainScalar("losses/regularization_loss", regularization);
-    s.trainScalar("learning_rate", learningRate);
-    s.trainScalar("accuracy", accuracy);
-    Map<String, Operand<?>> blocks = new LinkedHashMap<>();
-    if (tower != null) {
-      tower.endpoints().asMap().forEach((name, value) -> {
-        if (name.matches(".*/block\\d") || name.equals("global_pool")) {
-          blocks.put(name, value);
+    private Inputs imagesThroughNetwork(TrainingData data) {
+        InputPipeline.Config training =
+                InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed());
+        Replicas replicas = config.replicas();
+        if (replicas != null) {
+            // Each worker reads every n-th element of the one shuffled stream: together they see
+            // what a single process with n times the batch would.
+            training = training.shard(replicas.workers(), replicas.cluster().taskIndex());
         }
-      });
+        InputPipeline images = InputPipeline.build(model, "input", data.splits().train(), training);
+        // A frozen layer runs batch norm on its moving statistics unless frozenBatchNorm is TRAINING (slim's way).
+        BatchNormPolicy batchNorm = config.frozenBatchNorm() == FrozenBatchNorm.INFERENCE
+                ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
+                : BatchNormPolicy.training();
+        Tower tower = network.apply(model, images.images(), batchNorm);
+        return new Inputs(images, tower, tower.logits(), tower.updateOps());
     }
-    s.histograms(trainable, blocks);
-    if (tower != null) {
-      s.inputImages(input.images());
-    }
-    return s;
-  }
 
-  @SuppressWarnings("unchecked")
-  private static Operand<TFloat32> float32(Output<?> output) {
-    return (Operand<TFloat32>) output;
-  }
+    private Inputs cachedFeaturesThroughHead(FeatureCache cache) {
+        InputPipeline features = InputPipeline.ofFeatures(
+                model,
+                "input",
+                cache.train.dataset(),
+                cache.train.features(),
+                cache.dim,
+                InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed()));
+        // Every variable exists (checkpoints hold the whole network) but only the head runs.
+        network.apply(
+                model,
+                model.ops("")
+                        .withName("unused_images")
+                        .placeholder(
+                                TFloat32.class,
+                                Placeholder.shape(Shape.of(1, config.imageSize(), config.imageSize(), 3))),
+                BatchNormPolicy.inference());
+        return new Inputs(features, null, network.headLogits(model, features.images()), List.of());
+    }
+
+    /** Trainable variables under the selected scopes go to the optimizer; the rest stay frozen. */
+    private void selectTrainable() {
+        for (ModelVariable v : model.variables().variables()) {
+            if (v.role().trainable() && config.isTrainable(v.name())) {
+                trainable.add(v);
+            } else if (v.role().trainable()) {
+                frozen.add(v);
+            }
+        }
+        if (trainable.isEmpty()) {
+            throw new ConfigException(
+                    "trainableScopes",
+                    "scopes that select at least one variable that freezeScopes "
+                            + config.freezeScopes() + " leaves trainable, such as " + network.scope() + "/block4 or "
+                            + network.headScope(),
+                    config.trainableScopes());
+        }
+    }
+
+    // ---- loss
+
+    private Operand<TFloat32> crossEntropy(Ops losses, int numClasses) {
+        float smoothing = config.labelSmoothing();
+        Operand<TFloat32> onehot = losses.oneHot(
+                input.labels(),
+                losses.constant(numClasses),
+                losses.constant(1f - smoothing + smoothing / numClasses),
+                losses.constant(smoothing / numClasses));
+        return losses.withName("cross_entropy")
+                .math
+                .mean(losses.nn.softmaxCrossEntropyWithLogits(logits, onehot).loss(), losses.constant(0));
+    }
+
+    /** slim's weight decay: an L2 loss on the weights of the trainable layers only. */
+    private Operand<TFloat32> regularization(Ops losses) {
+        List<Operand<TFloat32>> decays = new ArrayList<>();
+        for (ModelVariable v : trainable) {
+            if (v.role().regularized()) {
+                decays.add(losses.nn.l2Loss(losses.identity(v.variable())));
+            }
+        }
+        return config.weightDecay() == 0 || decays.isEmpty()
+                ? losses.constant(0f)
+                : losses.withName("regularization_loss")
+                        .math
+                        .mul(losses.constant(config.weightDecay()), losses.math.addN(decays));
+    }
+
+    // ---- learning rate
+
+    private Operand<TFloat32> learningRate(TrainingData data) {
+        long stepsPerEpoch = Math.max(1, data.splits().train().size() / config.batchSize());
+        long decaySteps = config.learningRateDecayType() == LearningRateDecayType.EXPONENTIAL
+                ? Math.max(1, (long) (stepsPerEpoch * config.numEpochsPerDecay()))
+                : Math.max(1, data.maxSteps());
+        LearningRateSchedule schedule = new LearningRateSchedule(
+                config.learningRateDecayType(),
+                config.learningRate(),
+                config.learningRateDecayFactor(),
+                decaySteps,
+                true,
+                config.endLearningRate(),
+                config.warmupSteps());
+        return model.ops("learning_rate")
+                .withName("value")
+                .identity(
+                        schedule.build(model.ops("learning_rate"), model.ops("").identity(globalStep)));
+    }
+
+    // ---- gradients and update (with replicas)
+
+    private Update gradientsAndUpdate(Graph graph, Replicas replicas) {
+        Ops tf = model.ops("");
+        // Gradients of the trainable variables only: frozen layers below the lowest trainable one
+        // are not differentiated at all, and frozen ones in between only pass gradients through.
+        Output<?>[] variables =
+                trainable.stream().map(v -> v.variable().asOutput()).toArray(Output<?>[]::new);
+        Output<?>[] gradients = graph.addGradients(totalLoss.asOutput(), variables);
+        // Every gradient is computed before any variable changes (TF1's GATE_GRAPH): the backward
+        // pass reads weights through aliases of the variables, so an early update would race with it.
+        List<Operation> allGradients = new ArrayList<>();
+        for (Output<?> gradient : gradients) {
+            allGradients.add(gradient.op());
+        }
+        Ops gated = model.ops("gradients_gate").withControlDependencyOps(allGradients);
+        List<Optimizer.GradientAndVariable> pairs = new ArrayList<>();
+        for (int i = 0; i < trainable.size(); i++) {
+            pairs.add(new Optimizer.GradientAndVariable(trainable.get(i), gated.identity(float32(gradients[i]))));
+        }
+        Optimizer optimizer = Optimizer.create(config.optimizer(), config.optimizerParams());
+        if (replicas != null && replicas.synchronous()) {
+            SyncReplicas sync = new SyncReplicas(
+                    model,
+                    replicas,
+                    trainable,
+                    pairs.stream().map(Optimizer.GradientAndVariable::gradient).toList(),
+                    globalStep,
+                    means -> optimizer.applyGradients(model, withGradients(means), learningRate));
+            List<Op> updates = new ArrayList<>(towerUpdates);
+            updates.add(sync.accumulate());
+            return new Update(
+                    tf.withControlDependencies(updates).withName("train_op").identity(globalStep),
+                    sync,
+                    optimizer.state());
+        }
+        List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
+        updates.addAll(towerUpdates);
+        return new Update(
+                tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep, tf.constant(1L)),
+                null,
+                optimizer.state());
+    }
+
+    /** The trainable variables paired with {@code gradients}, one each in the same order. */
+    private List<Optimizer.GradientAndVariable> withGradients(List<Operand<TFloat32>> gradients) {
+        List<Optimizer.GradientAndVariable> pairs = new ArrayList<>();
+        for (int i = 0; i < trainable.size(); i++) {
+            pairs.add(new Optimizer.GradientAndVariable(trainable.get(i), gradients.get(i)));
+        }
+        return pairs;
+    }
+
+    // ---- validation
+
+    private Validation validation(TrainingData data, FeatureCache cache) {
+        boolean hasValidation = cache == null
+                ? data.splits().validation().size() > 0
+                : cache.validation.dataset().size() > 0;
+        if (!hasValidation) {
+            return null;
+        }
+        InputPipeline.Config evaluation = InputPipeline.Config.evaluation(config.batchSize(), config.imageSize());
+        InputPipeline images;
+        Operand<TFloat32> evalLogits;
+        if (cache == null) {
+            images =
+                    InputPipeline.build(model, "validation_input", data.splits().validation(), evaluation);
+            evalLogits = network.apply(model, images.images(), BatchNormPolicy.inference())
+                    .logits();
+        } else {
+            images = InputPipeline.ofFeatures(
+                    model,
+                    "validation_input",
+                    cache.validation.dataset(),
+                    cache.validation.features(),
+                    cache.dim,
+                    evaluation);
+            evalLogits = network.headLogits(model, images.images());
+        }
+        Ops v = model.ops("validation");
+        Operand<TFloat32> correct = v.reduceSum(
+                v.dtypes.cast(v.math.equal(v.math.argMax(evalLogits, v.constant(1)), images.labels()), TFloat32.class),
+                v.constant(0));
+        Operand<TFloat32> evalOnehot =
+                v.oneHot(images.labels(), v.constant(data.numClasses()), v.constant(1f), v.constant(0f));
+        Operand<TFloat32> lossSum = v.reduceSum(
+                v.nn.softmaxCrossEntropyWithLogits(evalLogits, evalOnehot).loss(), v.constant(0));
+        return new Validation(images, correct, lossSum);
+    }
+
+    // ---- summaries
+
+    private TrainSummaries summaries() {
+        TrainSummaries s = new TrainSummaries(model.ops("summaries"), config.trainDir());
+        s.trainScalar("total_loss", totalLoss);
+        s.trainScalar("losses/cross_entropy", crossEntropy);
+        s.trainScalar("losses/regularization_loss", regularization);
+        s.trainScalar("learning_rate", learningRate);
+        s.trainScalar("accuracy", accuracy);
+        Map<String, Operand<?>> blocks = new LinkedHashMap<>();
+        if (tower != null) {
+            tower.endpoints().asMap().forEach((name, value) -> {
+                if (name.matches(".*/block\\d") || name.equals("global_pool")) {
+                    blocks.put(name, value);
+                }
+            });
+        }
+        s.histograms(trainable, blocks);
+        if (tower != null) {
+            s.inputImages(input.images());
+        }
+        return s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat32> float32(Output<?> output) {
+        return (Operand<TFloat32>) output;
+    }
 }

@@ -1,10 +1,9 @@
 package jacktf.train;
 
-import jacktf.runtime.TensorFlowRuntime;
-
-import java.io.IOException;
 import jacktf.config.ConfigException;
 import jacktf.runtime.Sessions;
+import jacktf.runtime.TensorFlowRuntime;
+import java.io.IOException;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -29,61 +28,64 @@ import org.tensorflow.types.TInt64;
  * For synthetic data, write a folder with {@code jacktf.data.SyntheticImages.generate} first.
  */
 public final class TrainingSteps implements AutoCloseable {
-  private final Graph graph;
-  private final Session session;
-  private final TrainingGraph g;
+    private final Graph graph;
+    private final Session session;
+    private final TrainingGraph g;
 
-  private TrainingSteps(Graph graph, Session session, TrainingGraph g) {
-    this.graph = graph;
-    this.session = session;
-    this.g = g;
-  }
-
-  /**
-   * Builds the training graph of {@code config} on its dataset and initialises it, in this process
-   * alone ({@code config.replicas()} must be null).
-   */
-  public static TrainingSteps open(TrainConfig config) throws IOException {
-    TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
-    if (config.replicas() != null) {
-      throw new ConfigException("replicas", "null: timed steps run in this process alone", config.replicas());
+    private TrainingSteps(Graph graph, Session session, TrainingGraph g) {
+        this.graph = graph;
+        this.session = session;
+        this.g = g;
     }
-    TrainingData data = TrainingData.load(config);
-    FeatureCache cache = config.cacheFeatures() ? FeatureCache.forRun(config, data.splits()) : null;
-    Graph graph = new Graph();
-    Session session = null;
-    try {
-      TrainingGraph g = new TrainingGraph(graph, config, data, cache);
-      session = Sessions.open(graph);
-      Trainer.initializeOrRestore(session, g, config);
-      try (TInt64 start = TInt64.scalarOf(0L)) {
-        session.runner().feed(g.input.skip(), start).addTarget(g.input.initializer()).run();
-      }
-      return new TrainingSteps(graph, session, g);
-    } catch (RuntimeException e) {
-      if (session != null) {
+
+    /**
+     * Builds the training graph of {@code config} on its dataset and initialises it, in this process
+     * alone ({@code config.replicas()} must be null).
+     */
+    public static TrainingSteps open(TrainConfig config) throws IOException {
+        TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
+        if (config.replicas() != null) {
+            throw new ConfigException("replicas", "null: timed steps run in this process alone", config.replicas());
+        }
+        TrainingData data = TrainingData.load(config);
+        FeatureCache cache = config.cacheFeatures() ? FeatureCache.forRun(config, data.splits()) : null;
+        Graph graph = new Graph();
+        Session session = null;
+        try {
+            TrainingGraph g = new TrainingGraph(graph, config, data, cache);
+            session = Sessions.open(graph);
+            Trainer.initializeOrRestore(session, g, config);
+            try (TInt64 start = TInt64.scalarOf(0L)) {
+                session.runner()
+                        .feed(g.input.skip(), start)
+                        .addTarget(g.input.initializer())
+                        .run();
+            }
+            return new TrainingSteps(graph, session, g);
+        } catch (RuntimeException e) {
+            if (session != null) {
+                session.close();
+            }
+            graph.close();
+            throw e;
+        }
+    }
+
+    /** The graph, e.g. to count its FLOPs. */
+    public Graph graph() {
+        return graph;
+    }
+
+    /** Runs one training step, as the trainer does; returns its total loss. */
+    public float step() {
+        try (Result r = StepFetches.addTo(session.runner(), g).run()) {
+            return StepFetches.decode(r).totalLoss();
+        }
+    }
+
+    @Override
+    public void close() {
         session.close();
-      }
-      graph.close();
-      throw e;
+        graph.close();
     }
-  }
-
-  /** The graph, e.g. to count its FLOPs. */
-  public Graph graph() {
-    return graph;
-  }
-
-  /** Runs one training step, as the trainer does; returns its total loss. */
-  public float step() {
-    try (Result r = StepFetches.addTo(session.runner(), g).run()) {
-      return StepFetches.decode(r).totalLoss();
-    }
-  }
-
-  @Override
-  public void close() {
-    session.close();
-    graph.close();
-  }
 }

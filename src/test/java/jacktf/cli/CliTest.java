@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import jacktf.TestData;
+import jacktf.data.SyntheticImages;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,146 +15,204 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import jacktf.TestData;
-import jacktf.data.SyntheticImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as a person uses it: help, output formats, exit codes and error messages. */
 class CliTest {
-  record Run(int exitCode, String out, String err) {}
+    record Run(int exitCode, String out, String err) {}
 
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = JacktfCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  @Test
-  void helpListsEveryCommandAndEveryCommandHasHelp() {
-    Run help = run("--help");
-    assertEquals(0, help.exitCode());
-    List<String> commands = List.of("demo", "model", "inspect", "restore-plan", "data", "train", "eval", "predict",
-        "extract", "export", "serve", "bench", "report");
-    for (String command : commands) {
-      assertTrue(help.out().contains("  " + command + " "), command + " in\n" + help.out());
-      Run commandHelp = run(command, "--help");
-      assertEquals(0, commandHelp.exitCode(), command);
-      assertTrue(commandHelp.out().startsWith("Usage: jacktf " + command), commandHelp.out());
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = JacktfCommand.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
     }
-  }
 
-  @Test
-  void inspectPrintsNameDtypeShapeThenTotals() {
-    Run r = run("inspect", TestData.checkpoints().resolve("half_plus_two_v2_snappy/variables").toString());
-    assertEquals(0, r.exitCode(), r.err());
-    List<String> lines = r.out().lines().toList();
-    assertEquals(List.of("a\tfloat32\t", "a2\tfloat32\t", "b\tfloat32\t", "c\tfloat32\t", "c2\tfloat32\t"), lines.subList(0, 5));
-    assertTrue(lines.get(5).startsWith("# 5 tensors, 20 bytes (V2 checkpoint"), lines.get(5));
-
-    Run json = run("inspect", TestData.checkpoints().resolve("two_shards").toString(), "--json");
-    JsonObject doc = JsonParser.parseString(json.out()).getAsJsonObject();
-    assertEquals(250, doc.get("count").getAsInt());
-    assertEquals("V2", doc.get("format").getAsString());
-
-    Run tensor = run("inspect", TestData.checkpoints().resolve("two_shards").toString(), "--tensor",
-        "training/beta1_power");
-    assertEquals(List.of("training/beta1_power\tfloat32\t", "0.80999994"), tensor.out().lines().toList());
-    Run limited = run("inspect", TestData.checkpoints().resolve("two_shards").toString(), "--tensor",
-        "transformer/symbol_modality_8190_16/shared/weights_0", "--limit", "3");
-    assertEquals(4, limited.out().lines().count());
-  }
-
-  @Test
-  void modelListsSlimsVariables() {
-    Run r = run("model", "--num-classes", "1000", "--list-variables");
-    List<String> lines = r.out().lines().toList();
-    assertEquals(268, lines.size());
-    assertTrue(lines.contains("resnet_v1_50/logits/weights\t1,1,2048,1000"));
-    assertTrue(lines.get(267).startsWith("# 267 variables, 25610152 parameters"), lines.get(267));
-  }
-
-  @Test
-  void userErrorsAreOneClearLineAndExitCodeOne() {
-    Run missing = run("inspect", "/no/such/model.ckpt-5");
-    assertEquals(1, missing.exitCode());
-    assertTrue(missing.err().startsWith("jacktf inspect: error: /no/such/model.ckpt-5: no checkpoint here"), missing.err());
-    assertEquals(1, missing.err().lines().count());
-
-    Run badModel = run("model", "--model", "resnet_v3_50", "--list-variables");
-    assertEquals(1, badModel.exitCode());
-    assertTrue(badModel.err().contains("Unknown model 'resnet_v3_50'. Valid models: resnet_v1_50"), badModel.err());
-
-    Run badFlag = run("train", "--dataset-dir", "x");
-    assertEquals(2, badFlag.exitCode());
-    assertTrue(badFlag.err().contains("Missing required option: '--train-dir=DIR'"), badFlag.err());
-
-    Run mismatch = run("restore-plan", "--checkpoint-path",
-        TestData.checkpoints().resolve("half_plus_two_v1/export-00000-of-00001").toString(), "--num-classes", "2");
-    assertEquals(1, mismatch.exitCode());
-    assertTrue(mismatch.err().contains("267 of 267 variables are not in checkpoint"), mismatch.err());
-    assertTrue(mismatch.out().contains("missing 267"), mismatch.out());
-  }
-
-  @Test
-  void aValueOutOfRangeNamesTheFlag() {
-    Run negative = run("train", "--dataset-dir", "x", "--train-dir", "y", "--learning-rate", "-1");
-    assertEquals(1, negative.exitCode());
-    assertEquals(List.of("jacktf train: error: --learning-rate must be a finite number > 0. Received: -1.0"),
-        negative.err().lines().toList());
-
-    Run both = run("train", "--dataset-dir", "x", "--train-dir", "y", "--epochs", "2", "--max-number-of-steps", "3");
-    assertEquals(1, both.exitCode());
-    assertTrue(both.err().contains("--epochs must be unset when --max-number-of-steps is set"), both.err());
-
-    Run unknown = run("train", "--dataset-dir", "x", "--train-dir", "y", "--optimizer", "adamw");
-    assertEquals(2, unknown.exitCode()); // a flag picocli cannot convert: a usage error
-    assertTrue(unknown.err().startsWith("Invalid value for option '--optimizer': Unknown optimizer 'adamw'. "
-        + "Valid: sgd, momentum, rmsprop, adam, adagrad, adadelta, ftrl"), unknown.err());
-  }
-
-  @Test
-  void helpShowsTheDefaultsInForce() {
-    String help = run("train", "--help").out().replaceAll("\\s+", " ");
-    assertTrue(help.contains("--optimizer=NAME sgd, momentum, rmsprop, adam, adagrad, adadelta, ftrl "
-        + "(default: rmsprop)"), help);
-    assertTrue(help.contains("Initial learning rate (default: 0.01)"), help);
-    assertTrue(help.contains("(default: inference)"), help);
-    assertTrue(help.contains("lower it for short runs) (default: 0.997)"), help);
-  }
-
-  @Test
-  void clusterFlagsAreCheckedBeforeAnyWork() {
-    Run noCluster = run("train", "--dataset-dir", "x", "--train-dir", "y", "--job-name", "worker");
-    assertEquals(1, noCluster.exitCode());
-    assertTrue(noCluster.err().contains("--job-name, --task-index and --sync-replicas need --cluster (or TF_CONFIG)"),
-        noCluster.err());
-
-    Run noJob = run("train", "--dataset-dir", "x", "--train-dir", "y", "--cluster", "ps=a:1;worker=b:2");
-    assertEquals(1, noJob.exitCode());
-    assertTrue(noJob.err().contains("--cluster needs --job-name worker|ps"), noJob.err());
-
-    Run badIndex = run("train", "--dataset-dir", "x", "--train-dir", "y", "--cluster", "ps=a:1;worker=b:2",
-        "--job-name", "worker", "--task-index", "3");
-    assertEquals(1, badIndex.exitCode());
-    assertTrue(badIndex.err().contains("--task-index 3 is outside job worker, which has 1 task(s)"), badIndex.err());
-  }
-
-  @Test
-  void trainingOnImagesOfWhichNoneDecodesStopsWithAMessageInsteadOfSpinning(@TempDir Path dir) throws IOException {
-    Path data = dir.resolve("data");
-    SyntheticImages.generate(data, 2, 2, 48, 3, 0, SyntheticImages.Layout.FOLDERS);
-    try (Stream<Path> files = Files.walk(data)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".jpg")).toList()) {
-        byte[] bytes = Files.readAllBytes(f);
-        Arrays.fill(bytes, 200, bytes.length - 2, (byte) 0xff); // headers intact, data garbage
-        Files.write(f, bytes);
-      }
+    @Test
+    void helpListsEveryCommandAndEveryCommandHasHelp() {
+        Run help = run("--help");
+        assertEquals(0, help.exitCode());
+        List<String> commands = List.of(
+                "demo",
+                "model",
+                "inspect",
+                "restore-plan",
+                "data",
+                "train",
+                "eval",
+                "predict",
+                "extract",
+                "export",
+                "serve",
+                "bench",
+                "report");
+        for (String command : commands) {
+            assertTrue(help.out().contains("  " + command + " "), command + " in\n" + help.out());
+            Run commandHelp = run(command, "--help");
+            assertEquals(0, commandHelp.exitCode(), command);
+            assertTrue(commandHelp.out().startsWith("Usage: jacktf " + command), commandHelp.out());
+        }
     }
-    Run r = run("train", "--dataset-dir", data.toString(), "--train-dir", dir.resolve("train").toString(),
-        "--train-image-size", "32", "--max-number-of-steps", "1");
-    assertEquals(1, r.exitCode(), r.err());
-    assertTrue(r.err().contains("None of the 4 training images in " + data + " can be decoded"), r.err());
-  }
+
+    @Test
+    void inspectPrintsNameDtypeShapeThenTotals() {
+        Run r = run(
+                "inspect",
+                TestData.checkpoints()
+                        .resolve("half_plus_two_v2_snappy/variables")
+                        .toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(
+                List.of("a\tfloat32\t", "a2\tfloat32\t", "b\tfloat32\t", "c\tfloat32\t", "c2\tfloat32\t"),
+                lines.subList(0, 5));
+        assertTrue(lines.get(5).startsWith("# 5 tensors, 20 bytes (V2 checkpoint"), lines.get(5));
+
+        Run json = run("inspect", TestData.checkpoints().resolve("two_shards").toString(), "--json");
+        JsonObject doc = JsonParser.parseString(json.out()).getAsJsonObject();
+        assertEquals(250, doc.get("count").getAsInt());
+        assertEquals("V2", doc.get("format").getAsString());
+
+        Run tensor = run(
+                "inspect", TestData.checkpoints().resolve("two_shards").toString(), "--tensor", "training/beta1_power");
+        assertEquals(
+                List.of("training/beta1_power\tfloat32\t", "0.80999994"),
+                tensor.out().lines().toList());
+        Run limited = run(
+                "inspect",
+                TestData.checkpoints().resolve("two_shards").toString(),
+                "--tensor",
+                "transformer/symbol_modality_8190_16/shared/weights_0",
+                "--limit",
+                "3");
+        assertEquals(4, limited.out().lines().count());
+    }
+
+    @Test
+    void modelListsSlimsVariables() {
+        Run r = run("model", "--num-classes", "1000", "--list-variables");
+        List<String> lines = r.out().lines().toList();
+        assertEquals(268, lines.size());
+        assertTrue(lines.contains("resnet_v1_50/logits/weights\t1,1,2048,1000"));
+        assertTrue(lines.get(267).startsWith("# 267 variables, 25610152 parameters"), lines.get(267));
+    }
+
+    @Test
+    void userErrorsAreOneClearLineAndExitCodeOne() {
+        Run missing = run("inspect", "/no/such/model.ckpt-5");
+        assertEquals(1, missing.exitCode());
+        assertTrue(
+                missing.err().startsWith("jacktf inspect: error: /no/such/model.ckpt-5: no checkpoint here"),
+                missing.err());
+        assertEquals(1, missing.err().lines().count());
+
+        Run badModel = run("model", "--model", "resnet_v3_50", "--list-variables");
+        assertEquals(1, badModel.exitCode());
+        assertTrue(badModel.err().contains("Unknown model 'resnet_v3_50'. Valid models: resnet_v1_50"), badModel.err());
+
+        Run badFlag = run("train", "--dataset-dir", "x");
+        assertEquals(2, badFlag.exitCode());
+        assertTrue(badFlag.err().contains("Missing required option: '--train-dir=DIR'"), badFlag.err());
+
+        Run mismatch = run(
+                "restore-plan",
+                "--checkpoint-path",
+                TestData.checkpoints()
+                        .resolve("half_plus_two_v1/export-00000-of-00001")
+                        .toString(),
+                "--num-classes",
+                "2");
+        assertEquals(1, mismatch.exitCode());
+        assertTrue(mismatch.err().contains("267 of 267 variables are not in checkpoint"), mismatch.err());
+        assertTrue(mismatch.out().contains("missing 267"), mismatch.out());
+    }
+
+    @Test
+    void aValueOutOfRangeNamesTheFlag() {
+        Run negative = run("train", "--dataset-dir", "x", "--train-dir", "y", "--learning-rate", "-1");
+        assertEquals(1, negative.exitCode());
+        assertEquals(
+                List.of("jacktf train: error: --learning-rate must be a finite number > 0. Received: -1.0"),
+                negative.err().lines().toList());
+
+        Run both =
+                run("train", "--dataset-dir", "x", "--train-dir", "y", "--epochs", "2", "--max-number-of-steps", "3");
+        assertEquals(1, both.exitCode());
+        assertTrue(both.err().contains("--epochs must be unset when --max-number-of-steps is set"), both.err());
+
+        Run unknown = run("train", "--dataset-dir", "x", "--train-dir", "y", "--optimizer", "adamw");
+        assertEquals(2, unknown.exitCode()); // a flag picocli cannot convert: a usage error
+        assertTrue(
+                unknown.err()
+                        .startsWith("Invalid value for option '--optimizer': Unknown optimizer 'adamw'. "
+                                + "Valid: sgd, momentum, rmsprop, adam, adagrad, adadelta, ftrl"),
+                unknown.err());
+    }
+
+    @Test
+    void helpShowsTheDefaultsInForce() {
+        String help = run("train", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(
+                help.contains("--optimizer=NAME sgd, momentum, rmsprop, adam, adagrad, adadelta, ftrl "
+                        + "(default: rmsprop)"),
+                help);
+        assertTrue(help.contains("Initial learning rate (default: 0.01)"), help);
+        assertTrue(help.contains("(default: inference)"), help);
+        assertTrue(help.contains("lower it for short runs) (default: 0.997)"), help);
+    }
+
+    @Test
+    void clusterFlagsAreCheckedBeforeAnyWork() {
+        Run noCluster = run("train", "--dataset-dir", "x", "--train-dir", "y", "--job-name", "worker");
+        assertEquals(1, noCluster.exitCode());
+        assertTrue(
+                noCluster.err().contains("--job-name, --task-index and --sync-replicas need --cluster (or TF_CONFIG)"),
+                noCluster.err());
+
+        Run noJob = run("train", "--dataset-dir", "x", "--train-dir", "y", "--cluster", "ps=a:1;worker=b:2");
+        assertEquals(1, noJob.exitCode());
+        assertTrue(noJob.err().contains("--cluster needs --job-name worker|ps"), noJob.err());
+
+        Run badIndex = run(
+                "train",
+                "--dataset-dir",
+                "x",
+                "--train-dir",
+                "y",
+                "--cluster",
+                "ps=a:1;worker=b:2",
+                "--job-name",
+                "worker",
+                "--task-index",
+                "3");
+        assertEquals(1, badIndex.exitCode());
+        assertTrue(
+                badIndex.err().contains("--task-index 3 is outside job worker, which has 1 task(s)"), badIndex.err());
+    }
+
+    @Test
+    void trainingOnImagesOfWhichNoneDecodesStopsWithAMessageInsteadOfSpinning(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("data");
+        SyntheticImages.generate(data, 2, 2, 48, 3, 0, SyntheticImages.Layout.FOLDERS);
+        try (Stream<Path> files = Files.walk(data)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".jpg")).toList()) {
+                byte[] bytes = Files.readAllBytes(f);
+                Arrays.fill(bytes, 200, bytes.length - 2, (byte) 0xff); // headers intact, data garbage
+                Files.write(f, bytes);
+            }
+        }
+        Run r = run(
+                "train",
+                "--dataset-dir",
+                data.toString(),
+                "--train-dir",
+                dir.resolve("train").toString(),
+                "--train-image-size",
+                "32",
+                "--max-number-of-steps",
+                "1");
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("None of the 4 training images in " + data + " can be decoded"), r.err());
+    }
 }

@@ -10,22 +10,23 @@ import picocli.CommandLine;
  * alone). A ps task builds no network: it runs as {@code jacktf train} does.
  */
 public final class TinyNetTrain {
-  private TinyNetTrain() {}
+    private TinyNetTrain() {}
 
-  public static void main(String[] args) {
-    TrainCommand command = new TrainCommand();
-    CommandLine cli = new CommandLine(command);
-    cli.setExecutionExceptionHandler(new UserErrors());
-    cli.setExecutionStrategy(parsed -> {
-      try {
-        if (command.cluster() != null && !command.cluster().isWorker()) {
-          return command.call();
-        }
-        return command.train(command.configBuilder().model(TinyNet.ARCHITECTURE).build());
-      } catch (Exception e) {
-        return new UserErrors().handleExecutionException(e, cli, parsed);
-      }
-    });
-    System.exit(cli.execute(args));
-  }
+    public static void main(String[] args) {
+        TrainCommand command = new TrainCommand();
+        CommandLine cli = new CommandLine(command);
+        cli.setExecutionExceptionHandler(new UserErrors());
+        cli.setExecutionStrategy(parsed -> {
+            try {
+                if (command.cluster() != null && !command.cluster().isWorker()) {
+                    return command.call();
+                }
+                return command.train(
+                        command.configBuilder().model(TinyNet.ARCHITECTURE).build());
+            } catch (Exception e) {
+                return new UserErrors().handleExecutionException(e, cli, parsed);
+            }
+        });
+        System.exit(cli.execute(args));
+    }
 }

@@ -1,8 +1,7 @@
 package jacktf.data;
 
-import java.awt.image.DataBuffer;
-
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
@@ -17,67 +16,68 @@ import javax.imageio.stream.ImageOutputStream;
 
 /** The bad-file matrix of real datasets, made on the fly. */
 public final class TestImages {
-  private TestImages() {}
+    private TestImages() {}
 
-  public static Path zeroBytes(Path file) throws IOException {
-    return Files.write(file, new byte[0]);
-  }
-
-  public static Path truncatedJpeg(Path source, Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(source);
-    return Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
-  }
-
-  public static Path textNamedJpg(Path file) throws IOException {
-    return Files.writeString(file, "<html>404 not found</html>\n");
-  }
-
-  public static Path pngWithAlpha(Path file) throws IOException {
-    BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
-    for (int y = 0; y < 30; y++) {
-      for (int x = 0; x < 40; x++) {
-        image.setRGB(x, y, ((x * 6) << 24) | (200 << 16) | (x * 5 << 8) | y * 7);
-      }
+    public static Path zeroBytes(Path file) throws IOException {
+        return Files.write(file, new byte[0]);
     }
-    ImageIO.write(image, "png", file.toFile());
-    return file;
-  }
 
-  public static Path png16Bit(Path file) throws IOException {
-    BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_USHORT_GRAY);
-    WritableRaster r = image.getRaster();
-    for (int y = 0; y < 30; y++) {
-      for (int x = 0; x < 40; x++) {
-        r.setSample(x, y, 0, x * 1600);
-      }
+    public static Path truncatedJpeg(Path source, Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(source);
+        return Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
     }
-    ImageIO.write(image, "png", file.toFile());
-    return file;
-  }
 
-  /** A four-component (CMYK) JPEG, written from a raster as print workflows produce them. */
-  public static Path cmykJpeg(Path file) throws IOException {
-    WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 32, 32, 4, null);
-    for (int y = 0; y < 32; y++) {
-      for (int x = 0; x < 32; x++) {
-        raster.setPixel(x, y, new int[] {x * 8, y * 8, 50, 20});
-      }
+    public static Path textNamedJpg(Path file) throws IOException {
+        return Files.writeString(file, "<html>404 not found</html>\n");
     }
-    ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-    try (OutputStream out = Files.newOutputStream(file); ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-      writer.setOutput(ios);
-      writer.write(null, new IIOImage(raster, null, null), writer.getDefaultWriteParam());
-    } finally {
-      writer.dispose();
-    }
-    return file;
-  }
 
-  /** A lossless RGB PNG with the given pixels (row-major, 0xRRGGBB). */
-  public static Path png(Path file, int width, int height, int[] rgb) throws IOException {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    image.setRGB(0, 0, width, height, rgb, 0, width);
-    ImageIO.write(image, "png", file.toFile());
-    return file;
-  }
+    public static Path pngWithAlpha(Path file) throws IOException {
+        BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_INT_ARGB);
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                image.setRGB(x, y, ((x * 6) << 24) | (200 << 16) | (x * 5 << 8) | y * 7);
+            }
+        }
+        ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+
+    public static Path png16Bit(Path file) throws IOException {
+        BufferedImage image = new BufferedImage(40, 30, BufferedImage.TYPE_USHORT_GRAY);
+        WritableRaster r = image.getRaster();
+        for (int y = 0; y < 30; y++) {
+            for (int x = 0; x < 40; x++) {
+                r.setSample(x, y, 0, x * 1600);
+            }
+        }
+        ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
+
+    /** A four-component (CMYK) JPEG, written from a raster as print workflows produce them. */
+    public static Path cmykJpeg(Path file) throws IOException {
+        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 32, 32, 4, null);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 0; x < 32; x++) {
+                raster.setPixel(x, y, new int[] {x * 8, y * 8, 50, 20});
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (OutputStream out = Files.newOutputStream(file);
+                ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(ios);
+            writer.write(null, new IIOImage(raster, null, null), writer.getDefaultWriteParam());
+        } finally {
+            writer.dispose();
+        }
+        return file;
+    }
+
+    /** A lossless RGB PNG with the given pixels (row-major, 0xRRGGBB). */
+    public static Path png(Path file, int width, int height, int[] rgb) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, width, height, rgb, 0, width);
+        ImageIO.write(image, "png", file.toFile());
+        return file;
+    }
 }

@@ -20,75 +20,103 @@ import org.junit.jupiter.api.Test;
 /** URL routing, body limits and the HTTP transport, without a model. */
 class RestTransportTest {
 
-  @Test
-  void urlsRouteToModelVersionAndEndpoint() {
-    RequestRouter.Route status = RequestRouter.route("GET", "/v1/models/cats").orElseThrow();
-    assertEquals("cats", status.model());
-    assertEquals(Optional.empty(), status.version());
-    assertEquals(Optional.of(RequestRouter.Endpoint.STATUS), status.endpoint());
-    RequestRouter.Route meta = RequestRouter.route("GET", "/v1/models/cats/versions/3/metadata").orElseThrow();
-    assertEquals(Optional.of("3"), meta.version());
-    assertEquals(Optional.of(RequestRouter.Endpoint.METADATA), meta.endpoint());
-    assertEquals(Optional.of(RequestRouter.Endpoint.PREDICT),
-        RequestRouter.route("POST", "/v1/models/cats:predict").orElseThrow().endpoint());
-    assertEquals(Optional.empty(), RequestRouter.route("GET", "/v1/models/cats:predict").orElseThrow().endpoint(),
-        "predict is POST only");
-    assertEquals(Optional.empty(), RequestRouter.route("POST", "/v1/models/cats").orElseThrow().endpoint());
-    assertFalse(RequestRouter.route("GET", "/v2/models/cats").isPresent());
-    assertFalse(RequestRouter.route("GET", "/v1/models/cats/versions/1/2").isPresent());
-    // the raw path is never decoded: an encoded traversal is just an unknown model name
-    assertEquals("..%2F..%2Fetc", RequestRouter.route("GET", "/v1/models/..%2F..%2Fetc").orElseThrow().model());
-  }
-
-  @Test
-  void bodiesPastTheLimitAreRefused() throws Exception {
-    RequestLimits limits = new RequestLimits(10);
-    byte[] ten = "0123456789".getBytes(StandardCharsets.UTF_8);
-    assertEquals("0123456789", limits.readBody(new ByteArrayInputStream(ten), null));
-    assertEquals("0123456789", limits.readBody(new ByteArrayInputStream(ten), "10"));
-    BadRequest declared = assertThrows(BadRequest.class,
-        () -> limits.readBody(new ByteArrayInputStream(new byte[11]), "11"));
-    assertEquals("Request body of 11 bytes exceeds the limit of 10 (the server's --max-body-bytes)",
-        declared.getMessage());
-    BadRequest undeclared = assertThrows(BadRequest.class,
-        () -> limits.readBody(new ByteArrayInputStream(new byte[11]), null));
-    assertEquals("Request body exceeds the limit of 10 bytes (the server's --max-body-bytes)",
-        undeclared.getMessage());
-  }
-
-  @Test
-  void theTransportWritesRepliesAsJsonAndRefusesLargeBodiesWith400() throws Exception {
-    HttpTransport.Handler echo = request -> {
-      try {
-        JsonObject o = new JsonObject();
-        o.addProperty("method", request.method());
-        o.addProperty("path", request.rawPath());
-        o.add("body", new JsonPrimitive(request.body()));
-        return RestReply.ok(o);
-      } catch (Exception e) {
-        return RestReply.of(e);
-      }
-    };
-    try (HttpTransport transport = HttpTransport.start("127.0.0.1", 0, 2, new RequestLimits(16), echo)) {
-      HttpClient client = HttpClient.newHttpClient();
-      URI uri = URI.create("http://127.0.0.1:" + transport.port() + "/v1/models/m:predict");
-      HttpResponse<String> ok = client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(
-          "{\"a\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, ok.statusCode());
-      assertEquals(Optional.of("application/json"), ok.headers().firstValue("Content-Type"));
-      assertEquals(JsonParser.parseString("{\"method\": \"POST\", \"path\": \"/v1/models/m:predict\", "
-          + "\"body\": \"{\\\"a\\\": 1}\"}"), JsonParser.parseString(ok.body()));
-
-      HttpResponse<String> big = client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(
-          "x".repeat(17))).build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(400, big.statusCode());
-      assertEquals(JsonParser.parseString(
-          "{\"error\": \"Request body of 17 bytes exceeds the limit of 16 (the server's --max-body-bytes)\"}"),
-          JsonParser.parseString(big.body()));
-      HttpResponse<String> after = client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(
-          "ok")).build(), HttpResponse.BodyHandlers.ofString());
-      assertEquals(200, after.statusCode(), "the server stays up");
-      assertTrue(after.body().contains("\"body\":\"ok\""), after.body());
+    @Test
+    void urlsRouteToModelVersionAndEndpoint() {
+        RequestRouter.Route status =
+                RequestRouter.route("GET", "/v1/models/cats").orElseThrow();
+        assertEquals("cats", status.model());
+        assertEquals(Optional.empty(), status.version());
+        assertEquals(Optional.of(RequestRouter.Endpoint.STATUS), status.endpoint());
+        RequestRouter.Route meta = RequestRouter.route("GET", "/v1/models/cats/versions/3/metadata")
+                .orElseThrow();
+        assertEquals(Optional.of("3"), meta.version());
+        assertEquals(Optional.of(RequestRouter.Endpoint.METADATA), meta.endpoint());
+        assertEquals(
+                Optional.of(RequestRouter.Endpoint.PREDICT),
+                RequestRouter.route("POST", "/v1/models/cats:predict")
+                        .orElseThrow()
+                        .endpoint());
+        assertEquals(
+                Optional.empty(),
+                RequestRouter.route("GET", "/v1/models/cats:predict")
+                        .orElseThrow()
+                        .endpoint(),
+                "predict is POST only");
+        assertEquals(
+                Optional.empty(),
+                RequestRouter.route("POST", "/v1/models/cats").orElseThrow().endpoint());
+        assertFalse(RequestRouter.route("GET", "/v2/models/cats").isPresent());
+        assertFalse(RequestRouter.route("GET", "/v1/models/cats/versions/1/2").isPresent());
+        // the raw path is never decoded: an encoded traversal is just an unknown model name
+        assertEquals(
+                "..%2F..%2Fetc",
+                RequestRouter.route("GET", "/v1/models/..%2F..%2Fetc")
+                        .orElseThrow()
+                        .model());
     }
-  }
+
+    @Test
+    void bodiesPastTheLimitAreRefused() throws Exception {
+        RequestLimits limits = new RequestLimits(10);
+        byte[] ten = "0123456789".getBytes(StandardCharsets.UTF_8);
+        assertEquals("0123456789", limits.readBody(new ByteArrayInputStream(ten), null));
+        assertEquals("0123456789", limits.readBody(new ByteArrayInputStream(ten), "10"));
+        BadRequest declared =
+                assertThrows(BadRequest.class, () -> limits.readBody(new ByteArrayInputStream(new byte[11]), "11"));
+        assertEquals(
+                "Request body of 11 bytes exceeds the limit of 10 (the server's --max-body-bytes)",
+                declared.getMessage());
+        BadRequest undeclared =
+                assertThrows(BadRequest.class, () -> limits.readBody(new ByteArrayInputStream(new byte[11]), null));
+        assertEquals(
+                "Request body exceeds the limit of 10 bytes (the server's --max-body-bytes)", undeclared.getMessage());
+    }
+
+    @Test
+    void theTransportWritesRepliesAsJsonAndRefusesLargeBodiesWith400() throws Exception {
+        HttpTransport.Handler echo = request -> {
+            try {
+                JsonObject o = new JsonObject();
+                o.addProperty("method", request.method());
+                o.addProperty("path", request.rawPath());
+                o.add("body", new JsonPrimitive(request.body()));
+                return RestReply.ok(o);
+            } catch (Exception e) {
+                return RestReply.of(e);
+            }
+        };
+        try (HttpTransport transport = HttpTransport.start("127.0.0.1", 0, 2, new RequestLimits(16), echo)) {
+            HttpClient client = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + transport.port() + "/v1/models/m:predict");
+            HttpResponse<String> ok = client.send(
+                    HttpRequest.newBuilder(uri)
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"a\": 1}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode());
+            assertEquals(Optional.of("application/json"), ok.headers().firstValue("Content-Type"));
+            assertEquals(
+                    JsonParser.parseString("{\"method\": \"POST\", \"path\": \"/v1/models/m:predict\", "
+                            + "\"body\": \"{\\\"a\\\": 1}\"}"),
+                    JsonParser.parseString(ok.body()));
+
+            HttpResponse<String> big = client.send(
+                    HttpRequest.newBuilder(uri)
+                            .POST(HttpRequest.BodyPublishers.ofString("x".repeat(17)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, big.statusCode());
+            assertEquals(
+                    JsonParser.parseString(
+                            "{\"error\": \"Request body of 17 bytes exceeds the limit of 16 (the server's --max-body-bytes)\"}"),
+                    JsonParser.parseString(big.body()));
+            HttpResponse<String> after = client.send(
+                    HttpRequest.newBuilder(uri)
+                            .POST(HttpRequest.BodyPublishers.ofString("ok"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, after.statusCode(), "the server stays up");
+            assertTrue(after.body().contains("\"body\":\"ok\""), after.body());
+        }
+    }
 }

@@ -1,40 +1,39 @@
 package jacktf.train;
 
-import jacktf.cli.JacktfCommand;
-import jacktf.data.ImageFolder;
-import jacktf.eval.Evaluator;
-import jacktf.eval.FeatureExtractor;
-import jacktf.traindir.TrainDir;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.ArrayList;
-import java.util.Arrays;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointException;
 import jacktf.checkpoint.CheckpointState;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.TensorInfo;
+import jacktf.cli.JacktfCommand;
+import jacktf.config.ConfigException;
 import jacktf.config.JacktfException;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
+import jacktf.data.ImageFolder;
 import jacktf.data.SyntheticImages;
 import jacktf.data.TestImages;
-import jacktf.traindir.TrainingPlan;
-import jacktf.config.ConfigException;
+import jacktf.eval.Evaluator;
+import jacktf.eval.FeatureExtractor;
 import jacktf.model.TinyNet;
+import jacktf.traindir.TrainDir;
+import jacktf.traindir.TrainingPlan;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,265 +45,334 @@ import org.tensorflow.proto.DataType;
  * ({@link ResNetFineTuningTest} does the head replacement on the real resnet_v1_50).
  */
 class FineTuningTest {
-  static final String NET = TinyNet.SCOPE;
+    static final String NET = TinyNet.SCOPE;
 
-  @TempDir
-  static Path shared;
-  static Path pretrainData;
-  static Path catsDogs;
-  static Path pretrained;
+    @TempDir
+    static Path shared;
 
-  @BeforeAll
-  static void pretrain() throws IOException {
-    pretrainData = shared.resolve("shapes");
-    catsDogs = shared.resolve("cats_dogs");
-    SyntheticImages.generate(pretrainData, 4, 6, 40, 1, 0, SyntheticImages.Layout.FOLDERS);
-    SyntheticImages.generate(catsDogs, 2, 6, 40, 2, 6, SyntheticImages.Layout.FLAT);
-    Path dir = shared.resolve("pretrain");
-    train(config(pretrainData, dir).maxNumberOfSteps(3L).build());
-    pretrained = dir.resolve("model.ckpt-3");
-  }
+    static Path pretrainData;
+    static Path catsDogs;
+    static Path pretrained;
 
-  static TrainConfig.Builder config(Path data, Path trainDir) {
-    return TrainConfig.builder(data, trainDir).model(TinyNet.ARCHITECTURE).imageSize(32).batchSize(4)
-        .optimizer(OptimizerType.MOMENTUM)
-        .learningRate(0.0001f).learningRateDecayType(LearningRateDecayType.FIXED).batchNormDecay(0.9f).saveSummariesSecs(3600);
-  }
+    @BeforeAll
+    static void pretrain() throws IOException {
+        pretrainData = shared.resolve("shapes");
+        catsDogs = shared.resolve("cats_dogs");
+        SyntheticImages.generate(pretrainData, 4, 6, 40, 1, 0, SyntheticImages.Layout.FOLDERS);
+        SyntheticImages.generate(catsDogs, 2, 6, 40, 2, 6, SyntheticImages.Layout.FLAT);
+        Path dir = shared.resolve("pretrain");
+        train(config(pretrainData, dir).maxNumberOfSteps(3L).build());
+        pretrained = dir.resolve("model.ckpt-3");
+    }
 
-  static TrainResult train(TrainConfig config) throws IOException {
-    return Trainer.create(config).train();
-  }
+    static TrainConfig.Builder config(Path data, Path trainDir) {
+        return TrainConfig.builder(data, trainDir)
+                .model(TinyNet.ARCHITECTURE)
+                .imageSize(32)
+                .batchSize(4)
+                .optimizer(OptimizerType.MOMENTUM)
+                .learningRate(0.0001f)
+                .learningRateDecayType(LearningRateDecayType.FIXED)
+                .batchNormDecay(0.9f)
+                .saveSummariesSecs(3600);
+    }
 
-  static Map<String, float[]> floats(Path checkpoint) {
-    Map<String, float[]> values = new HashMap<>();
-    try (Checkpoint c = Checkpoint.open(checkpoint)) {
-      for (TensorInfo t : c.tensors()) {
-        if (t.dtype() == DataType.DT_FLOAT && !t.name().endsWith("/Momentum")) {
-          values.put(t.name(), c.read(t.name()).floats());
+    static TrainResult train(TrainConfig config) throws IOException {
+        return Trainer.create(config).train();
+    }
+
+    static Map<String, float[]> floats(Path checkpoint) {
+        Map<String, float[]> values = new HashMap<>();
+        try (Checkpoint c = Checkpoint.open(checkpoint)) {
+            for (TensorInfo t : c.tensors()) {
+                if (t.dtype() == DataType.DT_FLOAT && !t.name().endsWith("/Momentum")) {
+                    values.put(t.name(), c.read(t.name()).floats());
+                }
+            }
         }
-      }
+        return values;
     }
-    return values;
-  }
 
-  @Test
-  void newHeadFromAThousandClassStyleCheckpoint(@TempDir Path dir) throws IOException {
-    CheckpointException mismatch = assertThrows(CheckpointException.class,
-        () -> train(config(catsDogs, dir.resolve("a")).checkpointPath(pretrained).maxNumberOfSteps(0L).build()));
-    assertTrue(mismatch.getMessage().contains("--checkpoint-exclude-scopes " + NET + "/logits"), mismatch.getMessage());
+    @Test
+    void newHeadFromAThousandClassStyleCheckpoint(@TempDir Path dir) throws IOException {
+        CheckpointException mismatch = assertThrows(
+                CheckpointException.class,
+                () -> train(config(catsDogs, dir.resolve("a"))
+                        .checkpointPath(pretrained)
+                        .maxNumberOfSteps(0L)
+                        .build()));
+        assertTrue(
+                mismatch.getMessage().contains("--checkpoint-exclude-scopes " + NET + "/logits"),
+                mismatch.getMessage());
 
-    TrainResult r = train(config(catsDogs, dir.resolve("b")).checkpointPath(pretrained)
-        .restoreOptions(RestoreOptions.excluding(NET + "/logits")).maxNumberOfSteps(0L).build());
-    Map<String, float[]> source = floats(pretrained);
-    Map<String, float[]> warm = floats(r.checkpoint());
-    assertEquals(4, source.get(NET + "/logits/biases").length);
-    assertEquals(2, warm.get(NET + "/logits/biases").length);
-    for (var e : warm.entrySet()) {
-      if (e.getKey().startsWith(NET + "/") && !e.getKey().startsWith(NET + "/logits")) {
-        assertArrayEquals(source.get(e.getKey()), e.getValue(), 0f, e.getKey());
-      }
+        TrainResult r = train(config(catsDogs, dir.resolve("b"))
+                .checkpointPath(pretrained)
+                .restoreOptions(RestoreOptions.excluding(NET + "/logits"))
+                .maxNumberOfSteps(0L)
+                .build());
+        Map<String, float[]> source = floats(pretrained);
+        Map<String, float[]> warm = floats(r.checkpoint());
+        assertEquals(4, source.get(NET + "/logits/biases").length);
+        assertEquals(2, warm.get(NET + "/logits/biases").length);
+        for (var e : warm.entrySet()) {
+            if (e.getKey().startsWith(NET + "/") && !e.getKey().startsWith(NET + "/logits")) {
+                assertArrayEquals(source.get(e.getKey()), e.getValue(), 0f, e.getKey());
+            }
+        }
+        assertEquals(
+                List.of("diamond", "hexagon"), TrainDir.of(dir.resolve("b")).labels());
     }
-    assertEquals(List.of("diamond", "hexagon"), TrainDir.of(dir.resolve("b")).labels());
-  }
 
-  @Test
-  void excludedBlockStartsFreshAndTheRestIsLoaded(@TempDir Path dir) throws IOException {
-    Map<String, float[]> fresh = floats(train(config(pretrainData, dir.resolve("fresh")).maxNumberOfSteps(0L)
-        .build()).checkpoint());
-    Map<String, float[]> warm = floats(train(config(pretrainData, dir.resolve("warm")).checkpointPath(pretrained)
-        .restoreOptions(RestoreOptions.excluding(NET + "/block4")).maxNumberOfSteps(0L).build()).checkpoint());
-    Map<String, float[]> source = floats(pretrained);
-    int freshCount = 0;
-    for (var e : warm.entrySet()) {
-      boolean excluded = e.getKey().startsWith(NET + "/block4");
-      assertArrayEquals((excluded ? fresh : source).get(e.getKey()), e.getValue(), 0f, e.getKey());
-      freshCount += excluded ? 1 : 0;
+    @Test
+    void excludedBlockStartsFreshAndTheRestIsLoaded(@TempDir Path dir) throws IOException {
+        Map<String, float[]> fresh = floats(train(config(pretrainData, dir.resolve("fresh"))
+                        .maxNumberOfSteps(0L)
+                        .build())
+                .checkpoint());
+        Map<String, float[]> warm = floats(train(config(pretrainData, dir.resolve("warm"))
+                        .checkpointPath(pretrained)
+                        .restoreOptions(RestoreOptions.excluding(NET + "/block4"))
+                        .maxNumberOfSteps(0L)
+                        .build())
+                .checkpoint());
+        Map<String, float[]> source = floats(pretrained);
+        int freshCount = 0;
+        for (var e : warm.entrySet()) {
+            boolean excluded = e.getKey().startsWith(NET + "/block4");
+            assertArrayEquals((excluded ? fresh : source).get(e.getKey()), e.getValue(), 0f, e.getKey());
+            freshCount += excluded ? 1 : 0;
+        }
+        assertEquals(20, freshCount, "block4's 1 unit: 3 convs + the projection shortcut, 5 variables each");
+        assertFalse(Arrays.equals(fresh.get(NET + "/conv1/weights"), source.get(NET + "/conv1/weights")));
     }
-    assertEquals(20, freshCount, "block4's 1 unit: 3 convs + the projection shortcut, 5 variables each");
-    assertFalse(Arrays.equals(fresh.get(NET + "/conv1/weights"), source.get(NET + "/conv1/weights")));
-  }
 
-  @Test
-  void onlyTrainableScopesChangeEverythingElseIsBitIdentical(@TempDir Path dir) throws IOException {
-    TrainResult r = train(config(pretrainData, dir).checkpointPath(pretrained)
-        .trainableScopes(List.of(NET + "/logits", NET + "/block4")).maxNumberOfSteps(4L).build());
-    assertEquals(4, r.finalStep());
-    Map<String, float[]> before = floats(pretrained);
-    Map<String, float[]> after = floats(r.checkpoint());
-    int changed = 0;
-    for (var e : before.entrySet()) {
-      String name = e.getKey();
-      if (!name.startsWith(NET + "/")) {
-        continue;
-      }
-      boolean trainable = name.startsWith(NET + "/logits") || name.startsWith(NET + "/block4");
-      if (trainable) {
-        changed += Arrays.equals(e.getValue(), after.get(name)) ? 0 : 1;
-      } else {
-        assertArrayEquals(e.getValue(), after.get(name), 0f, name + " is frozen");
-      }
+    @Test
+    void onlyTrainableScopesChangeEverythingElseIsBitIdentical(@TempDir Path dir) throws IOException {
+        TrainResult r = train(config(pretrainData, dir)
+                .checkpointPath(pretrained)
+                .trainableScopes(List.of(NET + "/logits", NET + "/block4"))
+                .maxNumberOfSteps(4L)
+                .build());
+        assertEquals(4, r.finalStep());
+        Map<String, float[]> before = floats(pretrained);
+        Map<String, float[]> after = floats(r.checkpoint());
+        int changed = 0;
+        for (var e : before.entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith(NET + "/")) {
+                continue;
+            }
+            boolean trainable = name.startsWith(NET + "/logits") || name.startsWith(NET + "/block4");
+            if (trainable) {
+                changed += Arrays.equals(e.getValue(), after.get(name)) ? 0 : 1;
+            } else {
+                assertArrayEquals(e.getValue(), after.get(name), 0f, name + " is frozen");
+            }
+        }
+        // block4: 4 convs x 5 variables (batch norm trains there: its moving statistics move too), logits: 2
+        assertTrue(changed >= 20, "trainable variables moved: " + changed);
+        try (Checkpoint c = Checkpoint.open(r.checkpoint())) {
+            assertTrue(c.find(NET + "/block4/unit_1/bottleneck_v1/conv1/weights/Momentum")
+                    .isPresent());
+            assertFalse(
+                    c.find(NET + "/block1/unit_1/bottleneck_v1/conv1/weights/Momentum")
+                            .isPresent(),
+                    "frozen variables get no optimizer slots");
+        }
     }
-    // block4: 4 convs x 5 variables (batch norm trains there: its moving statistics move too), logits: 2
-    assertTrue(changed >= 20, "trainable variables moved: " + changed);
-    try (Checkpoint c = Checkpoint.open(r.checkpoint())) {
-      assertTrue(c.find(NET + "/block4/unit_1/bottleneck_v1/conv1/weights/Momentum").isPresent());
-      assertFalse(c.find(NET + "/block1/unit_1/bottleneck_v1/conv1/weights/Momentum").isPresent(),
-          "frozen variables get no optimizer slots");
+
+    @Test
+    void cachedFeaturesTrainTheHeadAloneAndResume(@TempDir Path dir) throws IOException {
+        ConfigException needsHead = assertThrows(
+                ConfigException.class,
+                () -> train(config(pretrainData, dir.resolve("x"))
+                        .cacheFeatures(true)
+                        .build()));
+        assertEquals("trainableScopes", needsHead.field());
+        assertTrue(
+                needsHead.getMessage().contains("the classifier's scope alone, " + NET + "/logits"),
+                needsHead.getMessage());
+
+        List<Integer> cached = new ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override
+            public void onFeaturesCached(int images, double seconds) {
+                cached.add(images);
+            }
+        };
+        TrainConfig.Builder cachedRun = config(pretrainData, dir.resolve("cached"))
+                .checkpointPath(pretrained)
+                .trainableScopes(List.of(NET + "/logits"))
+                .cacheFeatures(true)
+                .validationSplit(0.25);
+        TrainResult r = Trainer.create(cachedRun.maxNumberOfSteps(12L).build())
+                .addListener(recorder)
+                .train();
+        assertEquals(12, r.finalStep());
+        assertEquals(List.of(24), cached, "16 training + 8 validation images, each through the backbone once");
+        assertEquals(8, r.lastValidation().examples(), "round(6 * 0.25) = 2 of each of the 4 classes");
+        Map<String, float[]> before = floats(pretrained);
+        Map<String, float[]> after = floats(r.checkpoint());
+        assertEquals(before.keySet(), after.keySet(), "the checkpoint holds the whole network");
+        for (var e : before.entrySet()) {
+            if (e.getKey().startsWith(NET + "/logits")) {
+                assertFalse(Arrays.equals(e.getValue(), after.get(e.getKey())), e.getKey() + " trained");
+            } else {
+                assertArrayEquals(e.getValue(), after.get(e.getKey()), 0f, e.getKey() + " frozen");
+            }
+        }
+        TrainResult resumed = Trainer.create(cachedRun.maxNumberOfSteps(14L).build())
+                .addListener(recorder)
+                .train();
+        assertEquals(14, resumed.finalStep());
     }
-  }
 
-  @Test
-  void cachedFeaturesTrainTheHeadAloneAndResume(@TempDir Path dir) throws IOException {
-    ConfigException needsHead = assertThrows(ConfigException.class,
-        () -> train(config(pretrainData, dir.resolve("x")).cacheFeatures(true).build()));
-    assertEquals("trainableScopes", needsHead.field());
-    assertTrue(needsHead.getMessage().contains("the classifier's scope alone, " + NET + "/logits"),
-        needsHead.getMessage());
+    @Test
+    void resumingGivesTheSameStateAsAnUninterruptedRun(@TempDir Path dir) throws IOException {
+        TrainConfig straight = config(pretrainData, dir.resolve("straight"))
+                .maxNumberOfSteps(6L)
+                .build();
+        Map<String, float[]> uninterrupted = floats(train(straight).checkpoint());
 
-    List<Integer> cached = new ArrayList<>();
-    TrainingListener recorder = new TrainingListener() {
-      @Override
-      public void onFeaturesCached(int images, double seconds) {
-        cached.add(images);
-      }
-    };
-    TrainConfig.Builder cachedRun = config(pretrainData, dir.resolve("cached")).checkpointPath(pretrained)
-        .trainableScopes(List.of(NET + "/logits")).cacheFeatures(true).validationSplit(0.25);
-    TrainResult r = Trainer.create(cachedRun.maxNumberOfSteps(12L).build()).addListener(recorder).train();
-    assertEquals(12, r.finalStep());
-    assertEquals(List.of(24), cached, "16 training + 8 validation images, each through the backbone once");
-    assertEquals(8, r.lastValidation().examples(), "round(6 * 0.25) = 2 of each of the 4 classes");
-    Map<String, float[]> before = floats(pretrained);
-    Map<String, float[]> after = floats(r.checkpoint());
-    assertEquals(before.keySet(), after.keySet(), "the checkpoint holds the whole network");
-    for (var e : before.entrySet()) {
-      if (e.getKey().startsWith(NET + "/logits")) {
-        assertFalse(Arrays.equals(e.getValue(), after.get(e.getKey())), e.getKey() + " trained");
-      } else {
-        assertArrayEquals(e.getValue(), after.get(e.getKey()), 0f, e.getKey() + " frozen");
-      }
+        Path resumedDir = dir.resolve("resumed");
+        train(config(pretrainData, resumedDir).maxNumberOfSteps(3L).build());
+        TrainResult resumed = train(config(pretrainData, resumedDir)
+                .maxNumberOfSteps(6L)
+                .checkpointPath(Path.of("ignored-when-resuming"))
+                .build());
+        assertEquals(6, resumed.finalStep());
+        assertEquals(
+                "model.ckpt-6", CheckpointState.read(resumedDir).orElseThrow().latest());
+        Map<String, float[]> after = floats(resumed.checkpoint());
+        assertEquals(uninterrupted.keySet(), after.keySet());
+        try (Checkpoint a = Checkpoint.open(dir.resolve("straight"));
+                Checkpoint b = Checkpoint.open(resumedDir)) {
+            String slot = NET + "/logits/weights/Momentum";
+            assertArrayEquals(a.read(slot).floats(), b.read(slot).floats(), 1e-5f, "optimizer state");
+            assertArrayEquals(
+                    a.read("global_step").longs(), b.read("global_step").longs());
+        }
+        for (var e : uninterrupted.entrySet()) {
+            assertArrayEquals(e.getValue(), after.get(e.getKey()), 1e-5f, e.getKey());
+        }
     }
-    TrainResult resumed = Trainer.create(cachedRun.maxNumberOfSteps(14L).build()).addListener(recorder).train();
-    assertEquals(14, resumed.finalStep());
-  }
 
-  @Test
-  void resumingGivesTheSameStateAsAnUninterruptedRun(@TempDir Path dir) throws IOException {
-    TrainConfig straight = config(pretrainData, dir.resolve("straight")).maxNumberOfSteps(6L).build();
-    Map<String, float[]> uninterrupted = floats(train(straight).checkpoint());
-
-    Path resumedDir = dir.resolve("resumed");
-    train(config(pretrainData, resumedDir).maxNumberOfSteps(3L).build());
-    TrainResult resumed = train(config(pretrainData, resumedDir).maxNumberOfSteps(6L)
-        .checkpointPath(Path.of("ignored-when-resuming")).build());
-    assertEquals(6, resumed.finalStep());
-    assertEquals("model.ckpt-6", CheckpointState.read(resumedDir).orElseThrow().latest());
-    Map<String, float[]> after = floats(resumed.checkpoint());
-    assertEquals(uninterrupted.keySet(), after.keySet());
-    try (Checkpoint a = Checkpoint.open(dir.resolve("straight")); Checkpoint b = Checkpoint.open(resumedDir)) {
-      String slot = NET + "/logits/weights/Momentum";
-      assertArrayEquals(a.read(slot).floats(), b.read(slot).floats(), 1e-5f, "optimizer state");
-      assertArrayEquals(a.read("global_step").longs(), b.read("global_step").longs());
+    @Test
+    void divergenceStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
+        Path trainDir = dir.resolve("run");
+        train(config(pretrainData, trainDir).maxNumberOfSteps(2L).build());
+        byte[] goodIndex = Files.readAllBytes(trainDir.resolve("model.ckpt-2.index"));
+        TrainingDivergedException e = assertThrows(
+                TrainingDivergedException.class,
+                () -> train(config(pretrainData, trainDir)
+                        .maxNumberOfSteps(50L)
+                        .learningRate(1e30f)
+                        .optimizer(OptimizerType.SGD)
+                        .build()));
+        assertTrue(e.getMessage().contains("model.ckpt-2"), e.getMessage());
+        assertEquals(
+                "model.ckpt-2", CheckpointState.read(trainDir).orElseThrow().latest());
+        assertArrayEquals(goodIndex, Files.readAllBytes(trainDir.resolve("model.ckpt-2.index")));
+        assertTrue(e.step() <= 4, "detected within a step: " + e.step());
     }
-    for (var e : uninterrupted.entrySet()) {
-      assertArrayEquals(e.getValue(), after.get(e.getKey()), 1e-5f, e.getKey());
+
+    @Test
+    void aDatasetMixedWithBadFilesTrainsAndEvaluatesToTheEndReportingExactlyTheBadOnes(@TempDir Path dir)
+            throws IOException {
+        Path data = dir.resolve("data");
+        SyntheticImages.generate(data, 2, 4, 40, 5, 0, SyntheticImages.Layout.FOLDERS);
+        Path circles = data.resolve("circle");
+        Path squares = data.resolve("square");
+        TestImages.zeroBytes(circles.resolve("empty.jpg"));
+        TestImages.truncatedJpeg(circles.resolve("circle_0000.jpg"), circles.resolve("cut.jpg"));
+        TestImages.textNamedJpg(squares.resolve("page.jpg"));
+        TestImages.cmykJpeg(squares.resolve("print.jpg"));
+        TestImages.pngWithAlpha(squares.resolve("alpha.png"));
+        TestImages.png16Bit(circles.resolve("deep.png"));
+        byte[] garbled = Files.readAllBytes(squares.resolve("square_0001.jpg"));
+        for (int i = 200; i < garbled.length - 2; i++) {
+            garbled[i] = (byte) 0xff; // passes the header check, fails to decode
+        }
+        Files.write(squares.resolve("garbled.jpg"), garbled);
+
+        List<String> reportedAtStart = new ArrayList<>();
+        List<String> skippedWhileTraining = new ArrayList<>();
+        TrainResult r = Trainer.create(
+                        config(data, dir.resolve("train")).maxNumberOfSteps(6L).build())
+                .addListener(new TrainingListener() {
+                    @Override
+                    public void onStart(TrainingPlan plan) {
+                        reportedAtStart.addAll(plan.skippedFiles());
+                    }
+
+                    @Override
+                    public void onSkippedImages(long epoch, List<String> files) {
+                        skippedWhileTraining.addAll(files);
+                    }
+                })
+                .train();
+        assertEquals(6, r.finalStep());
+        assertEquals(4, reportedAtStart.size(), reportedAtStart.toString());
+        for (String bad :
+                List.of("empty.jpg: zero bytes", "cut.jpg: truncated", "page.jpg: not an image", "print.jpg: CMYK")) {
+            assertTrue(reportedAtStart.stream().anyMatch(s -> s.contains(bad)), bad + " in " + reportedAtStart);
+        }
+        assertTrue(!skippedWhileTraining.isEmpty(), "11 usable files, 24 images consumed: epoch 1 is complete");
+        assertTrue(
+                skippedWhileTraining.stream().allMatch(f -> f.endsWith("garbled.jpg")),
+                skippedWhileTraining.toString());
+
+        var dataset = ImageFolder.load(data, 0, 0).train();
+        assertEquals(11, dataset.size(), "8 drawn + alpha PNG + 16-bit PNG + garbled");
+        var report = Evaluator.evaluate(dir.resolve("train"), dataset, 4, null);
+        assertEquals(10, report.examples(), "everything but the undecodable file");
+        assertEquals(List.of(squares.resolve("garbled.jpg").toString()), report.undecodable());
+
+        // predict answers per file: the good ones classified, each bad one with its reason, exit code 1
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = JacktfCommand.execute(
+                new String[] {
+                    "predict", "--checkpoint-path", dir.resolve("train").toString(), "--top-k", "1", data.toString()
+                },
+                new PrintWriter(out, true),
+                new PrintWriter(err, true));
+        assertEquals(1, code, err.toString());
+        List<String> rows = out.toString().lines().toList();
+        assertEquals(15, rows.size(), out + "\n" + err);
+        assertEquals(5, rows.stream().filter(l -> l.contains("\terror: ")).count(), out.toString());
+        assertTrue(rows.stream()
+                .anyMatch(l -> l.endsWith("garbled.jpg\terror: cannot be decoded: "
+                                + "jpeg::Uncompress failed. Invalid JPEG data or crop window.")
+                        || l.contains("garbled.jpg\terror: cannot be decoded")));
+
+        // extract finishes on what decodes
+        var features = FeatureExtractor.extract(
+                dir.resolve("train"), "global_pool", dataset, dir.resolve("features"), false, 4);
+        assertEquals(10, features.shape()[0]);
     }
-  }
 
-  @Test
-  void divergenceStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
-    Path trainDir = dir.resolve("run");
-    train(config(pretrainData, trainDir).maxNumberOfSteps(2L).build());
-    byte[] goodIndex = Files.readAllBytes(trainDir.resolve("model.ckpt-2.index"));
-    TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> train(
-        config(pretrainData, trainDir).maxNumberOfSteps(50L).learningRate(1e30f).optimizer(OptimizerType.SGD).build()));
-    assertTrue(e.getMessage().contains("model.ckpt-2"), e.getMessage());
-    assertEquals("model.ckpt-2", CheckpointState.read(trainDir).orElseThrow().latest());
-    assertArrayEquals(goodIndex, Files.readAllBytes(trainDir.resolve("model.ckpt-2.index")));
-    assertTrue(e.step() <= 4, "detected within a step: " + e.step());
-  }
-
-  @Test
-  void aDatasetMixedWithBadFilesTrainsAndEvaluatesToTheEndReportingExactlyTheBadOnes(@TempDir Path dir)
-      throws IOException {
-    Path data = dir.resolve("data");
-    SyntheticImages.generate(data, 2, 4, 40, 5, 0, SyntheticImages.Layout.FOLDERS);
-    Path circles = data.resolve("circle");
-    Path squares = data.resolve("square");
-    TestImages.zeroBytes(circles.resolve("empty.jpg"));
-    TestImages.truncatedJpeg(circles.resolve("circle_0000.jpg"), circles.resolve("cut.jpg"));
-    TestImages.textNamedJpg(squares.resolve("page.jpg"));
-    TestImages.cmykJpeg(squares.resolve("print.jpg"));
-    TestImages.pngWithAlpha(squares.resolve("alpha.png"));
-    TestImages.png16Bit(circles.resolve("deep.png"));
-    byte[] garbled = Files.readAllBytes(squares.resolve("square_0001.jpg"));
-    for (int i = 200; i < garbled.length - 2; i++) {
-      garbled[i] = (byte) 0xff; // passes the header check, fails to decode
+    @Test
+    void badConfigurationsAreClearErrors(@TempDir Path dir) throws IOException {
+        ConfigException nothing = assertThrows(
+                ConfigException.class,
+                () -> train(config(pretrainData, dir.resolve("a"))
+                        .trainableScopes(List.of(NET + "/block9"))
+                        .build()));
+        assertTrue(
+                nothing.getMessage().startsWith("trainableScopes must be scopes that select at least one variable"),
+                nothing.getMessage());
+        ConfigException classes = assertThrows(
+                ConfigException.class,
+                () -> train(config(pretrainData, dir.resolve("b")).numClasses(3).build()));
+        assertTrue(
+                classes.getMessage().startsWith("numClasses must be the dataset's number of classes, 4 "),
+                classes.getMessage());
+        assertEquals("3", classes.received());
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        ConfigException trainDirFile = assertThrows(
+                ConfigException.class, () -> train(config(pretrainData, file).build()));
+        assertTrue(trainDirFile.getMessage().contains("is a file"), trainDirFile.getMessage());
+        assertThrows(JacktfException.class, () -> OptimizerType.byName("adamw"));
     }
-    Files.write(squares.resolve("garbled.jpg"), garbled);
-
-    List<String> reportedAtStart = new ArrayList<>();
-    List<String> skippedWhileTraining = new ArrayList<>();
-    TrainResult r = Trainer.create(config(data, dir.resolve("train")).maxNumberOfSteps(6L).build())
-        .addListener(new TrainingListener() {
-          @Override
-          public void onStart(TrainingPlan plan) {
-            reportedAtStart.addAll(plan.skippedFiles());
-          }
-
-          @Override
-          public void onSkippedImages(long epoch, List<String> files) {
-            skippedWhileTraining.addAll(files);
-          }
-        }).train();
-    assertEquals(6, r.finalStep());
-    assertEquals(4, reportedAtStart.size(), reportedAtStart.toString());
-    for (String bad : List.of("empty.jpg: zero bytes", "cut.jpg: truncated", "page.jpg: not an image", "print.jpg: CMYK")) {
-      assertTrue(reportedAtStart.stream().anyMatch(s -> s.contains(bad)), bad + " in " + reportedAtStart);
-    }
-    assertTrue(!skippedWhileTraining.isEmpty(), "11 usable files, 24 images consumed: epoch 1 is complete");
-    assertTrue(skippedWhileTraining.stream().allMatch(f -> f.endsWith("garbled.jpg")), skippedWhileTraining.toString());
-
-    var dataset = ImageFolder.load(data, 0, 0).train();
-    assertEquals(11, dataset.size(), "8 drawn + alpha PNG + 16-bit PNG + garbled");
-    var report = Evaluator.evaluate(dir.resolve("train"), dataset, 4, null);
-    assertEquals(10, report.examples(), "everything but the undecodable file");
-    assertEquals(List.of(squares.resolve("garbled.jpg").toString()), report.undecodable());
-
-    // predict answers per file: the good ones classified, each bad one with its reason, exit code 1
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = JacktfCommand.execute(new String[] {"predict", "--checkpoint-path",
-        dir.resolve("train").toString(), "--top-k", "1", data.toString()}, new PrintWriter(out, true),
-        new PrintWriter(err, true));
-    assertEquals(1, code, err.toString());
-    List<String> rows = out.toString().lines().toList();
-    assertEquals(15, rows.size(), out + "\n" + err);
-    assertEquals(5, rows.stream().filter(l -> l.contains("\terror: ")).count(), out.toString());
-    assertTrue(rows.stream().anyMatch(l -> l.endsWith("garbled.jpg\terror: cannot be decoded: "
-        + "jpeg::Uncompress failed. Invalid JPEG data or crop window.") || l.contains("garbled.jpg\terror: cannot be decoded")));
-
-    // extract finishes on what decodes
-    var features = FeatureExtractor.extract(dir.resolve("train"), "global_pool", dataset,
-        dir.resolve("features"), false, 4);
-    assertEquals(10, features.shape()[0]);
-  }
-
-  @Test
-  void badConfigurationsAreClearErrors(@TempDir Path dir) throws IOException {
-    ConfigException nothing = assertThrows(ConfigException.class, () -> train(
-        config(pretrainData, dir.resolve("a")).trainableScopes(List.of(NET + "/block9")).build()));
-    assertTrue(nothing.getMessage().startsWith("trainableScopes must be scopes that select at least one variable"),
-        nothing.getMessage());
-    ConfigException classes = assertThrows(ConfigException.class, () -> train(
-        config(pretrainData, dir.resolve("b")).numClasses(3).build()));
-    assertTrue(classes.getMessage().startsWith("numClasses must be the dataset's number of classes, 4 "),
-        classes.getMessage());
-    assertEquals("3", classes.received());
-    Path file = Files.writeString(dir.resolve("file"), "x");
-    ConfigException trainDirFile = assertThrows(ConfigException.class, () -> train(
-        config(pretrainData, file).build()));
-    assertTrue(trainDirFile.getMessage().contains("is a file"), trainDirFile.getMessage());
-    assertThrows(JacktfException.class, () -> OptimizerType.byName("adamw"));
-  }
 }
