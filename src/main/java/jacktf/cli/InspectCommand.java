@@ -1,6 +1,7 @@
 package jacktf.cli;
 
 import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.CheckpointException;
 import jacktf.checkpoint.CheckpointTensor;
 import jacktf.checkpoint.TensorInfo;
 import jacktf.config.JacktfException;
@@ -38,6 +39,12 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of tab-separated text.")
     boolean json;
 
+    @Option(
+            names = "--verify",
+            description = "Read every tensor's bytes in every shard and check every checksum (the listing reads only"
+                    + " the index); exit 1 naming each bad tensor.")
+    boolean verify;
+
     @Spec
     CommandSpec spec;
 
@@ -48,6 +55,9 @@ final class InspectCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (Checkpoint checkpoint = Checkpoint.open(checkpointPath)) {
+            if (verify) {
+                return verifyAll(out, spec.commandLine().getErr(), checkpoint);
+            }
             if (tensor != null) {
                 printTensor(out, checkpoint);
             } else {
@@ -56,6 +66,33 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Reads every tensor (each read checks its checksums) and reports each one that fails. */
+    private static int verifyAll(PrintWriter out, PrintWriter err, Checkpoint checkpoint) {
+        List<String> bad = new ArrayList<>();
+        for (TensorInfo t : checkpoint.tensors()) {
+            try {
+                checkpoint.read(t.name());
+            } catch (CheckpointException e) {
+                bad.add(t.name() + ": " + e.getMessage());
+            }
+        }
+        int count = checkpoint.tensors().size();
+        if (bad.isEmpty()) {
+            out.printf(
+                    "verified %d tensors, %d bytes: every checksum matches (%s checkpoint %s)%n",
+                    count, checkpoint.totalBytes(), checkpoint.format(), checkpoint.path());
+            out.flush();
+            return 0;
+        }
+        bad.forEach(line -> err.println("bad tensor " + line));
+        err.printf(
+                "jacktf inspect: %d of %d tensors failed verification in %s; the checkpoint is corrupt: restore it from"
+                        + " a copy or train from the previous checkpoint%n",
+                bad.size(), count, checkpoint.path());
+        err.flush();
+        return UserErrors.USER_ERROR;
     }
 
     private void printListing(PrintWriter out, Checkpoint checkpoint) {

@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import jacktf.TestData;
 import jacktf.data.SyntheticImages;
+import jacktf.model.TinyNet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The command line as a person uses it: help, output formats, exit codes and error messages. */
 class CliTest {
@@ -214,5 +218,98 @@ class CliTest {
                 "1");
         assertEquals(1, r.exitCode(), r.err());
         assertTrue(r.err().contains("None of the 4 training images in " + data + " can be decoded"), r.err());
+    }
+
+    @Test
+    void inspectVerifyReadsEveryTensorOfEveryShard(@TempDir Path dir) throws IOException {
+        Path twoShards = TestData.checkpoints().resolve("two_shards").resolve("model.ckpt-1");
+        Run good = run("inspect", "--verify", twoShards.toString());
+        assertEquals(0, good.exitCode(), good.err());
+        assertTrue(good.out().startsWith("verified 250 tensors"), good.out());
+        // the TF2 checkpoint's string tensor is checksummed as TF does it
+        Run strings = run(
+                "inspect",
+                "--verify",
+                TestData.checkpoints().resolve("tf2_object_graph/variables").toString());
+        assertEquals(0, strings.exitCode(), strings.err());
+        assertTrue(strings.out().startsWith("verified 1 tensors"), strings.out());
+
+        // a byte flipped inside tensor b's data: the listing (index only) still works, --verify names b
+        Path source = TestData.checkpoints().resolve("half_plus_two_v2_snappy");
+        for (String f : List.of("variables.index", "variables.data-00000-of-00001")) {
+            Files.copy(source.resolve(f), dir.resolve(f));
+        }
+        Path data = dir.resolve("variables.data-00000-of-00001");
+        byte[] bytes = Files.readAllBytes(data);
+        bytes[9] ^= 0x5a; // inside b, as CheckpointReaderTest establishes
+        Files.write(data, bytes);
+        assertEquals(0, run("inspect", dir.resolve("variables").toString()).exitCode());
+        Run bad = run("inspect", "--verify", dir.resolve("variables").toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("bad tensor b: "), bad.err());
+        assertTrue(bad.err().contains("checksum mismatch for tensor 'b'"), bad.err());
+        assertTrue(bad.err().contains("1 of 5 tensors failed verification"), bad.err());
+    }
+
+    /** The train command as the CLI runs it, on TinyNet (as {@link TinyNetTrain}), in this JVM. */
+    private static Run trainTiny(String... args) {
+        TrainCommand command = new TrainCommand();
+        CommandLine cli = new CommandLine(command);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setExecutionExceptionHandler(new UserErrors());
+        cli.setExecutionStrategy(parsed -> {
+            try {
+                return command.train(
+                        command.configBuilder().model(TinyNet.ARCHITECTURE).build());
+            } catch (Exception e) {
+                return new UserErrors().handleExecutionException(e, cli, parsed);
+            }
+        });
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void aDivergingRunIsOneLineNamingTheStepAndTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("data");
+        SyntheticImages.generate(data, 2, 8, 40, 1, 0, SyntheticImages.Layout.FOLDERS);
+        String trainDir = dir.resolve("train").toString();
+        String[] common = {
+            "--dataset-dir",
+            data.toString(),
+            "--train-dir",
+            trainDir,
+            "--train-image-size",
+            "32",
+            "--batch-size",
+            "4",
+            "--optimizer",
+            "sgd",
+            "--save-every-steps",
+            "1"
+        };
+        Run first = trainTiny(concat(common, "--max-number-of-steps", "2", "--learning-rate", "0.01"));
+        assertEquals(0, first.exitCode(), first.err());
+
+        Run diverged = trainTiny(concat(common, "--max-number-of-steps", "50", "--learning-rate", "1e30"));
+        assertEquals(1, diverged.exitCode(), diverged.err());
+        List<String> lines = diverged.err().strip().lines().toList();
+        assertEquals(1, lines.size(), diverged.err());
+        assertTrue(lines.get(0).startsWith("jacktf train: error: Training diverged at step "), lines.get(0));
+        // saved every step: the last good checkpoint is the step before the one whose loss was not finite
+        Matcher m = Pattern.compile("diverged at step (\\d+):.*the last good checkpoint is .*model\\.ckpt-(\\d+)\\.")
+                .matcher(lines.get(0));
+        assertTrue(m.find(), lines.get(0));
+        assertEquals(Long.parseLong(m.group(1)) - 1, Long.parseLong(m.group(2)), lines.get(0));
+        assertTrue(Long.parseLong(m.group(2)) >= 2, "the first run's checkpoint or later: " + lines.get(0));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 }
