@@ -25,7 +25,8 @@ class ReadmeJavaApiTest {
 
         String source = Files.readString(EXAMPLE);
         String region = source.substring(
-                source.indexOf("// README:begin\n") + "// README:begin\n".length(), source.indexOf("    // README:end"));
+                source.indexOf("// README:begin\n") + "// README:begin\n".length(),
+                source.indexOf("    // README:end"));
         String dedented = region.lines()
                 .map(l -> l.startsWith("    ") ? l.substring(4) : l)
                 .collect(Collectors.joining("\n", "", "\n"));
