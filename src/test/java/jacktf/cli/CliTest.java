@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -273,6 +274,7 @@ class CliTest {
     }
 
     @Test
+    @Tag("slow")
     void aDivergingRunIsOneLineNamingTheStepAndTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
         Path data = dir.resolve("data");
         SyntheticImages.generate(data, 2, 8, 40, 1, 0, SyntheticImages.Layout.FOLDERS);
