@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <ul>
  *   <li>{@link PretrainedCheckpoint}: a small pretrained resnet_v1_50 checkpoint and its SavedModel,
  *       made once per JVM and cached under {@code target/};</li>
- *   <li>{@code @}{@link TrainDir} {@link Path}: a fresh train directory, deleted afterwards;</li>
+ *   <li>{@code @}{@link TempTrainDir} {@link Path}: a fresh train directory, deleted afterwards;</li>
  *   <li>{@link SampleImages}: synthetic JPEG/PNG files and image-folder datasets, deleted afterwards.</li>
  * </ul>
  * What a test method receives is deleted after that test; what a constructor or {@code @BeforeAll}

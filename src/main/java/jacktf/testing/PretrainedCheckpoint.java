@@ -36,7 +36,7 @@ import java.util.List;
  * teach a ResNet-50 shapes, so its predictions are close to chance. Concurrent JVMs
  * are safe: each builds aside and moves its result into place atomically, the loser uses the
  * winner's. Treat every file here as read-only; train into your own directory (see
- * {@link TrainDir}).
+ * {@link TempTrainDir}).
  */
 public final class PretrainedCheckpoint {
     /** The classes of the head, in class-id order: the first shapes of {@link SyntheticImages#SHAPES}. */

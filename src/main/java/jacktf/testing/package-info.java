@@ -1,7 +1,7 @@
 /**
  * JUnit 5 support for tests of jacktf models: {@link jacktf.testing.JacktfExtension} supplies a
  * small pretrained resnet_v1_50 checkpoint ({@link jacktf.testing.PretrainedCheckpoint}), fresh
- * train directories ({@link jacktf.testing.TrainDir}) and synthetic sample images
+ * train directories ({@link jacktf.testing.TempTrainDir}) and synthetic sample images
  * ({@link jacktf.testing.SampleImages}); {@link jacktf.testing.CheckpointAssertions} and
  * {@link jacktf.testing.SavedModelAssertions} check restores, frozen scopes, tolerances,
  * signatures and classifications.

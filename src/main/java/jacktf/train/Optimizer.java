@@ -25,9 +25,8 @@ import org.tensorflow.types.TFloat32;
 public abstract class Optimizer {
     /**
      * slim's optimizer flags ({@code --momentum}, {@code --rmsprop_decay}, {@code --opt_epsilon},
-     * ...), checked as TF1's optimizers check them.
-     *
-     * @throws ConfigException naming a value out of range
+     * ...), checked as TF1's optimizers check them: a value out of range throws a
+     * {@link ConfigException} naming it.
      */
     public record Params(
             float momentum,
