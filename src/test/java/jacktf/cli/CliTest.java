@@ -7,7 +7,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import jacktf.TestData;
 import jacktf.data.SyntheticImages;
-import jacktf.model.TinyNet;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,7 +20,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The command line as a person uses it: help, output formats, exit codes and error messages. */
 class CliTest {
@@ -252,24 +250,11 @@ class CliTest {
         assertTrue(bad.err().contains("1 of 5 tensors failed verification"), bad.err());
     }
 
-    /** The train command as the CLI runs it, on TinyNet (as {@link TinyNetTrain}), in this JVM. */
+    /** The train command as the CLI runs it, on TinyNet ({@link TinyNetTrain}), in this JVM. */
     private static Run trainTiny(String... args) {
-        TrainCommand command = new TrainCommand();
-        CommandLine cli = new CommandLine(command);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        cli.setExecutionExceptionHandler(new UserErrors());
-        cli.setExecutionStrategy(parsed -> {
-            try {
-                return command.train(
-                        command.configBuilder().model(TinyNet.ARCHITECTURE).build());
-            } catch (Exception e) {
-                return new UserErrors().handleExecutionException(e, cli, parsed);
-            }
-        });
-        int code = cli.execute(args);
+        int code = TinyNetTrain.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
         return new Run(code, out.toString(), err.toString());
     }
 

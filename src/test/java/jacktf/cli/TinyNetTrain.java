@@ -1,6 +1,7 @@
 package jacktf.cli;
 
 import jacktf.model.TinyNet;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
@@ -13,8 +14,15 @@ public final class TinyNetTrain {
     private TinyNetTrain() {}
 
     public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the train command on TinyNet with {@code args}; returns its exit code. */
+    static int execute(String[] args, PrintWriter out, PrintWriter err) {
         TrainCommand command = new TrainCommand();
         CommandLine cli = new CommandLine(command);
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(new UserErrors());
         cli.setExecutionStrategy(parsed -> {
             try {
@@ -27,6 +35,6 @@ public final class TinyNetTrain {
                 return new UserErrors().handleExecutionException(e, cli, parsed);
             }
         });
-        System.exit(cli.execute(args));
+        return cli.execute(args);
     }
 }
