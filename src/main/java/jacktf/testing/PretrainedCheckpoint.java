@@ -12,12 +12,13 @@ import jacktf.train.TrainResult;
 import jacktf.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -110,18 +111,22 @@ public final class PretrainedCheckpoint {
     }
 
     private static PretrainedCheckpoint loadOrMake(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir.getParent());
-            Path staging = dir.resolveSibling(
-                    dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-            TempDirs.deleteRecursively(staging);
-            try {
-                make(staging);
-                Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException anotherJvmWasFaster) {
-                // Its copy is complete (it appeared atomically) and made by the same recipe: use it.
-            } finally {
+        Files.createDirectories(dir.getParent());
+        // Test JVMs run side by side (surefire forks, the examples): the first one to take the lock makes
+        // the checkpoint, the others wait for it instead of making their own copy and racing to publish it.
+        Path lockFile = dir.resolveSibling(dir.getFileName() + ".lock");
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock ignored = channel.lock()) {
+            if (!Files.isDirectory(dir)) {
+                Path staging = dir.resolveSibling(
+                        dir.getFileName() + ".tmp-" + ProcessHandle.current().pid());
                 TempDirs.deleteRecursively(staging);
+                try {
+                    make(staging);
+                    Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    TempDirs.deleteRecursively(staging);
+                }
             }
         }
         Path trainDir = dir.resolve("train");
