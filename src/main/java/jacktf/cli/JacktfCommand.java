@@ -7,6 +7,7 @@ import jacktf.config.OptimizerType;
 import jacktf.model.Head;
 import jacktf.model.Precision;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,7 +67,20 @@ public final class JacktfCommand implements Runnable {
         cli.registerConverter(Head.class, text -> convert(text, Head::byName));
         cli.registerConverter(Precision.class, text -> convert(text, Precision::byName));
         cli.setExecutionExceptionHandler(new UserErrors());
+        cli.setDefaultValueProvider(JacktfCommand::plainDecimalDefault);
         return cli;
+    }
+
+    /**
+     * Float defaults as people write them ({@code 0.0001}, not Java's {@code 1.0E-4}) in the help; the string
+     * parses back to the same float, so the value is the field's own.
+     */
+    private static String plainDecimalDefault(CommandLine.Model.ArgSpec arg) {
+        Object initial = arg.initialValue();
+        if (initial instanceof Float || initial instanceof Double) {
+            return new BigDecimal(initial.toString()).stripTrailingZeros().toPlainString();
+        }
+        return null; // the field's initial value, shown as picocli shows it
     }
 
     /** picocli shows a TypeConversionException's message as is, after the flag's name. */
