@@ -1,8 +1,11 @@
 package jacktf.bench;
 
+import jacktf.runtime.CpuFeatures;
+
 /**
  * One benchmark run, in the fields other tools compare ({@code --json}). Times are per step;
- * {@code cpuPerWall} near the core count means the run had the machine to itself.
+ * {@code cpuPerWall} near the core count means the run had the machine to itself; {@code cpu} says which
+ * kernels the figures measured (AVX2, AVX-512, AVX512_BF16 or AMX).
  */
 public record BenchResult(
         String mode,
@@ -20,4 +23,43 @@ public record BenchResult(
         double peakRssMb,
         Double flopsPerImage,
         Double fractionOfPeak,
-        Double peakGflops) {}
+        Double peakGflops,
+        String cpu) {
+    /** A result on this machine: {@code cpu} is {@link CpuFeatures#describe()}. */
+    public BenchResult(
+            String mode,
+            String model,
+            String precision,
+            int batchSize,
+            int imageSize,
+            int steps,
+            double medianMs,
+            double p99Ms,
+            double minMs,
+            double maxMs,
+            double imagesPerSec,
+            double cpuPerWall,
+            double peakRssMb,
+            Double flopsPerImage,
+            Double fractionOfPeak,
+            Double peakGflops) {
+        this(
+                mode,
+                model,
+                precision,
+                batchSize,
+                imageSize,
+                steps,
+                medianMs,
+                p99Ms,
+                minMs,
+                maxMs,
+                imagesPerSec,
+                cpuPerWall,
+                peakRssMb,
+                flopsPerImage,
+                fractionOfPeak,
+                peakGflops,
+                CpuFeatures.detect().describe());
+    }
+}

@@ -140,6 +140,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("  MatMul peak %.0f GFLOP/s%n", r.peakGflops());
             }
             out.printf("  cpu/wall %.2f, peak RSS %.0f MB%n", r.cpuPerWall(), r.peakRssMb());
+            out.println("  cpu: " + r.cpu());
         }
         out.flush();
         return 0;
