@@ -7,7 +7,8 @@ import java.nio.file.Path;
 /**
  * What a benchmark run measures and how: {@code steps} timed steps after {@code warmup} untimed
  * ones; generated inputs and models go under {@code work}; {@code clients} and
- * {@code serverBatchSize} apply to {@link BenchMode#HTTP} only.
+ * {@code serverBatchSize} apply to {@link BenchMode#HTTP} only; with a {@code profileDir}, {@code train} and
+ * {@code head} also profile {@link #PROFILED_STEPS} steps after the timed ones and write the profile there.
  */
 public record BenchConfig(
         BenchMode mode,
@@ -19,4 +20,17 @@ public record BenchConfig(
         int warmup,
         Path work,
         int clients,
-        int serverBatchSize) {}
+        int serverBatchSize,
+        Path profileDir) {
+    /** Steps traced for a profile: TF's tracing slows them, so they are not the timed ones. */
+    public static final int PROFILED_STEPS = 3;
+
+    /** The op-type table as printed. */
+    public static final String PROFILE_TABLE = "profile.txt";
+
+    /** The op-type table as TSV. */
+    public static final String PROFILE_TSV = "profile.tsv";
+
+    /** The Chrome trace (chrome://tracing, Perfetto). */
+    public static final String PROFILE_TRACE = "trace.json";
+}

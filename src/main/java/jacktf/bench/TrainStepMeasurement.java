@@ -5,9 +5,12 @@ import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ResNetV1;
+import jacktf.runtime.AtomicFiles;
+import jacktf.runtime.StepProfile;
 import jacktf.train.TrainConfig;
 import jacktf.train.TrainingSteps;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -65,6 +68,16 @@ final class TrainStepMeasurement implements Measurement {
         }
         try (TrainingSteps steps = TrainingSteps.open(training.build())) {
             Timing t = Timing.of(steps::step, config.warmup(), config.steps());
+            if (config.profileDir() != null) {
+                StepProfile profile = new StepProfile(steps.graph());
+                for (int i = 0; i < BenchConfig.PROFILED_STEPS; i++) {
+                    steps.step(profile);
+                }
+                Files.createDirectories(config.profileDir());
+                AtomicFiles.writeString(config.profileDir().resolve(BenchConfig.PROFILE_TABLE), profile.format(10));
+                profile.writeTsv(config.profileDir().resolve(BenchConfig.PROFILE_TSV));
+                profile.writeChromeTrace(config.profileDir().resolve(BenchConfig.PROFILE_TRACE));
+            }
             BenchMode mode = trained == Trained.ALL ? BenchMode.TRAIN : BenchMode.HEAD;
             return t.result(config, mode, config.batchSize(), flopsPerStepImage, peak);
         }

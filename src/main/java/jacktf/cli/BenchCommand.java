@@ -80,6 +80,14 @@ final class BenchCommand implements Callable<Integer> {
                             + RuntimeOptions.DEFAULT_INTRA_OP_THREADS + ").")
     Integer intraOpThreads;
 
+    @Option(
+            names = "--profile",
+            paramLabel = "DIR",
+            description = "train/head: after the timed steps, trace " + BenchConfig.PROFILED_STEPS
+                    + " more and write where the time went by op type (printed, " + BenchConfig.PROFILE_TSV
+                    + ") and a Chrome trace (" + BenchConfig.PROFILE_TRACE + ": chrome://tracing, Perfetto) to DIR.")
+    Path profile;
+
     @Option(names = "--json", description = "One JSON object per run.")
     boolean json;
 
@@ -106,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
                         warmup,
                         work,
                         clients,
-                        serverBatchSize))
+                        serverBatchSize,
+                        profile))
                 .run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -141,6 +150,12 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.printf("  cpu/wall %.2f, peak RSS %.0f MB%n", r.cpuPerWall(), r.peakRssMb());
             out.println("  cpu: " + r.cpu());
+            Path table = profile == null ? null : profile.resolve(BenchConfig.PROFILE_TABLE);
+            if (table != null && Files.exists(table)) {
+                out.print(Files.readString(table));
+                out.println("  profile written to " + profile + " (" + BenchConfig.PROFILE_TSV + ", "
+                        + BenchConfig.PROFILE_TRACE + ")");
+            }
         }
         out.flush();
         return 0;

@@ -2,6 +2,7 @@ package jacktf.train;
 
 import jacktf.config.ConfigException;
 import jacktf.runtime.Sessions;
+import jacktf.runtime.StepProfile;
 import jacktf.runtime.TensorFlowRuntime;
 import java.io.IOException;
 import org.tensorflow.Graph;
@@ -79,6 +80,19 @@ public final class TrainingSteps implements AutoCloseable {
     /** Runs one training step, as the trainer does; returns its total loss. */
     public float step() {
         try (Result r = StepFetches.addTo(session.runner(), g).run()) {
+            return StepFetches.decode(r).totalLoss();
+        }
+    }
+
+    /**
+     * Runs one training step with TF's full tracing and adds its statistics to {@code profile}; tracing slows
+     * the step, so time steps with {@link #step()}.
+     */
+    public float step(StepProfile profile) {
+        try (Result r = StepFetches.addTo(session.runner(), g)
+                .setOptions(StepProfile.RUN_OPTIONS)
+                .runAndFetchMetadata()) {
+            profile.add(r.getMetadata().orElseThrow(() -> new IllegalStateException("TF returned no run metadata")));
             return StepFetches.decode(r).totalLoss();
         }
     }

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import jacktf.bench.BenchConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +45,8 @@ class BenchCommandTest {
                 "cpu_per_wall",
                 "peak_rss_mb",
                 "flops_per_image",
-                "fraction_of_peak")) {
+                "fraction_of_peak",
+                "cpu")) {
             assertTrue(o.has(field), field + " in " + o);
         }
         assertEquals("infer", o.get("mode").getAsString());
@@ -77,5 +81,35 @@ class BenchCommandTest {
         assertTrue(
                 r.err().contains("Unknown mode 'fly'. Valid: train, head, infer, pipeline, restore, serve, http, peak"),
                 r.err());
+    }
+
+    @Test
+    @Tag("slow") // a resnet_v1_50 training graph: ~20 s on 2 cores
+    void profileWritesTheOpTableAndAChromeTrace(@TempDir Path work) throws Exception {
+        Path profile = work.resolve("profile");
+        CliTest.Run r = CliTest.run(
+                "bench",
+                "head",
+                "--batch-size",
+                "2",
+                "--image-size",
+                "32",
+                "--steps",
+                "1",
+                "--warmup",
+                "0",
+                "--profile",
+                profile.toString(),
+                "--work-dir",
+                work.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains(BenchConfig.PROFILED_STEPS + " profiled steps"), r.out());
+        List<String> tsv = Files.readAllLines(profile.resolve(BenchConfig.PROFILE_TSV));
+        // head: the backbone runs forward only (frozen, batch norm folded for inference), the logits train
+        assertTrue(tsv.stream().anyMatch(l -> l.contains("Conv2D")), tsv.toString());
+        assertTrue(tsv.stream().anyMatch(l -> l.startsWith("Conv2DBackpropFilter\t")), tsv.toString());
+        JsonObject trace = JsonParser.parseString(Files.readString(profile.resolve(BenchConfig.PROFILE_TRACE)))
+                .getAsJsonObject();
+        assertTrue(trace.getAsJsonArray("traceEvents").size() > 100, "every op of 3 steps");
     }
 }
