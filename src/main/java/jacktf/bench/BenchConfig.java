@@ -24,13 +24,4 @@ public record BenchConfig(
         Path profileDir) {
     /** Steps traced for a profile: TF's tracing slows them, so they are not the timed ones. */
     public static final int PROFILED_STEPS = 3;
-
-    /** The op-type table as printed. */
-    public static final String PROFILE_TABLE = "profile.txt";
-
-    /** The op-type table as TSV. */
-    public static final String PROFILE_TSV = "profile.tsv";
-
-    /** The Chrome trace (chrome://tracing, Perfetto). */
-    public static final String PROFILE_TRACE = "trace.json";
 }

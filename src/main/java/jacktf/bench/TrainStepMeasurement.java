@@ -5,12 +5,10 @@ import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ResNetV1;
-import jacktf.runtime.AtomicFiles;
 import jacktf.runtime.StepProfile;
 import jacktf.train.TrainConfig;
 import jacktf.train.TrainingSteps;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -73,10 +71,7 @@ final class TrainStepMeasurement implements Measurement {
                 for (int i = 0; i < BenchConfig.PROFILED_STEPS; i++) {
                     steps.step(profile);
                 }
-                Files.createDirectories(config.profileDir());
-                AtomicFiles.writeString(config.profileDir().resolve(BenchConfig.PROFILE_TABLE), profile.format(10));
-                profile.writeTsv(config.profileDir().resolve(BenchConfig.PROFILE_TSV));
-                profile.writeChromeTrace(config.profileDir().resolve(BenchConfig.PROFILE_TRACE));
+                profile.writeTo(config.profileDir());
             }
             BenchMode mode = trained == Trained.ALL ? BenchMode.TRAIN : BenchMode.HEAD;
             return t.result(config, mode, config.batchSize(), flopsPerStepImage, peak);

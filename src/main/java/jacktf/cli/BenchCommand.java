@@ -11,6 +11,7 @@ import jacktf.config.JacktfException;
 import jacktf.model.Architecture;
 import jacktf.model.Precision;
 import jacktf.runtime.RuntimeOptions;
+import jacktf.runtime.StepProfile;
 import jacktf.runtime.TensorFlowRuntime;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -84,8 +85,8 @@ final class BenchCommand implements Callable<Integer> {
             names = "--profile",
             paramLabel = "DIR",
             description = "train/head: after the timed steps, trace " + BenchConfig.PROFILED_STEPS
-                    + " more and write where the time went by op type (printed, " + BenchConfig.PROFILE_TSV
-                    + ") and a Chrome trace (" + BenchConfig.PROFILE_TRACE + ": chrome://tracing, Perfetto) to DIR.")
+                    + " more and write where the time went by op type (printed, " + StepProfile.TSV_FILE
+                    + ") and a Chrome trace (" + StepProfile.TRACE_FILE + ": chrome://tracing, Perfetto) to DIR.")
     Path profile;
 
     @Option(names = "--json", description = "One JSON object per run.")
@@ -150,11 +151,11 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.printf("  cpu/wall %.2f, peak RSS %.0f MB%n", r.cpuPerWall(), r.peakRssMb());
             out.println("  cpu: " + r.cpu());
-            Path table = profile == null ? null : profile.resolve(BenchConfig.PROFILE_TABLE);
+            Path table = profile == null ? null : profile.resolve(StepProfile.TABLE_FILE);
             if (table != null && Files.exists(table)) {
                 out.print(Files.readString(table));
-                out.println("  profile written to " + profile + " (" + BenchConfig.PROFILE_TSV + ", "
-                        + BenchConfig.PROFILE_TRACE + ")");
+                out.println("  profile written to " + profile + " (" + StepProfile.TSV_FILE + ", "
+                        + StepProfile.TRACE_FILE + ")");
             }
         }
         out.flush();

@@ -1,5 +1,6 @@
 package jacktf.cli;
 
+import jacktf.runtime.StepProfile;
 import jacktf.train.StepEvent;
 import jacktf.train.TrainResult;
 import jacktf.train.TrainingListener;
@@ -86,6 +87,11 @@ final class ConsoleProgress implements TrainingListener {
                     e.secondsPerStep(),
                     e.skippedImages() == 0 ? "" : ", " + e.skippedImages() + " images skipped so far"));
         }
+    }
+
+    @Override
+    public void onProfile(StepProfile profile, Path dir) {
+        println("Profile of steps " + profile.steps() + " -> " + dir + "\n" + profile.format(StepProfile.TOP));
     }
 
     @Override

@@ -11,6 +11,7 @@ import jacktf.config.OptimizerType;
 import jacktf.model.Architecture;
 import jacktf.model.ScopeSet;
 import jacktf.train.Optimizer;
+import jacktf.train.StepRange;
 import jacktf.train.TrainConfig;
 import jacktf.train.TrainResult;
 import jacktf.train.Trainer;
@@ -172,6 +173,14 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
             description = "Evaluate the validation split every N steps into TRAIN_DIR/eval (default: only at the end).")
     int validationEvery = Defaults.VALIDATION_EVERY_DEFAULT;
 
+    @Option(
+            names = "--profile-steps",
+            paramLabel = "A:B",
+            description = "Trace global steps A to B and write where their time went to TRAIN_DIR/profile: the table by"
+                    + " op type (printed, profile.tsv) and a Chrome trace (trace.json: chrome://tracing, Perfetto);"
+                    + " `jacktf report` shows the table. Tracing slows those steps a little.")
+    String profileSteps;
+
     @Option(names = "--seed", description = "Seed of initial values and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = Defaults.SEED_DEFAULT;
 
@@ -323,6 +332,7 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
                 .saveSummariesSecs(saveSummariesSecs)
                 .logEveryNSteps(logEveryNSteps)
                 .validationEvery(validationEvery)
+                .profileSteps(profileSteps == null ? null : StepRange.parse(profileSteps))
                 .keepCheckpoints(keepCheckpoints)
                 .cacheFeatures(cacheFeatures)
                 .replicas(cluster() == null ? null : new Replicas(cluster(), syncReplicas, replicaTimeoutSecs));

@@ -2,6 +2,7 @@ package jacktf.report;
 
 import jacktf.config.JacktfException;
 import jacktf.eval.EvalReport;
+import jacktf.runtime.StepProfile;
 import jacktf.traindir.TrainDir;
 import jacktf.traindir.TrainingPlan;
 import java.awt.Graphics2D;
@@ -100,6 +101,17 @@ public final class TrainingReport {
         }
         if (plan != null) {
             appendPlan(html, plan);
+        }
+        Path profileTable = dir.profileDir().resolve(StepProfile.TABLE_FILE);
+        if (Files.isRegularFile(profileTable)) {
+            html.append("<h2>Where step time went</h2><p>From <code>--profile-steps</code>; the whole table is ")
+                    .append(Html.escape(StepProfile.TSV_FILE))
+                    .append(" and the Chrome trace ")
+                    .append(Html.escape(
+                            dir.profileDir().resolve(StepProfile.TRACE_FILE).toString()))
+                    .append(" (chrome://tracing, Perfetto).</p><pre>")
+                    .append(Html.escape(Files.readString(profileTable)))
+                    .append("</pre>");
         }
         html.append("</body></html>\n");
         Files.writeString(output, html, StandardCharsets.UTF_8);

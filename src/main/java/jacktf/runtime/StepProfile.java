@@ -3,6 +3,7 @@ package jacktf.runtime;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +34,18 @@ public final class StepProfile {
     public static final RunOptions RUN_OPTIONS = RunOptions.newBuilder()
             .setTraceLevel(RunOptions.TraceLevel.FULL_TRACE)
             .build();
+
+    /** The op-type table as printed ({@link #format(int)} of the top {@link #TOP} types). */
+    public static final String TABLE_FILE = "profile.txt";
+
+    /** The whole op-type table as TSV. */
+    public static final String TSV_FILE = "profile.tsv";
+
+    /** The Chrome trace (chrome://tracing, Perfetto). */
+    public static final String TRACE_FILE = "trace.json";
+
+    /** Op types in the printed table. */
+    public static final int TOP = 10;
 
     /** Trace events kept for the Chrome trace; a long profile keeps its first steps' events whole. */
     static final int MAX_TRACE_EVENTS = 500_000;
@@ -186,6 +199,14 @@ public final class StepProfile {
                     String.format(Locale.ROOT, "%-32s %6.1f%%%n", (rows.size() - top) + " other op types", 100 * rest));
         }
         return s.toString();
+    }
+
+    /** Writes {@link #TABLE_FILE}, {@link #TSV_FILE} and {@link #TRACE_FILE} into {@code dir}. */
+    public void writeTo(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve(TABLE_FILE), format(TOP));
+        writeTsv(dir.resolve(TSV_FILE));
+        writeChromeTrace(dir.resolve(TRACE_FILE));
     }
 
     /** Writes the whole table as TSV (op_type, share, count, ms_per_step, gflops_per_s). */

@@ -56,7 +56,8 @@ public record TrainConfig(
         int keepCheckpoints,
         boolean cacheFeatures,
         Replicas replicas,
-        DatasetSource dataset) {
+        DatasetSource dataset,
+        StepRange profileSteps) {
 
     /**
      * Checks every field, so a bad configuration fails here, naming the field and its valid range,
@@ -122,6 +123,10 @@ public record TrainConfig(
         check("saveSummariesSecs", saveSummariesSecs >= 0, ">= 0", saveSummariesSecs);
         check("logEveryNSteps", logEveryNSteps >= 1, "at least 1", logEveryNSteps);
         check("validationEvery", validationEvery >= 0, ">= 0 (0: only at the end)", validationEvery);
+        if (profileSteps != null && replicas != null) {
+            throw new ConfigException(
+                    "profileSteps", "null on a cluster: profiles are of single-process runs", profileSteps);
+        }
         check("keepCheckpoints", keepCheckpoints >= 1, "at least 1", keepCheckpoints);
         if (!trainableScopes.isEmpty() && !freezeScopes.isEmpty()) {
             throw ConfigException.conflict("freezeScopes", "trainableScopes", freezeScopes);
@@ -192,6 +197,7 @@ public record TrainConfig(
         private int saveSummariesSecs = Defaults.SAVE_SUMMARIES_SECS_DEFAULT;
         private int logEveryNSteps = Defaults.LOG_EVERY_N_STEPS_DEFAULT;
         private int validationEvery = Defaults.VALIDATION_EVERY_DEFAULT;
+        private StepRange profileSteps;
         private int keepCheckpoints = Defaults.KEEP_CHECKPOINTS_DEFAULT;
         private boolean cacheFeatures;
         private Replicas replicas;
@@ -371,6 +377,15 @@ public record TrainConfig(
             this.replicas = v;
             return this;
         }
+        /**
+         * Traces these global steps with TF's step statistics and writes where their time went (by op
+         * type, and a Chrome trace) to the train dir's {@code profile/}; null (the default) traces none.
+         */
+        public Builder profileSteps(StepRange v) {
+            this.profileSteps = v;
+            return this;
+        }
+
         /** Where the images come from, instead of {@code datasetDir} (which may then be null). */
         public Builder dataset(DatasetSource v) {
             this.dataset = v;
@@ -420,7 +435,8 @@ public record TrainConfig(
                     keepCheckpoints,
                     cacheFeatures,
                     replicas,
-                    dataset);
+                    dataset,
+                    profileSteps);
         }
     }
 }

@@ -12,12 +12,14 @@ import jacktf.cluster.Replicas;
 import jacktf.config.ConfigException;
 import jacktf.model.ModelVariable;
 import jacktf.runtime.Sessions;
+import jacktf.runtime.StepProfile;
 import jacktf.runtime.TensorFlowRuntime;
 import jacktf.traindir.ModelInfo;
 import jacktf.traindir.TrainDir;
 import jacktf.traindir.TrainingPlan;
 import jacktf.traindir.WriterLock;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,6 +44,10 @@ import org.tensorflow.types.TInt64;
 public final class Trainer {
     private final TrainConfig config;
     private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
+    /** The profile of {@code config.profileSteps()}, on the graph being trained; null without. */
+    private StepProfile profile;
+
+    private boolean profileWritten;
     private volatile boolean cancelled;
 
     private Trainer(TrainConfig config) {
@@ -97,6 +103,8 @@ public final class Trainer {
 
         try (Graph graph = new Graph()) {
             TrainingGraph g = new TrainingGraph(graph, config, data, cache);
+            profile = config.profileSteps() == null ? null : new StepProfile(graph);
+            profileWritten = false;
             Replicas replicas = config.replicas();
             boolean chief = replicas == null || replicas.isChief();
             ClusterRuns cluster = replicas == null ? null : new ClusterRuns(replicas, g.coordination, g.sync);
@@ -152,6 +160,9 @@ public final class Trainer {
                 }
                 if (cluster != null && result.status() == TrainResult.Status.COMPLETED) {
                     cluster.reportCompleted(session);
+                }
+                if (profile != null && profile.steps() > 0 && !profileWritten) {
+                    writeProfile(); // the run ended inside the profiled range
                 }
                 listeners.forEach(l -> l.onEnd(result));
                 return result;
@@ -322,10 +333,21 @@ public final class Trainer {
                         .feed(g.summaries.skippedImages, skippedSoFar)
                         .addTarget(summaries == Summaries.ALL ? g.summaries.trainOp() : g.summaries.scalarsOp());
             }
+            boolean profiled = profile != null && config.profileSteps().contains(step + 1);
+            if (profiled) {
+                runner.setOptions(StepProfile.RUN_OPTIONS);
+            }
             StepFetches.Values v;
-            try (Result r =
-                    cluster == null ? runDetectingNan(runner, step, checkpoint) : cluster.runStep(runner, step)) {
+            try (Result r = cluster == null
+                    ? runDetectingNan(runner, step, checkpoint, profiled)
+                    : cluster.runStep(runner, step)) {
                 v = StepFetches.decode(r);
+                if (profiled) {
+                    profile.add(r.getMetadata().orElseThrow(() -> new IllegalStateException("no run metadata")));
+                    if (step + 1 == config.profileSteps().last()) {
+                        writeProfile();
+                    }
+                }
             }
             long newStep = cluster == null ? v.step() : cluster.finishStep(session, v.step());
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -351,9 +373,9 @@ public final class Trainer {
     }
 
     /** A NaN reaching a histogram summary fails the run inside TF; it is the same divergence. */
-    private static Result runDetectingNan(Session.Runner runner, long step, Path checkpoint) {
+    private static Result runDetectingNan(Session.Runner runner, long step, Path checkpoint, boolean traced) {
         try {
-            return runner.run();
+            return traced ? runner.runAndFetchMetadata() : runner.run();
         } catch (TFInvalidArgumentException e) {
             if (e.getMessage() != null && e.getMessage().contains("Nan in summary")) {
                 throw new TrainingDivergedException(
@@ -361,6 +383,18 @@ public final class Trainer {
             }
             throw e;
         }
+    }
+
+    /** Writes the profile of the steps traced so far to the train dir's {@code profile/}. */
+    private void writeProfile() {
+        Path dir = TrainDir.of(config.trainDir()).profileDir();
+        try {
+            profile.writeTo(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing the profile to " + dir + " failed: " + e.getMessage(), e);
+        }
+        profileWritten = true;
+        listeners.forEach(l -> l.onProfile(profile, dir));
     }
 
     private long epoch(long step, int trainSize) {

@@ -1,5 +1,6 @@
 package jacktf.train;
 
+import jacktf.runtime.StepProfile;
 import jacktf.traindir.TrainingPlan;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,4 +30,7 @@ public interface TrainingListener {
 
     /** The run ended without an exception. */
     default void onEnd(TrainResult result) {}
+
+    /** The profiled steps' op-type table and Chrome trace were written to {@code dir}. */
+    default void onProfile(StepProfile profile, Path dir) {}
 }

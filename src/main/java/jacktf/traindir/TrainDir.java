@@ -56,6 +56,9 @@ public final class TrainDir {
     /** The writer lock. */
     public static final String LOCK_FILE = "jacktf.lock";
 
+    /** Where a run's {@code --profile-steps} profile goes. */
+    public static final String PROFILE_DIR = "profile";
+
     private static final Gson PLAN_JSON = new GsonBuilder().setPrettyPrinting().create();
 
     private final Path path;
@@ -163,6 +166,11 @@ public final class TrainDir {
     /** {@code report.html}. */
     public Path reportFile() {
         return path.resolve(REPORT_FILE);
+    }
+
+    /** {@code profile/}: the op-type table and Chrome trace of profiled steps. */
+    public Path profileDir() {
+        return path.resolve(PROFILE_DIR);
     }
 
     /** {@code jacktf.lock}. */

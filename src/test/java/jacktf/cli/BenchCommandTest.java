@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import jacktf.bench.BenchConfig;
+import jacktf.runtime.StepProfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -104,11 +105,11 @@ class BenchCommandTest {
                 work.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains(BenchConfig.PROFILED_STEPS + " profiled steps"), r.out());
-        List<String> tsv = Files.readAllLines(profile.resolve(BenchConfig.PROFILE_TSV));
+        List<String> tsv = Files.readAllLines(profile.resolve(StepProfile.TSV_FILE));
         // head: the backbone runs forward only (frozen, batch norm folded for inference), the logits train
         assertTrue(tsv.stream().anyMatch(l -> l.contains("Conv2D")), tsv.toString());
         assertTrue(tsv.stream().anyMatch(l -> l.startsWith("Conv2DBackpropFilter\t")), tsv.toString());
-        JsonObject trace = JsonParser.parseString(Files.readString(profile.resolve(BenchConfig.PROFILE_TRACE)))
+        JsonObject trace = JsonParser.parseString(Files.readString(profile.resolve(StepProfile.TRACE_FILE)))
                 .getAsJsonObject();
         assertTrue(trace.getAsJsonArray("traceEvents").size() > 100, "every op of 3 steps");
     }

@@ -1,14 +1,18 @@
 package jacktf.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import jacktf.config.ConfigException;
 import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import jacktf.model.TinyNet;
+import jacktf.report.TrainingReport;
 import jacktf.runtime.StepProfile;
+import jacktf.traindir.TrainDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +98,46 @@ class StepProfileTest {
             long executions =
                     profile.table().stream().mapToLong(StepProfile.Row::count).sum();
             assertEquals(executions, complete, "one complete event per op execution");
+        }
+    }
+
+    @Test
+    void aTrainRunWritesTheProfileOfItsStepRangeToTheTrainDir(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("data");
+        SyntheticImages.generate(data, 2, BATCH, 40, 1, 0, SyntheticImages.Layout.FOLDERS);
+        List<Integer> profiled = new java.util.ArrayList<>();
+        Trainer.create(TrainConfig.builder(data, dir.resolve("train"))
+                        .model(TinyNet.ARCHITECTURE)
+                        .imageSize(32)
+                        .batchSize(BATCH)
+                        .maxNumberOfSteps(4L)
+                        .saveSummariesSecs(3600)
+                        .profileSteps(StepRange.parse("2:3"))
+                        .build())
+                .addListener(new TrainingListener() {
+                    @Override
+                    public void onProfile(StepProfile profile, Path written) {
+                        profiled.add(profile.steps());
+                    }
+                })
+                .train();
+        assertEquals(List.of(2), profiled, "steps 2 and 3, written once");
+        Path profileDir = TrainDir.of(dir.resolve("train")).profileDir();
+        for (String file : List.of(StepProfile.TABLE_FILE, StepProfile.TSV_FILE, StepProfile.TRACE_FILE)) {
+            assertTrue(Files.size(profileDir.resolve(file)) > 0, file);
+        }
+        assertTrue(Files.readString(profileDir.resolve(StepProfile.TABLE_FILE)).startsWith("2 profiled steps"));
+        String report = Files.readString(TrainingReport.write(dir.resolve("train"), dir.resolve("report.html")));
+        assertTrue(report.contains("Where step time went") && report.contains("Conv2DBackpropFilter"), report);
+    }
+
+    @Test
+    void stepRangesAreCheckedWhenParsed() {
+        assertEquals(new StepRange(20, 25), StepRange.parse("20:25"));
+        assertEquals(new StepRange(7, 7), StepRange.parse("7"));
+        for (String bad : List.of("0:3", "5:4", "a:b", "1:2:3", "")) {
+            ConfigException e = assertThrows(ConfigException.class, () -> StepRange.parse(bad), bad);
+            assertTrue(e.getMessage().contains("profileSteps"), e.getMessage());
         }
     }
 }
