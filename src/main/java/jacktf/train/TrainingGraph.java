@@ -54,6 +54,14 @@ final class TrainingGraph {
     final List<ModelVariable> trainable = new ArrayList<>();
     final List<ModelVariable> frozen = new ArrayList<>();
     final Variable<TInt64> globalStep;
+    /**
+     * The number of the input stream's next element after the last batch a step trained on, saved with
+     * every checkpoint: a resumed run skips to it. Elements that fail to decode are dropped after the
+     * stream is numbered, so {@code step x batch} is not the position once any file is bad. Null on a
+     * cluster, where each worker reads its own share of the stream.
+     */
+    final Variable<TInt64> inputPosition;
+
     final Operand<TFloat32> totalLoss;
     final Operand<TFloat32> crossEntropy;
     final Operand<TFloat32> regularization;
@@ -71,6 +79,11 @@ final class TrainingGraph {
     final Validation validation;
 
     final TrainSummaries summaries;
+
+    /** The checkpoint name of {@link #inputPosition}. */
+    static final String INPUT_POSITION = "input_position";
+    /** {@link #inputPosition}'s value before any step, and after a restore from a checkpoint without it. */
+    static final long UNKNOWN_POSITION = -1;
 
     /** The validation tower's input and per-batch sums. */
     record Validation(InputPipeline input, Operand<TFloat32> correct, Operand<TFloat32> lossSum) {}
@@ -106,6 +119,15 @@ final class TrainingGraph {
         this.globalStep = model.variables()
                 .createState(
                         "global_step", Shape.scalar(), TInt64.class, "global_step_init", init -> init.constant(0L));
+        this.inputPosition = replicas == null
+                ? model.variables()
+                        .createState(
+                                INPUT_POSITION,
+                                Shape.scalar(),
+                                TInt64.class,
+                                INPUT_POSITION + "_init",
+                                init -> init.constant(UNKNOWN_POSITION))
+                : null;
 
         Ops losses = model.ops("losses");
         this.crossEntropy = crossEntropy(losses, data.numClasses());
@@ -127,6 +149,9 @@ final class TrainingGraph {
         model.variables().variables().forEach(v -> saveTargets.add(CheckpointVariable.of(v)));
         saveTargets.addAll(update.optimizerState());
         saveTargets.add(CheckpointVariable.of(globalStep, DataType.DT_INT64));
+        if (inputPosition != null) {
+            saveTargets.add(CheckpointVariable.of(inputPosition, DataType.DT_INT64));
+        }
 
         this.validation = validation(data, cache);
         this.summaries = summaries();
@@ -279,6 +304,11 @@ final class TrainingGraph {
         }
         List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
         updates.addAll(towerUpdates);
+        if (inputPosition != null) {
+            // The batch's elements arrive in stream order: the next one to read follows its last.
+            updates.add(tf.withName("input_position_update")
+                    .assign(inputPosition, tf.math.add(tf.max(input.indices(), tf.constant(0)), tf.constant(1L))));
+        }
         return new Update(
                 tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep, tf.constant(1L)),
                 null,

@@ -258,6 +258,43 @@ class FineTuningTest {
     }
 
     @Test
+    void resumingAfterUndecodableFilesContinuesExactlyWhereTheRunStopped(@TempDir Path dir) throws IOException {
+        Path data = dir.resolve("data");
+        SyntheticImages.generate(data, 2, 5, 40, 7, 0, SyntheticImages.Layout.FOLDERS);
+        // Three of ten files pass the header check and fail to decode: the pipeline drops them, so after
+        // 3 steps of 4 the stream has moved past more than 12 elements.
+        for (String victim : List.of("circle/circle_0001.jpg", "circle/circle_0003.jpg", "square/square_0000.jpg")) {
+            Path file = data.resolve(victim);
+            byte[] bytes = Files.readAllBytes(file);
+            for (int i = 200; i < bytes.length - 2; i++) {
+                bytes[i] = (byte) 0xff;
+            }
+            Files.write(file, bytes);
+        }
+        // The expectation is an independent run: the same 7 steps without an interruption.
+        Map<String, float[]> uninterrupted = floats(train(config(data, dir.resolve("straight"))
+                        .learningRate(0.05f)
+                        .maxNumberOfSteps(7L)
+                        .build())
+                .checkpoint());
+
+        Path resumedDir = dir.resolve("resumed");
+        train(config(data, resumedDir).learningRate(0.05f).maxNumberOfSteps(3L).build());
+        TrainResult resumed = train(config(data, resumedDir)
+                .learningRate(0.05f)
+                .maxNumberOfSteps(7L)
+                .build());
+        assertEquals(7, resumed.finalStep());
+        Map<String, float[]> after = floats(resumed.checkpoint());
+        assertEquals(uninterrupted.keySet(), after.keySet());
+        // Bit for bit: a replayed or skipped batch (or its augmentation, seeded by the element's
+        // number) changes every trained weight and the batch-norm moving averages.
+        for (var e : uninterrupted.entrySet()) {
+            assertArrayEquals(e.getValue(), after.get(e.getKey()), 0f, e.getKey());
+        }
+    }
+
+    @Test
     void divergenceStopsAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws IOException {
         Path trainDir = dir.resolve("run");
         train(config(pretrainData, trainDir).maxNumberOfSteps(2L).build());
