@@ -34,7 +34,7 @@ import org.tensorflow.types.TInt64;
 
 /**
  * The training graph, built in the sections of slim's {@code train_image_classifier.py}: inputs,
- * network, loss (softmax cross-entropy with label smoothing plus weight decay on trainable
+ * network, loss (softmax cross-entropy with label smoothing plus weight decay on the conv and logits
  * weights), learning rate, gradients of the trainable variables only and the optimizer's update
  * (with batch-norm moving averages and {@code global_step}), replicas, validation (a tower on the
  * validation split sharing the variables) and summaries.
@@ -230,10 +230,16 @@ final class TrainingGraph {
                 .mean(losses.nn.softmaxCrossEntropyWithLogits(logits, onehot).loss(), losses.constant(0));
     }
 
-    /** slim's weight decay: an L2 loss on the weights of the trainable layers only. */
+    /**
+     * slim's weight decay: {@code weight_decay * tf.nn.l2_loss(w)} for the weights of every convolution and
+     * of the logits (the layers its arg_scope gives a {@code weights_regularizer}; not biases, not batch
+     * norm). Frozen layers count too, as in slim, whose REGULARIZATION_LOSSES collection holds every
+     * regularized layer whatever {@code --trainable_scopes} says: their term is a constant in the loss and
+     * has no gradient, since only the trainable variables are differentiated.
+     */
     private Operand<TFloat32> regularization(Ops losses) {
         List<Operand<TFloat32>> decays = new ArrayList<>();
-        for (ModelVariable v : trainable) {
+        for (ModelVariable v : model.variables().variables()) {
             if (v.role().regularized()) {
                 decays.add(losses.nn.l2Loss(losses.identity(v.variable())));
             }
