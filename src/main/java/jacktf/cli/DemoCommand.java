@@ -134,7 +134,6 @@ final class DemoCommand implements Callable<Integer> {
         Path trainDir = demo.resolve("train/cats_vs_dogs");
         TrainConfig fineTune;
         if (real) {
-            s = new Sizes(0, 0, 0, ZOO_IMAGE_SIZE, quick ? 8 : 16, 0, 0);
             fineTune = fineTuneTheZooCheckpoint(
                     out, pretrained, data, demo.resolve("train/cats_vs_dogs_head"), trainDir, s.batch());
         } else {
