@@ -239,9 +239,15 @@ final class TrainingGraph {
      */
     private Operand<TFloat32> regularization(Ops losses) {
         List<Operand<TFloat32>> decays = new ArrayList<>();
+        Placement placement = model.placement();
         for (ModelVariable v : model.variables().variables()) {
             if (v.role().regularized()) {
-                decays.add(losses.nn.l2Loss(losses.identity(v.variable())));
+                // A frozen weight's term is computed beside it (on its ps task, on a cluster): only the
+                // scalar travels, not a second copy of the weights the forward pass already fetches.
+                Ops at = trainable.contains(v)
+                        ? losses
+                        : placement.onParameterServer(losses, placement.taskOf(v.name()));
+                decays.add(at.nn.l2Loss(at.identity(v.variable())));
             }
         }
         return config.weightDecay() == 0 || decays.isEmpty()
