@@ -56,8 +56,27 @@ final class DemoCommand implements Callable<Integer> {
                     "Your images; with models/resnet_v1_50.ckpt present, fine-tunes the real slim checkpoint on them.")
     Path datasetDir;
 
+    @Option(
+            names = "--head-steps",
+            paramLabel = "N",
+            description = "Real checkpoint only: steps of stage 1, the new head alone (default 200; 50 with --quick).")
+    Long headSteps;
+
+    @Option(
+            names = "--all-steps",
+            paramLabel = "N",
+            description = "Real checkpoint only: steps of stage 2, every layer (default 100; 20 with --quick).")
+    Long allSteps;
+
     @Spec
     CommandSpec spec;
+
+    /** The zoo's resnet_v1_50 sees 224 px images (slim's {@code resnet_v1_50.default_image_size}). */
+    static final int ZOO_IMAGE_SIZE = 224;
+    /** slim's stage 1 (finetune_resnet_v1_50_on_flowers.sh): only the new logits, at learning rate 0.01. */
+    static final float HEAD_LEARNING_RATE = 0.01f;
+    /** slim's stage 2: every layer from stage 1's checkpoint, at learning rate 0.001. */
+    static final float ALL_LAYERS_LEARNING_RATE = 0.001f;
 
     private record Sizes(
             int classes, int perClass, int pixels, int imageSize, int batch, long pretrainSteps, long fineTuneSteps) {}
@@ -65,12 +84,15 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Sizes s = quick ? new Sizes(4, 16, 40, 32, 8, 40, 30) : new Sizes(6, 60, 72, 64, 16, 300, 120);
         Path demo = workdir.resolve("demo");
         Path models = workdir.resolve("models");
         Path savedModels = workdir.resolve("savedmodels");
         Path realCheckpoint = models.resolve("resnet_v1_50.ckpt");
         boolean real = datasetDir != null && Files.isRegularFile(realCheckpoint);
+        // The real path's steps come from the stage flags (fineTuneTheZooCheckpoint); only its batch is used here.
+        Sizes s = real
+                ? new Sizes(0, 0, 0, ZOO_IMAGE_SIZE, quick ? 8 : 16, 0, 0)
+                : quick ? new Sizes(4, 16, 40, 32, 8, 40, 30) : new Sizes(6, 60, 72, 64, 16, 300, 120);
         long started = System.nanoTime();
 
         Path pretrained;
@@ -110,19 +132,25 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         Path trainDir = demo.resolve("train/cats_vs_dogs");
-        step(
-                out,
-                3,
-                "Fine-tuning from " + pretrained + ": new 2-class head (resnet_v1_50/logits excluded from the "
-                        + "restore), block1 and block2 frozen");
-        TrainConfig fineTune = base(data, trainDir, s)
-                .checkpointPath(pretrained)
-                .restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
-                .freezeScopes(List.of("resnet_v1_50/conv1", "resnet_v1_50/block1", "resnet_v1_50/block2"))
-                .maxNumberOfSteps(s.fineTuneSteps())
-                .validationSplit(0.2)
-                .validationEvery((int) s.fineTuneSteps() / 2)
-                .build();
+        TrainConfig fineTune;
+        if (real) {
+            fineTune = fineTuneTheZooCheckpoint(
+                    out, pretrained, data, demo.resolve("train/cats_vs_dogs_head"), trainDir, s.batch());
+        } else {
+            step(
+                    out,
+                    3,
+                    "Fine-tuning from " + pretrained + ": new 2-class head (resnet_v1_50/logits excluded from the "
+                            + "restore), block1 and block2 frozen");
+            fineTune = base(data, trainDir, s)
+                    .checkpointPath(pretrained)
+                    .restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
+                    .freezeScopes(List.of("resnet_v1_50/conv1", "resnet_v1_50/block1", "resnet_v1_50/block2"))
+                    .maxNumberOfSteps(s.fineTuneSteps())
+                    .validationSplit(0.2)
+                    .validationEvery((int) s.fineTuneSteps() / 2)
+                    .build();
+        }
         TrainResult tuned = Trainer.create(fineTune)
                 .addListener(new ConsoleProgress(out, 25))
                 .train();
@@ -182,6 +210,53 @@ final class DemoCommand implements Callable<Integer> {
                 + "http://127.0.0.1:8501/v1/models/cats_vs_dogs:predict");
         out.flush();
         return 0;
+    }
+
+    /**
+     * slim's recipe for a new dataset (its {@code finetune_resnet_v1_50_on_flowers.sh}) at the zoo's 224 px
+     * with slim's defaults otherwise (RMSProp, exponential decay, batch-norm decay 0.997, weight decay
+     * 0.00004): stage 1 trains only the new 2-class head on the loaded backbone and runs here; stage 2, every
+     * layer from stage 1's checkpoint at a tenth of the rate, is returned for the caller to run.
+     */
+    private TrainConfig fineTuneTheZooCheckpoint(
+            PrintWriter out, Path zooCheckpoint, Path data, Path headDir, Path trainDir, int batch) throws Exception {
+        long stage1 = headSteps != null ? headSteps : quick ? 50 : 200;
+        long stage2 = allSteps != null ? allSteps : quick ? 20 : 100;
+        step(
+                out,
+                3,
+                "Stage 1 of slim's recipe at " + ZOO_IMAGE_SIZE + "px: only the new 2-class head "
+                        + "(resnet_v1_50/logits excluded from the restore and the only trainable scope), learning rate "
+                        + HEAD_LEARNING_RATE + ", " + stage1 + " steps -> " + headDir);
+        Trainer.create(zooBase(data, headDir, batch)
+                        .checkpointPath(zooCheckpoint)
+                        .restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
+                        .trainableScopes(List.of("resnet_v1_50/logits"))
+                        .learningRate(HEAD_LEARNING_RATE)
+                        .maxNumberOfSteps(stage1)
+                        .build())
+                .addListener(new ConsoleProgress(out, 25))
+                .train();
+        step(
+                out,
+                3,
+                "Stage 2: every layer from stage 1's checkpoint, learning rate " + ALL_LAYERS_LEARNING_RATE + ", "
+                        + stage2 + " steps -> " + trainDir);
+        return zooBase(data, trainDir, batch)
+                .checkpointPath(headDir)
+                .learningRate(ALL_LAYERS_LEARNING_RATE)
+                .maxNumberOfSteps(stage2)
+                .validationEvery((int) Math.max(1, stage2 / 2))
+                .build();
+    }
+
+    private static TrainConfig.Builder zooBase(Path data, Path trainDir, int batch) {
+        return TrainConfig.builder(data, trainDir)
+                .imageSize(ZOO_IMAGE_SIZE)
+                .batchSize(batch)
+                .validationSplit(0.2)
+                .saveSummariesSecs(60)
+                .logEveryNSteps(5);
     }
 
     private static TrainConfig.Builder base(Path data, Path trainDir, Sizes s) {

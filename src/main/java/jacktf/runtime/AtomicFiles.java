@@ -19,7 +19,25 @@ public final class AtomicFiles {
     /** Suffix of the temporary sibling; a crash can leave one behind, and it is never read. */
     public static final String TEMP_SUFFIX = ".tmp";
 
+    /**
+     * The step that forces an open file or directory to disk. A seam for the test that records the
+     * order of the forces and the rename on a real file system (power loss itself cannot be simulated).
+     */
+    interface Forcing {
+        /** Forces {@code channel}, open on {@code path} (a file, or a directory when {@code directory}). */
+        void force(FileChannel channel, Path path, boolean directory) throws IOException;
+    }
+
+    private static final Forcing FSYNC = (channel, path, directory) -> channel.force(true);
+
+    private static volatile Forcing forcing = FSYNC;
+
     private AtomicFiles() {}
+
+    /** Replaces the forcing step (null: the real fsync); for tests in this package only. */
+    static void forcing(Forcing replacement) {
+        forcing = replacement == null ? FSYNC : replacement;
+    }
 
     /** Writes {@code text} as UTF-8 to {@code file} atomically and durably. */
     public static void writeString(Path file, CharSequence text) throws IOException {
@@ -34,7 +52,7 @@ public final class AtomicFiles {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
-            channel.force(true);
+            forcing.force(channel, temp, false);
         }
         publish(temp, file);
     }
@@ -58,7 +76,7 @@ public final class AtomicFiles {
     /** Forces a file's content to disk. */
     public static void force(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            channel.force(true);
+            forcing.force(channel, file, false);
         }
     }
 
@@ -68,7 +86,7 @@ public final class AtomicFiles {
      */
     public static void forceDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
+            forcing.force(channel, dir, true);
         } catch (IOException e) {
             if (!System.getProperty("os.name", "").startsWith("Windows")) {
                 throw e;

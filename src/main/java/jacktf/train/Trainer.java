@@ -115,7 +115,7 @@ public final class Trainer {
                     replicas == null ? Sessions.open(graph) : ClusterServer.openSession(graph, replicas.cluster())) {
                 Start start = chief ? initializeOrRestore(session, g, cluster) : joinChief(session, cluster);
                 long step = readStep(session, g);
-                try (TInt64 consumed = TInt64.scalarOf(step * examplesPerStep())) {
+                try (TInt64 consumed = TInt64.scalarOf(inputPosition(session, g, step))) {
                     session.runner()
                             .feed(g.input.skip(), consumed)
                             .addTarget(g.input.initializer())
@@ -199,7 +199,12 @@ public final class Trainer {
         var latest = CheckpointSaver.latest(config.trainDir());
         if (latest.isPresent()) {
             try (Checkpoint ckpt = Checkpoint.open(latest.get())) {
-                Restorer.restore(session, g.model, RestorePlan.create(g.saveTargets, ckpt, RestoreOptions.all()));
+                // A checkpoint written before the input position was saved resumes at step x batch.
+                List<CheckpointVariable> targets = g.saveTargets.stream()
+                        .filter(t -> !t.name().equals(TrainingGraph.INPUT_POSITION)
+                                || ckpt.find(t.name()).isPresent())
+                        .toList();
+                Restorer.restore(session, g.model, RestorePlan.create(targets, ckpt, RestoreOptions.all()));
             }
             start = new Start(null, latest.get().toString());
         } else if (config.checkpointPath() != null) {
@@ -431,6 +436,23 @@ public final class Trainer {
                 replicas.synchronous() ? "synchronous" : "asynchronous",
                 cluster.isChief() ? ", chief" : "",
                 String.join(", ", ps));
+    }
+
+    /**
+     * How many elements of the input stream the run has consumed: the saved position, or (on a cluster,
+     * or from a checkpoint without one) {@code step} times the examples per step, exact only when every
+     * file decodes.
+     */
+    private long inputPosition(Session session, TrainingGraph g, long step) {
+        if (g.inputPosition != null) {
+            try (Result r = session.runner().fetch(g.inputPosition).run()) {
+                long position = ((TInt64) r.get(0)).getLong();
+                if (position != TrainingGraph.UNKNOWN_POSITION) {
+                    return position;
+                }
+            }
+        }
+        return step * examplesPerStep();
     }
 
     private static long readStep(Session session, TrainingGraph g) {

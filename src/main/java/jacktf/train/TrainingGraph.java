@@ -34,7 +34,7 @@ import org.tensorflow.types.TInt64;
 
 /**
  * The training graph, built in the sections of slim's {@code train_image_classifier.py}: inputs,
- * network, loss (softmax cross-entropy with label smoothing plus weight decay on trainable
+ * network, loss (softmax cross-entropy with label smoothing plus weight decay on the conv and logits
  * weights), learning rate, gradients of the trainable variables only and the optimizer's update
  * (with batch-norm moving averages and {@code global_step}), replicas, validation (a tower on the
  * validation split sharing the variables) and summaries.
@@ -54,6 +54,14 @@ final class TrainingGraph {
     final List<ModelVariable> trainable = new ArrayList<>();
     final List<ModelVariable> frozen = new ArrayList<>();
     final Variable<TInt64> globalStep;
+    /**
+     * The number of the input stream's next element after the last batch a step trained on, saved with
+     * every checkpoint: a resumed run skips to it. Elements that fail to decode are dropped after the
+     * stream is numbered, so {@code step x batch} is not the position once any file is bad. Null on a
+     * cluster, where each worker reads its own share of the stream.
+     */
+    final Variable<TInt64> inputPosition;
+
     final Operand<TFloat32> totalLoss;
     final Operand<TFloat32> crossEntropy;
     final Operand<TFloat32> regularization;
@@ -71,6 +79,11 @@ final class TrainingGraph {
     final Validation validation;
 
     final TrainSummaries summaries;
+
+    /** The checkpoint name of {@link #inputPosition}. */
+    static final String INPUT_POSITION = "input_position";
+    /** {@link #inputPosition}'s value before any step, and after a restore from a checkpoint without it. */
+    static final long UNKNOWN_POSITION = -1;
 
     /** The validation tower's input and per-batch sums. */
     record Validation(InputPipeline input, Operand<TFloat32> correct, Operand<TFloat32> lossSum) {}
@@ -106,6 +119,15 @@ final class TrainingGraph {
         this.globalStep = model.variables()
                 .createState(
                         "global_step", Shape.scalar(), TInt64.class, "global_step_init", init -> init.constant(0L));
+        this.inputPosition = replicas == null
+                ? model.variables()
+                        .createState(
+                                INPUT_POSITION,
+                                Shape.scalar(),
+                                TInt64.class,
+                                INPUT_POSITION + "_init",
+                                init -> init.constant(UNKNOWN_POSITION))
+                : null;
 
         Ops losses = model.ops("losses");
         this.crossEntropy = crossEntropy(losses, data.numClasses());
@@ -127,6 +149,9 @@ final class TrainingGraph {
         model.variables().variables().forEach(v -> saveTargets.add(CheckpointVariable.of(v)));
         saveTargets.addAll(update.optimizerState());
         saveTargets.add(CheckpointVariable.of(globalStep, DataType.DT_INT64));
+        if (inputPosition != null) {
+            saveTargets.add(CheckpointVariable.of(inputPosition, DataType.DT_INT64));
+        }
 
         this.validation = validation(data, cache);
         this.summaries = summaries();
@@ -205,12 +230,24 @@ final class TrainingGraph {
                 .mean(losses.nn.softmaxCrossEntropyWithLogits(logits, onehot).loss(), losses.constant(0));
     }
 
-    /** slim's weight decay: an L2 loss on the weights of the trainable layers only. */
+    /**
+     * slim's weight decay: {@code weight_decay * tf.nn.l2_loss(w)} for the weights of every convolution and
+     * of the logits (the layers its arg_scope gives a {@code weights_regularizer}; not biases, not batch
+     * norm). Frozen layers count too, as in slim, whose REGULARIZATION_LOSSES collection holds every
+     * regularized layer whatever {@code --trainable_scopes} says: their term is a constant in the loss and
+     * has no gradient, since only the trainable variables are differentiated.
+     */
     private Operand<TFloat32> regularization(Ops losses) {
         List<Operand<TFloat32>> decays = new ArrayList<>();
-        for (ModelVariable v : trainable) {
+        Placement placement = model.placement();
+        for (ModelVariable v : model.variables().variables()) {
             if (v.role().regularized()) {
-                decays.add(losses.nn.l2Loss(losses.identity(v.variable())));
+                // A frozen weight's term is computed beside it (on its ps task, on a cluster): only the
+                // scalar travels, not a second copy of the weights the forward pass already fetches.
+                Ops at = trainable.contains(v)
+                        ? losses
+                        : placement.onParameterServer(losses, placement.taskOf(v.name()));
+                decays.add(at.nn.l2Loss(at.identity(v.variable())));
             }
         }
         return config.weightDecay() == 0 || decays.isEmpty()
@@ -279,6 +316,11 @@ final class TrainingGraph {
         }
         List<Op> updates = new ArrayList<>(optimizer.applyGradients(model, pairs, learningRate));
         updates.addAll(towerUpdates);
+        if (inputPosition != null) {
+            // The batch's elements arrive in stream order: the next one to read follows its last.
+            updates.add(tf.withName("input_position_update")
+                    .assign(inputPosition, tf.math.add(tf.max(input.indices(), tf.constant(0)), tf.constant(1L))));
+        }
         return new Update(
                 tf.withControlDependencies(updates).withName("train_op").assignAdd(globalStep, tf.constant(1L)),
                 null,
