@@ -88,6 +88,9 @@ final class DownloadCommand implements Callable<Integer> {
                 result.variables(),
                 zoo.name(),
                 zoo.numClasses());
+        if (sha256 != null && result.archiveBytes() == 0) {
+            out.println("--sha256 was not checked: the checkpoint was already in place, without its archive");
+        }
         out.printf(
                 "Fine-tune it: jacktf train --model %s --checkpoint-path %s --checkpoint-exclude-scopes %s/logits ...%n",
                 zoo.name(), result.checkpoint(), zoo.name());

@@ -72,6 +72,7 @@ class DownloadCommandTest {
 
     @Test
     void helpListsTheModels() {
+        assertTrue(run("--help").out().contains("  download "), "jacktf --help lists download");
         Run r = run("download", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("resnet_v1_50, resnet_v1_101, resnet_v1_152"), r.out());
