@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "data",
         mixinStandardHelpOptions = true,
-        description = "Check an image dataset, or write a synthetic one.",
-        subcommands = {DataCommand.Check.class, DataCommand.Synth.class})
+        description = "Check an image dataset, convert it to TF-Slim's TFRecords, or write a synthetic one.",
+        subcommands = {DataCommand.Check.class, DataConvertCommand.class, DataCommand.Synth.class})
 final class DataCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ModelCommand.class,
             InspectCommand.class,
             DataCommand.class,
+            DownloadCommand.class,
             TrainCommand.class,
             EvalCommand.class,
             PredictCommand.class,

@@ -4,7 +4,9 @@
  * list of (file, label) pairs through {@link jacktf.data.ImageList}), the checks that keep unusable
  * files out ({@link jacktf.data.ImageFiles}), slim's {@code vgg_preprocessing}, the in-graph
  * {@code tf.data} pipeline ({@link jacktf.data.InputPipeline}), synthetic datasets, and slim's
- * {@code labels.txt} format ({@link jacktf.data.Labels}).
+ * {@code labels.txt} format ({@link jacktf.data.Labels}), and slim's TFRecord datasets: written by
+ * {@link jacktf.data.TfRecordConverter} ({@link jacktf.data.SlimExample}s framed by
+ * {@link jacktf.data.TfRecordWriter}), their records found by {@link jacktf.data.TfRecordScan}.
  *
  * <p>Imports config, runtime and model only.
  */
