@@ -1,6 +1,7 @@
 package jacktf.checkpoint;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import jacktf.runtime.Crc32c;
 import jacktf.runtime.DataTypes;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

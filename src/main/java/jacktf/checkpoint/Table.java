@@ -1,5 +1,6 @@
 package jacktf.checkpoint;
 
+import jacktf.runtime.Crc32c;
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;

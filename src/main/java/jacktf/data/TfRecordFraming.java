@@ -1,6 +1,6 @@
 package jacktf.data;
 
-import com.google.common.hash.Hashing;
+import jacktf.runtime.Crc32c;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -16,16 +16,14 @@ final class TfRecordFraming {
     /** The data's checksum. */
     static final int FOOTER_BYTES = 4;
 
-    private static final int MASK_DELTA = 0xa282ead8;
-
     private TfRecordFraming() {}
 
     static int mask(int crc) {
-        return ((crc >>> 15) | (crc << 17)) + MASK_DELTA;
+        return Crc32c.mask(crc);
     }
 
     static int maskedCrc(byte[] bytes, int offset, int length) {
-        return mask(Hashing.crc32c().hashBytes(bytes, offset, length).asInt());
+        return Crc32c.mask(Crc32c.of(ByteBuffer.wrap(bytes, offset, length)));
     }
 
     /** The 12 bytes before a record of {@code length} bytes. */

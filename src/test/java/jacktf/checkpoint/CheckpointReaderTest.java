@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.TestData;
+import jacktf.runtime.Crc32c;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
