@@ -29,6 +29,11 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -95,9 +100,15 @@ public final class PretrainedCheckpoints {
             long tensorBytes,
             int variables) {}
 
+    /** A download that receives no byte for this long is stopped (its part kept, to resume). */
+    public static final Duration STALL_TIMEOUT_DEFAULT = Duration.ofSeconds(60);
+
     private final Path modelsDir;
     private final URI baseUrl;
     private final HttpClient http;
+    // HttpClient's request timeout ends at the response headers; a body that stops arriving would block a
+    // read for ever, so a watchdog closes it.
+    private Duration stallTimeout = STALL_TIMEOUT_DEFAULT;
 
     /** Fetches from slim's model zoo into {@code modelsDir}. */
     public PretrainedCheckpoints(Path modelsDir) {
@@ -123,6 +134,12 @@ public final class PretrainedCheckpoints {
                 .connectTimeout(Duration.ofSeconds(30))
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
+    }
+
+    /** Stops a download after {@code timeout} without a byte (tests use a short one); returns this. */
+    PretrainedCheckpoints stallTimeout(Duration timeout) {
+        this.stallTimeout = timeout;
+        return this;
     }
 
     /** The archive's address. */
@@ -316,9 +333,29 @@ public final class PretrainedCheckpoints {
         }
     }
 
-    private static long copy(
-            URI url, InputStream body, Path part, boolean append, long start, long total, Listener listener)
+    private long copy(URI url, InputStream body, Path part, boolean append, long start, long total, Listener listener)
             throws IOException {
+        AtomicLong lastByte = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jacktf-download-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        long checkMillis = Math.max(50, stallTimeout.toMillis() / 4);
+        watchdog.scheduleAtFixedRate(
+                () -> {
+                    if (System.nanoTime() - lastByte.get() > stallTimeout.toNanos() && !stalled.getAndSet(true)) {
+                        try {
+                            body.close(); // the blocked read returns or throws
+                        } catch (IOException ignored) {
+                            // closing is all that is wanted
+                        }
+                    }
+                },
+                checkMillis,
+                checkMillis,
+                TimeUnit.MILLISECONDS);
         long done = start;
         try (FileChannel out = FileChannel.open(
                 part,
@@ -331,16 +368,15 @@ public final class PretrainedCheckpoints {
                 try {
                     n = body.read(buffer);
                 } catch (IOException e) {
-                    throw new DownloadException(
-                            url,
-                            "The download of " + url + " stopped at " + done + " of "
-                                    + (total < 0 ? "?" : Long.toString(total)) + " bytes (" + describe(e)
-                                    + "); the part is kept at " + part + ": run again to resume",
-                            e);
+                    throw stopped(url, done, total, part, stalled.get() ? null : e);
                 }
                 if (n < 0) {
+                    if (stalled.get()) {
+                        throw stopped(url, done, total, part, null);
+                    }
                     return done;
                 }
+                lastByte.set(System.nanoTime());
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                 while (chunk.hasRemaining()) {
                     out.write(chunk);
@@ -348,7 +384,19 @@ public final class PretrainedCheckpoints {
                 done += n;
                 listener.progress(done, total);
             }
+        } finally {
+            watchdog.shutdownNow();
         }
+    }
+
+    /** The part is kept: the next run resumes it. {@code cause} null: no byte arrived for the stall timeout. */
+    private DownloadException stopped(URI url, long done, long total, Path part, IOException cause) {
+        String why = cause == null ? "no data for " + stallTimeout.toSeconds() + " s" : describe(cause);
+        return new DownloadException(
+                url,
+                "The download of " + url + " stopped at " + done + " of " + (total < 0 ? "?" : Long.toString(total))
+                        + " bytes (" + why + "); the part is kept at " + part + ": run again to resume",
+                cause);
     }
 
     /** {start, total} of a 206's Content-Range, or null when absent, malformed or of unknown total. */

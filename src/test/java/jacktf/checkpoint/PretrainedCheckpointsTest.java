@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -176,6 +177,25 @@ class PretrainedCheckpointsTest {
     }
 
     @Test
+    void aStalledDownloadStopsAndTheNextRunResumes(@TempDir Path models) throws Exception {
+        byte[] archive = goodTarball();
+        int cut = archive.length / 3;
+        // The server holds the line open 3 s (and answers the resume after that): "no data for" is only said
+        // when the watchdog, not the server's close, ended the read.
+        try (ZooServer server = new ZooServer(TINY.archiveName(), archive, cut, 3_000)) {
+            PretrainedCheckpoints zoo =
+                    new PretrainedCheckpoints(models, server.base()).stallTimeout(Duration.ofMillis(500));
+            DownloadException e = assertThrows(DownloadException.class, () -> zoo.fetch(TINY));
+            assertTrue(
+                    e.getMessage().contains("stopped at " + cut + " of " + archive.length + " bytes (no data for"),
+                    e.getMessage());
+            zoo.fetch(TINY);
+            assertEquals(Arrays.asList(null, "bytes=" + cut + "-"), server.ranges);
+            assertArrayEquals(checkpointFiles.get(DATA), Files.readAllBytes(models.resolve(DATA)));
+        }
+    }
+
+    @Test
     void aWrongPinnedHashRemovesTheArchive(@TempDir Path models) throws Exception {
         byte[] archive = goodTarball();
         try (ZooServer server = new ZooServer(TINY.archiveName(), archive, -1)) {
@@ -313,11 +333,18 @@ class PretrainedCheckpointsTest {
         private final String name;
         private final byte[] body;
         private final int cutAfter;
+        private final long stallMillis;
 
         ZooServer(String name, byte[] body, int cutAfter) throws IOException {
+            this(name, body, cutAfter, 0);
+        }
+
+        /** The first answer stops after {@code cutAfter} bytes and, with {@code stallMillis}, holds the line open. */
+        ZooServer(String name, byte[] body, int cutAfter, long stallMillis) throws IOException {
             this.name = name;
             this.body = body;
             this.cutAfter = cutAfter;
+            this.stallMillis = stallMillis;
             this.socket = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
             this.thread = new Thread(this::serve, "zoo-server");
             thread.setDaemon(true);
@@ -388,6 +415,13 @@ class PretrainedCheckpointsTest {
             }
             out.write(body, from, send);
             out.flush();
+            if (index == 0 && stallMillis > 0) {
+                try {
+                    Thread.sleep(stallMillis); // bounded: the connection then closes
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
 
         @Override
