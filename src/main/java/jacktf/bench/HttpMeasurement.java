@@ -17,17 +17,11 @@ final class HttpMeasurement implements Measurement {
         Path base = BenchModels.exportedModel(config);
         byte[] bytes = SampleImages.oneJpeg(config.work());
         String body = "{\"instances\": [{\"b64\": \"" + Base64.getEncoder().encodeToString(bytes) + "\"}]}";
-        ModelServer.Config defaults = ModelServer.Config.defaults(base);
-        try (ModelServer server = ModelServer.start(new ModelServer.Config(
-                base,
-                "bench",
-                "127.0.0.1",
-                0,
-                config.serverBatchSize(),
-                2000,
-                defaults.maxBodyBytes(),
-                3600,
-                Math.max(4, 2 * config.clients())))) {
+        try (ModelServer server = ModelServer.start(ModelServer.Config.defaults(base)
+                .withModelName("bench")
+                .withPorts(0, -1)
+                .withBatching(config.serverBatchSize(), 2000)
+                .withThreads(2, Math.max(4, 2 * config.clients()), 3600))) {
             HttpLoadClient client = new HttpLoadClient(
                     URI.create("http://127.0.0.1:" + server.port() + "/v1/models/bench:predict"), body);
             HttpLoadClient.Load load = client.run(config.clients(), config.steps(), config.warmup());

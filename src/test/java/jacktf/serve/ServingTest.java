@@ -18,6 +18,7 @@ import jacktf.eval.Evaluator;
 import jacktf.eval.FeatureExtractor;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Precision;
+import jacktf.model.TinyNet;
 import jacktf.train.TrainConfig;
 import jacktf.train.Trainer;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -46,6 +48,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** A trained model taken through eval, extract, export, a fresh JVM and the REST server. */
 @Tag("slow")
 class ServingTest {
+    /** TinyNet's pooled features: block4's depth, 4 x its base depth 16 (TinyNet.ARCHITECTURE). */
+    static final int FEATURES = 64;
+
     @TempDir
     static Path dir;
 
@@ -62,6 +67,7 @@ class ServingTest {
         SyntheticImages.generate(data, 2, 5, 40, 3, 0, SyntheticImages.Layout.FOLDERS);
         trainDir = dir.resolve("train");
         Trainer.create(TrainConfig.builder(data, trainDir)
+                        .model(TinyNet.ARCHITECTURE)
                         .imageSize(32)
                         .batchSize(4)
                         .maxNumberOfSteps(2L)
@@ -77,7 +83,11 @@ class ServingTest {
                 .map(e -> e.file())
                 .limit(4)
                 .toList();
-        server = ModelServer.start(new ModelServer.Config(base, "shapes", "127.0.0.1", 0, 8, 2000, 1 << 20, 1, 8));
+        server = ModelServer.start(ModelServer.Config.defaults(base)
+                .withPorts(0, -1)
+                .withBatching(8, 2000)
+                .withLimits(64, 64, 30_000, 1 << 20)
+                .withThreads(2, 8, 1));
     }
 
     @AfterAll
@@ -153,21 +163,24 @@ class ServingTest {
         ImageDataset dataset = ImageFolder.load(data, 0, 0).train();
         FeatureExtractor.Extraction x = FeatureExtractor.extract(trainDir, "pool5", dataset, out, true, 4);
         assertEquals("global_pool", x.endpoint());
-        assertArrayEquals(new long[] {10, 1, 1, 2048}, x.shape());
+        assertArrayEquals(new long[] {10, 1, 1, FEATURES}, x.shape());
         byte[] npy = Files.readAllBytes(out.resolve("features.npy"));
         String header = new String(
                 npy,
                 10,
                 ByteBuffer.wrap(npy, 8, 2).order(ByteOrder.LITTLE_ENDIAN).getShort());
-        assertTrue(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (10, 1, 1, 2048), }"), header);
+        assertTrue(
+                header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (10, 1, 1, " + FEATURES + "), }"),
+                header);
         assertEquals(0, (10 + header.length()) % 64, "numpy aligns the data");
-        assertEquals(10 + header.length() + 10 * 2048 * 4, npy.length);
+        assertEquals(10 + header.length() + 10 * FEATURES * 4, npy.length);
         assertEquals(10, Files.readAllLines(out.resolve("files.tsv")).size());
         assertTrue(Files.exists(out.resolve("projector/sprite.png")));
         assertEquals(
                 11, Files.readAllLines(out.resolve("projector/metadata.tsv")).size());
         // the first image's vector equals the exported model's features signature
-        ByteBuffer values = ByteBuffer.wrap(npy, 10 + header.length(), 2048 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer values =
+                ByteBuffer.wrap(npy, 10 + header.length(), FEATURES * 4).order(ByteOrder.LITTLE_ENDIAN);
         String file = Files.readAllLines(out.resolve("files.tsv")).get(0);
         JsonObject response = post(
                         "/v1/models/shapes:predict",
@@ -175,13 +188,13 @@ class ServingTest {
                                 + Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(file))) + "\"}]}")
                 .body;
         JsonArray served = response.getAsJsonArray("predictions").get(0).getAsJsonArray();
-        float[] extracted = new float[2048];
+        float[] extracted = new float[FEATURES];
         float scale = 1f;
-        for (int i = 0; i < 2048; i++) {
+        for (int i = 0; i < FEATURES; i++) {
             extracted[i] = values.getFloat();
             scale = Math.max(scale, Math.abs(extracted[i]));
         }
-        for (int i = 0; i < 2048; i++) {
+        for (int i = 0; i < FEATURES; i++) {
             // batch 4 and batch 1 run different kernels: equal up to float rounding of the largest value
             assertEquals(extracted[i], served.get(i).getAsFloat(), 2e-5f * scale);
         }
@@ -343,18 +356,33 @@ class ServingTest {
     void aNewVersionIsPickedUpWithoutRestart() throws Exception {
         Path other = dir.resolve("versions/shapes");
         SavedModelExporter.export(trainDir, other, 1, Precision.FP32, "global_pool");
-        try (ModelServer watching =
-                ModelServer.start(new ModelServer.Config(other, "shapes", "127.0.0.1", 0, 1, 0, 1 << 20, 1, 4))) {
-            assertEquals(1, watching.servedVersion());
+        try (ModelServer watching = ModelServer.start(ModelServer.Config.defaults(other)
+                .withPorts(0, -1)
+                .withBatching(1, 0)
+                .withThreads(1, 4, 1))) {
+            assertEquals(List.of(1L), List.copyOf(watching.servedVersions("shapes")));
             Path staging = dir.resolve("staging");
             SavedModelExporter.export(trainDir, staging, 2, Precision.FP32, "global_pool");
             Files.move(staging.resolve("2"), other.resolve("2"));
             long deadline = System.currentTimeMillis() + 20_000;
-            while (watching.servedVersion() != 2 && System.currentTimeMillis() < deadline) {
+            while (!watching.servedVersions("shapes").equals(java.util.Set.of(2L))
+                    && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
             }
-            assertEquals(2, watching.servedVersion());
+            assertEquals(List.of(2L), List.copyOf(watching.servedVersions("shapes")), "the latest policy: only 2");
         }
+    }
+
+    /** The top class of one image through a SavedModel's serving_default signature. */
+    static long topClass(ServedModel model, byte[] image) {
+        SignatureSpec s = model.signature("serving_default");
+        var out = model.run(
+                s,
+                java.util.Map.of(
+                        "image_bytes",
+                        new HostTensor(org.tensorflow.proto.DataType.DT_STRING, new long[] {1}, new byte[][] {image})),
+                List.of("classes"));
+        return ((long[]) out.get("classes").values)[0];
     }
 
     @Test
@@ -362,24 +390,29 @@ class ServingTest {
         Path other = dir.resolve("versions/leases");
         SavedModelExporter.export(trainDir, other, 1, Precision.FP32, "global_pool");
         byte[] image = Files.readAllBytes(images.get(0));
-        try (ModelVersions versions = new ModelVersions(other, 1, 0, 3600)) {
-            ModelVersions.Lease inFlight = versions.lease();
+        try (ModelVersions versions = new ModelVersions(
+                "leases",
+                other,
+                VersionPolicy.latest(),
+                java.util.Map.of(),
+                new SignatureRunner.Options(1, 0, 1, 4),
+                new ServingMetrics())) {
+            versions.refresh();
+            ModelVersions.Lease inFlight = versions.lease(Optional.empty(), Optional.empty());
             Path staging = dir.resolve("staging_leases");
             SavedModelExporter.export(trainDir, staging, 2, Precision.FP32, "global_pool");
             Files.move(staging.resolve("2"), other.resolve("2"));
-            assertTrue(versions.refresh());
-            assertEquals(2, versions.current().version);
+            versions.refresh();
+            assertEquals(java.util.Set.of(2L), versions.servedVersions());
             assertEquals(1, inFlight.loaded().version);
-            Classifier.Prediction old = inFlight.loaded().model.classify(image); // still open for its request
-            try (ModelVersions.Lease next = versions.lease()) {
-                assertEquals(
-                        old.top().classId(),
-                        next.loaded().model.classify(image).top().classId());
+            long old = topClass(inFlight.loaded().model, image); // still open for its request
+            try (ModelVersions.Lease next = versions.lease(Optional.empty(), Optional.empty())) {
+                assertEquals(old, topClass(next.loaded().model, image));
             }
             inFlight.close();
             assertThrows(
                     IllegalStateException.class,
-                    () -> inFlight.loaded().model.classify(image),
+                    () -> topClass(inFlight.loaded().model, image),
                     "the replaced version closes with its last request");
         }
     }
