@@ -6,8 +6,9 @@ import java.nio.file.Path;
 
 /**
  * What a benchmark run measures and how: {@code steps} timed steps after {@code warmup} untimed
- * ones; generated inputs and models go under {@code work}; {@code clients} and
- * {@code serverBatchSize} apply to {@link BenchMode#HTTP} only.
+ * ones; generated inputs and models go under {@code work}; {@code clients},
+ * {@code serverBatchSize} and {@code imagesPerRequest} apply to {@link BenchMode#HTTP} and
+ * {@link BenchMode#GRPC} only.
  */
 public record BenchConfig(
         BenchMode mode,
@@ -19,4 +20,5 @@ public record BenchConfig(
         int warmup,
         Path work,
         int clients,
-        int serverBatchSize) {}
+        int serverBatchSize,
+        int imagesPerRequest) {}
