@@ -24,7 +24,7 @@ class BenchPartsTest {
         assertEquals(BenchMode.HTTP, BenchMode.byName("http"));
         JacktfException e = assertThrows(JacktfException.class, () -> BenchMode.byName("TRAIN"));
         assertEquals(
-                "Unknown mode 'TRAIN'. Valid: train, head, infer, pipeline, restore, serve, http, peak",
+                "Unknown mode 'TRAIN'. Valid: train, head, infer, pipeline, restore, serve, http, grpc, peak",
                 e.getMessage());
     }
 

@@ -15,6 +15,7 @@ import jacktf.config.ConfigException;
 import jacktf.serve.apis.ModelSpec;
 import jacktf.serve.apis.PredictRequest;
 import jacktf.serve.apis.PredictionServiceGrpc;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.DataType;
@@ -38,7 +40,13 @@ import org.tensorflow.proto.TensorShapeProto;
  */
 class LimitsTest {
     @TempDir
-    Path dir;
+    static Path dir;
+
+    /** One export of "tiny" for every test (writing it is most of a test's time). */
+    @BeforeAll
+    static void export() throws IOException {
+        TinyModels.exportTiny(dir.resolve("tiny/1"), 1f);
+    }
 
     static HostTensor scalar(float v) {
         return new HostTensor(DataType.DT_FLOAT, new long[] {}, new float[] {v});
@@ -51,7 +59,6 @@ class LimitsTest {
 
     @Test
     void aFullServerRefusesAtOnceAndAnswersTheAdmittedOne() throws Exception {
-        TinyModels.exportTiny(dir.resolve("tiny/1"), 1f);
         try (ModelServer server = ModelServer.start(ModelServer.Config.defaults(dir.resolve("tiny"))
                 .withPorts(0, 0)
                 .withLimits(64, 1, 30_000, 1 << 20)
@@ -113,7 +120,6 @@ class LimitsTest {
 
     @Test
     void aFullQueueRefusesAndBatchesNeverExceedTheMaximum() throws Exception {
-        TinyModels.exportTiny(dir.resolve("tiny/1"), 1f);
         ServingMetrics metrics = new ServingMetrics();
         try (ServedModel model = ServedModel.load(dir.resolve("tiny/1"))) {
             SignatureSpec wait = model.signature("wait");
@@ -207,7 +213,6 @@ class LimitsTest {
 
     @Test
     void aChangedModelConfigFileIsApplied() throws Exception {
-        TinyModels.exportTiny(dir.resolve("tiny/1"), 1f);
         Files.createDirectories(dir.resolve("hpt"));
         Files.createSymbolicLink(
                 dir.resolve("hpt/1"),
