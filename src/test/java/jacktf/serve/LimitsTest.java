@@ -212,6 +212,31 @@ class LimitsTest {
     }
 
     @Test
+    void aRequestPastItsDeadlineIs504AndItsRunIsNotLost() throws Exception {
+        try (ModelServer server = ModelServer.start(ModelServer.Config.defaults(dir.resolve("tiny"))
+                .withPorts(0, -1)
+                .withLimits(64, 4, 200, 1 << 20)
+                .withThreads(1, 4, 3600))) {
+            ModelServerTest.Reply late = ModelServerTest.send(
+                    server,
+                    "POST",
+                    "/v1/models/tiny:predict",
+                    "{\"signature_name\": \"wait\", \"inputs\": {\"ticket\": 1}}");
+            assertEquals(504, late.status(), late.text());
+            assertTrue(late.error().contains("deadline"), late.text());
+            // the run still blocked in the graph keeps its version open until it ends: let it end
+            try (ModelVersions.Lease lease =
+                    server.service().registry().model("tiny").lease(Optional.empty(), Optional.empty())) {
+                signal(lease.loaded().model, 0f);
+            }
+            assertEquals(
+                    200,
+                    ModelServerTest.send(server, "POST", "/v1/models/tiny:predict", "{\"instances\": [\"abc\"]}")
+                            .status());
+        }
+    }
+
+    @Test
     void aChangedModelConfigFileIsApplied() throws Exception {
         Files.createDirectories(dir.resolve("hpt"));
         Files.createSymbolicLink(

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import jacktf.TestData;
 import jacktf.config.OptimizerType;
 import jacktf.data.ImageDataset;
@@ -19,6 +22,9 @@ import jacktf.eval.FeatureExtractor;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Precision;
 import jacktf.model.TinyNet;
+import jacktf.serve.apis.ModelSpec;
+import jacktf.serve.apis.PredictRequest;
+import jacktf.serve.apis.PredictionServiceGrpc;
 import jacktf.train.TrainConfig;
 import jacktf.train.Trainer;
 import java.io.IOException;
@@ -34,7 +40,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,6 +52,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.SavedModel;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
 
 /** A trained model taken through eval, extract, export, a fresh JVM and the REST server. */
 @Tag("slow")
@@ -381,16 +393,14 @@ class ServingTest {
 
     @Test
     void labelsAreARegisteredAssetAndMetadataShowsIt() throws Exception {
-        org.tensorflow.proto.SavedModel saved;
+        SavedModel saved;
         try (var in = Files.newInputStream(base.resolve("1/saved_model.pb"))) {
-            saved = org.tensorflow.proto.SavedModel.parseFrom(in);
+            saved = SavedModel.parseFrom(in);
         }
         var assets = saved.getMetaGraphs(0).getAssetFileDefList();
         assertEquals(1, assets.size());
         assertEquals("labels.txt", assets.get(0).getFilename());
-        assertEquals(
-                org.tensorflow.proto.DataType.DT_STRING,
-                assets.get(0).getTensorInfo().getDtype());
+        assertEquals(DataType.DT_STRING, assets.get(0).getTensorInfo().getDtype());
         assertTrue(Files.isRegularFile(base.resolve("1/assets/labels.txt")));
         JsonObject meta = get("/v1/models/shapes/metadata").body().getAsJsonObject("metadata");
         assertEquals(JsonParser.parseString("[\"labels.txt\"]"), meta.get("assets"));
@@ -410,11 +420,11 @@ class ServingTest {
                         + "  config { name: \"half_plus_two\" base_path: \"" + hpt + "\" }\n}\n");
         try (ModelServer both = ModelServer.start(
                 ModelServer.Config.defaultsForConfigFile(config).withPorts(0, 0).withThreads(1, 4, 3600))) {
-            io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", both.grpcPort())
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", both.grpcPort())
                     .usePlaintext()
                     .build();
             try {
-                var stub = jacktf.serve.apis.PredictionServiceGrpc.newBlockingStub(channel);
+                var stub = PredictionServiceGrpc.newBlockingStub(channel);
                 // the export: an image over REST ({"b64"}) and over gRPC (a string TensorProto)
                 byte[] image = Files.readAllBytes(images.get(0));
                 HttpResponse<String> rest = HTTP.send(
@@ -431,16 +441,16 @@ class ServingTest {
                         .get(0)
                         .getAsJsonObject()
                         .getAsJsonArray("probabilities");
-                var grpcReply = stub.predict(jacktf.serve.apis.PredictRequest.newBuilder()
-                        .setModelSpec(jacktf.serve.apis.ModelSpec.newBuilder().setName("shapes"))
+                var grpcReply = stub.predict(PredictRequest.newBuilder()
+                        .setModelSpec(ModelSpec.newBuilder().setName("shapes"))
                         .putInputs(
                                 "image_bytes",
-                                org.tensorflow.proto.TensorProto.newBuilder()
-                                        .setDtype(org.tensorflow.proto.DataType.DT_STRING)
-                                        .setTensorShape(org.tensorflow.proto.TensorShapeProto.newBuilder()
-                                                .addDim(org.tensorflow.proto.TensorShapeProto.Dim.newBuilder()
+                                TensorProto.newBuilder()
+                                        .setDtype(DataType.DT_STRING)
+                                        .setTensorShape(TensorShapeProto.newBuilder()
+                                                .addDim(TensorShapeProto.Dim.newBuilder()
                                                         .setSize(1)))
-                                        .addStringVal(com.google.protobuf.ByteString.copyFrom(image))
+                                        .addStringVal(ByteString.copyFrom(image))
                                         .build())
                         .build());
                 List<Float> grpcProbabilities =
@@ -458,17 +468,16 @@ class ServingTest {
                     }
                 }
                 // half_plus_two beside it: y = x / 2 + 2
-                var y = stub.predict(jacktf.serve.apis.PredictRequest.newBuilder()
-                                .setModelSpec(
-                                        jacktf.serve.apis.ModelSpec.newBuilder().setName("half_plus_two"))
+                var y = stub.predict(PredictRequest.newBuilder()
+                                .setModelSpec(ModelSpec.newBuilder().setName("half_plus_two"))
                                 .putInputs(
                                         "x",
-                                        org.tensorflow.proto.TensorProto.newBuilder()
-                                                .setDtype(org.tensorflow.proto.DataType.DT_FLOAT)
-                                                .setTensorShape(org.tensorflow.proto.TensorShapeProto.newBuilder()
-                                                        .addDim(org.tensorflow.proto.TensorShapeProto.Dim.newBuilder()
+                                        TensorProto.newBuilder()
+                                                .setDtype(DataType.DT_FLOAT)
+                                                .setTensorShape(TensorShapeProto.newBuilder()
+                                                        .addDim(TensorShapeProto.Dim.newBuilder()
                                                                 .setSize(3))
-                                                        .addDim(org.tensorflow.proto.TensorShapeProto.Dim.newBuilder()
+                                                        .addDim(TensorShapeProto.Dim.newBuilder()
                                                                 .setSize(1)))
                                                 .addFloatVal(1)
                                                 .addFloatVal(2)
@@ -505,8 +514,7 @@ class ServingTest {
             SavedModelExporter.export(trainDir, staging, 2, Precision.FP32, "global_pool");
             Files.move(staging.resolve("2"), other.resolve("2"));
             long deadline = System.currentTimeMillis() + 20_000;
-            while (!watching.servedVersions("shapes").equals(java.util.Set.of(2L))
-                    && System.currentTimeMillis() < deadline) {
+            while (!watching.servedVersions("shapes").equals(Set.of(2L)) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(200);
             }
             assertEquals(List.of(2L), List.copyOf(watching.servedVersions("shapes")), "the latest policy: only 2");
@@ -518,9 +526,7 @@ class ServingTest {
         SignatureSpec s = model.signature("serving_default");
         var out = model.run(
                 s,
-                java.util.Map.of(
-                        "image_bytes",
-                        new HostTensor(org.tensorflow.proto.DataType.DT_STRING, new long[] {1}, new byte[][] {image})),
+                Map.of("image_bytes", new HostTensor(DataType.DT_STRING, new long[] {1}, new byte[][] {image})),
                 List.of("classes"));
         return ((long[]) out.get("classes").values)[0];
     }
@@ -534,7 +540,7 @@ class ServingTest {
                 "leases",
                 other,
                 VersionPolicy.latest(),
-                java.util.Map.of(),
+                Map.of(),
                 new SignatureRunner.Options(1, 0, 1, 4),
                 new ServingMetrics())) {
             versions.refresh();
@@ -543,7 +549,7 @@ class ServingTest {
             SavedModelExporter.export(trainDir, staging, 2, Precision.FP32, "global_pool");
             Files.move(staging.resolve("2"), other.resolve("2"));
             versions.refresh();
-            assertEquals(java.util.Set.of(2L), versions.servedVersions());
+            assertEquals(Set.of(2L), versions.servedVersions());
             assertEquals(1, inFlight.loaded().version);
             long old = topClass(inFlight.loaded().model, image); // still open for its request
             try (ModelVersions.Lease next = versions.lease(Optional.empty(), Optional.empty())) {
