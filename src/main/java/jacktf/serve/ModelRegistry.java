@@ -103,7 +103,7 @@ final class ModelRegistry implements AutoCloseable {
     }
 
     /** Reads a changed config file and refreshes every model; failures are logged and the old state kept. */
-    void poll() {
+    synchronized void poll() {
         try {
             if (configFile.isPresent()) {
                 String text = Files.readString(configFile.get());

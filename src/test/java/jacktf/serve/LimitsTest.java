@@ -247,17 +247,13 @@ class LimitsTest {
                 config, "model_config_list { config { name: \"tiny\" base_path: \"" + dir.resolve("tiny") + "\" } }");
         try (ModelServer server = ModelServer.start(ModelServer.Config.defaultsForConfigFile(config)
                 .withPorts(0, -1)
-                .withThreads(1, 4, 1))) {
+                .withThreads(1, 4, 3600))) {
             assertEquals(
                     404,
                     ModelServerTest.send(server, "GET", "/v1/models/hpt", null).status());
             Files.writeString(
                     config, "model_config_list { config { name: \"hpt\" base_path: \"" + dir.resolve("hpt") + "\" } }");
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (ModelServerTest.send(server, "GET", "/v1/models/hpt", null).status() != 200
-                    && System.nanoTime() < until) {
-                Thread.sleep(100);
-            }
+            server.service().registry().poll(); // what the poller does every --file-system-poll-wait-seconds
             assertEquals(
                     JsonParser.parseString("{\"predictions\": [[2.5]]}"),
                     ModelServerTest.send(server, "POST", "/v1/models/hpt:predict", "{\"instances\": [[1.0]]}")
@@ -268,7 +264,7 @@ class LimitsTest {
                     "tiny left the config");
             // a broken config is not applied: the server keeps serving
             Files.writeString(config, "model_config_list { config { nme: \"x\" } }");
-            Thread.sleep(2500);
+            server.service().registry().poll();
             assertEquals(
                     200,
                     ModelServerTest.send(server, "GET", "/v1/models/hpt", null).status());
