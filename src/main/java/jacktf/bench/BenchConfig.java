@@ -6,9 +6,10 @@ import java.nio.file.Path;
 
 /**
  * What a benchmark run measures and how: {@code steps} timed steps after {@code warmup} untimed
- * ones; generated inputs and models go under {@code work}; {@code clients} and
- * {@code serverBatchSize} apply to {@link BenchMode#HTTP} only; with a {@code profileDir}, {@code train} and
- * {@code head} also profile {@link #PROFILED_STEPS} steps after the timed ones and write the profile there.
+ * ones; generated inputs and models go under {@code work}; {@code clients},
+ * {@code serverBatchSize} and {@code imagesPerRequest} apply to {@link BenchMode#HTTP} and
+ * {@link BenchMode#GRPC} only; with a {@code profileDir}, {@code train} and {@code head} also profile
+ * {@link #PROFILED_STEPS} steps after the timed ones and write the profile there.
  */
 public record BenchConfig(
         BenchMode mode,
@@ -21,6 +22,7 @@ public record BenchConfig(
         Path work,
         int clients,
         int serverBatchSize,
+        int imagesPerRequest,
         Path profileDir) {
     /** Steps traced for a profile: TF's tracing slows them, so they are not the timed ones. */
     public static final int PROFILED_STEPS = 3;

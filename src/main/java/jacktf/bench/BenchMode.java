@@ -21,6 +21,8 @@ public enum BenchMode {
     SERVE(ServeMeasurement::new),
     /** The REST server under concurrent clients. */
     HTTP(HttpMeasurement::new),
+    /** The gRPC PredictionService under concurrent clients. */
+    GRPC(GrpcMeasurement::new),
     /** The machine's MatMul peak alone. */
     PEAK(PeakMeasurement::new);
 

@@ -27,12 +27,14 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "bench",
         mixinStandardHelpOptions = true,
-        description = "Measure train/head/infer/pipeline/restore/serve/http speed against the machine's MatMul peak.")
+        description =
+                "Measure train/head/infer/pipeline/restore/serve/http/grpc speed against the machine's MatMul peak.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(
             paramLabel = "MODE",
             description = "train, head, infer, pipeline, restore, serve (SavedModel through "
-                    + "the Classifier API), http (the REST server under concurrent clients) or peak.")
+                    + "the Classifier API), http (the REST server under concurrent clients), grpc (its gRPC "
+                    + "PredictionService under concurrent clients) or peak.")
     String mode;
 
     @Option(names = "--model", description = "Network (default: ${DEFAULT-VALUE}).")
@@ -62,14 +64,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--clients",
             defaultValue = "8",
-            description = "http: concurrent clients (default: ${DEFAULT-VALUE}).")
+            description = "http, grpc: concurrent clients (default: ${DEFAULT-VALUE}).")
     int clients;
 
     @Option(
             names = "--server-batch-size",
             defaultValue = "32",
-            description = "http: the server's --max-batch-size; 1 turns batching off (default: ${DEFAULT-VALUE}).")
+            description =
+                    "http, grpc: the server's --max-batch-size; 1 turns batching off (default: ${DEFAULT-VALUE}).")
     int serverBatchSize;
+
+    @Option(
+            names = "--images-per-request",
+            defaultValue = "1",
+            description = "http, grpc: images in each predict request (default: ${DEFAULT-VALUE}).")
+    int imagesPerRequest;
 
     @Option(
             names = "--intra-op-threads",
@@ -97,8 +106,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 1 || warmup < 0 || batchSize < 1) {
-            throw new JacktfException("--steps and --batch-size must be >= 1, --warmup >= 0");
+        if (steps < 1 || warmup < 0 || batchSize < 1 || imagesPerRequest < 1) {
+            throw new JacktfException("--steps, --batch-size and --images-per-request must be >= 1, --warmup >= 0");
         }
         if (intraOpThreads != null) {
             TensorFlowRuntime.configure(
@@ -116,6 +125,7 @@ final class BenchCommand implements Callable<Integer> {
                         work,
                         clients,
                         serverBatchSize,
+                        imagesPerRequest,
                         profile))
                 .run();
         PrintWriter out = spec.commandLine().getOut();

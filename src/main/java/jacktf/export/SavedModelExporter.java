@@ -23,7 +23,8 @@ import org.tensorflow.SessionFunction;
 
 /**
  * Writes {@code BASE/VERSION/} as TF Serving expects: a SavedModel (tag {@code serve}) of the
- * lean inference graph, its variables from the checkpoint and {@code assets/labels.txt}. The
+ * lean inference graph, its variables from the checkpoint and {@code assets/labels.txt}, registered
+ * as an asset of the MetaGraph ({@link SavedModelAssets}). The
  * version appears atomically (written aside, then renamed), so a server watching BASE never
  * loads half a model.
  */
@@ -56,6 +57,7 @@ public final class SavedModelExporter {
                 Session session = Sessions.open(graph)) {
             InferenceGraph inference =
                     InferenceGraph.build(graph, session, checkpoint, classNames, imageSize, precision, featureEndpoint);
+            SavedModelAssets.addConstant(graph, Labels.FILE_NAME);
             SavedModelBundle.exporter(staging.toString())
                     .withTags(SavedModelBundle.DEFAULT_TAG)
                     .withFunctions(inference.signatures().stream()
@@ -64,6 +66,7 @@ public final class SavedModelExporter {
                     .export();
             Path assets = Files.createDirectories(staging.resolve("assets"));
             Labels.writeFile(assets.resolve(Labels.FILE_NAME), classNames);
+            SavedModelAssets.register(staging, Labels.FILE_NAME); // TF Serving and Python see it as an asset
             info.writeFile(assets.resolve(ModelInfo.FILE_NAME));
             AtomicFiles.publish(staging, target);
             return target;

@@ -2,55 +2,132 @@ package jacktf.serve;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import org.tensorflow.Signature;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.NdArrays;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
-import org.tensorflow.types.TString;
+import org.tensorflow.proto.DataType;
 
-/** TF Serving's JSON values to tensors and back: rows of an input become dimension 0. */
+/**
+ * TF Serving's JSON values to {@link HostTensor}s and back: a (nested) list is a tensor, a number,
+ * boolean or string a scalar, {@code {"b64": "..."}} a binary string. Outputs whose alias ends in
+ * {@code _bytes} are written as {@code {"b64"}}, as TF Serving does.
+ */
 final class JsonTensors {
     private JsonTensors() {}
 
-    /** Builds the tensor of one input from its rows. */
-    static Tensor toTensor(String input, Signature.TensorDescription d, List<JsonElement> rows) {
-        return switch (d.dataType) {
-            case DT_STRING -> {
-                byte[][] values = new byte[rows.size()][];
-                for (int i = 0; i < rows.size(); i++) {
-                    values[i] = bytes(input, rows.get(i));
-                }
-                yield TString.tensorOfBytes(NdArrays.vectorOfObjects(values));
+    /** The tensor a JSON value gives for a signature input; refusals are INVALID_ARGUMENT naming the input. */
+    static HostTensor fromJson(SignatureSpec.TensorSpec spec, JsonElement value) {
+        List<Long> dims = new ArrayList<>();
+        List<JsonElement> leaves = new ArrayList<>();
+        flatten(spec, value, 0, dims, leaves, new boolean[] {false});
+        long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
+        checkShape(spec, shape);
+        Object values = HostTensor.newValues(spec.dtype(), leaves.size(), spec.alias());
+        for (int i = 0; i < leaves.size(); i++) {
+            set(spec, values, i, leaves.get(i));
+        }
+        return new HostTensor(spec.dtype(), shape, values);
+    }
+
+    private static void flatten(
+            SignatureSpec.TensorSpec spec,
+            JsonElement e,
+            int depth,
+            List<Long> dims,
+            List<JsonElement> out,
+            boolean[] leafSeen) {
+        if (e.isJsonArray()) {
+            JsonArray a = e.getAsJsonArray();
+            if (leafSeen[0] && depth >= dims.size()) {
+                throw ragged(spec, "a list at depth " + depth + " where other entries are values");
             }
-            case DT_FLOAT -> {
-                List<Long> dims = new ArrayList<>();
-                dims.add((long) rows.size());
-                List<Float> flat = new ArrayList<>();
-                JsonArray all = new JsonArray();
-                rows.forEach(all::add);
-                flatten(input, all, 0, dims, flat);
-                long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-                checkShape(input, d.shape, shape);
-                float[] data = new float[flat.size()];
-                for (int i = 0; i < data.length; i++) {
-                    data[i] = flat.get(i);
-                }
-                yield TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(data));
+            if (depth >= dims.size()) {
+                dims.add((long) a.size());
+            } else if (dims.get(depth) != a.size()) {
+                throw ragged(spec, "dimension " + depth + " has sizes " + dims.get(depth) + " and " + a.size());
             }
-            default ->
-                throw new BadRequest("Input '" + input + "' has dtype " + d.dataType
-                        + ", which this server does not accept; it feeds DT_STRING and DT_FLOAT inputs");
-        };
+            for (JsonElement x : a) {
+                flatten(spec, x, depth + 1, dims, out, leafSeen);
+            }
+        } else {
+            if (depth != dims.size()) {
+                throw ragged(spec, "a value at depth " + depth + " where other entries are lists");
+            }
+            leafSeen[0] = true;
+            out.add(e);
+        }
+    }
+
+    private static ServingException ragged(SignatureSpec.TensorSpec spec, String what) {
+        return ServingException.invalidArgument(
+                "Input '" + spec.alias() + "' is ragged: " + what + "; expected a rectangular (nested) list");
+    }
+
+    private static void checkShape(SignatureSpec.TensorSpec spec, long[] actual) {
+        long[] expected = spec.dims();
+        if (expected == null) {
+            return;
+        }
+        boolean ok = expected.length == actual.length;
+        for (int i = 0; ok && i < actual.length; i++) {
+            ok = expected[i] < 0 || expected[i] == actual[i];
+        }
+        if (!ok) {
+            throw ServingException.invalidArgument("Input '" + spec.alias() + "' wants shape "
+                    + Arrays.toString(expected).replace("-1", "?") + " (first dimension: rows). Received: shape "
+                    + Arrays.toString(actual));
+        }
+    }
+
+    private static void set(SignatureSpec.TensorSpec spec, Object values, int i, JsonElement e) {
+        DataType dtype = spec.dtype();
+        if (dtype == DataType.DT_STRING) {
+            ((byte[][]) values)[i] = bytes(spec.alias(), e);
+            return;
+        }
+        if (dtype == DataType.DT_BOOL) {
+            if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+                throw wrongValue(spec, e, "true or false");
+            }
+            ((boolean[]) values)[i] = e.getAsBoolean();
+            return;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw wrongValue(spec, e, "a number or a nested list of numbers");
+        }
+        switch (dtype) {
+            case DT_FLOAT -> ((float[]) values)[i] = e.getAsFloat();
+            case DT_DOUBLE -> ((double[]) values)[i] = e.getAsDouble();
+            case DT_INT32, DT_UINT8 -> ((int[]) values)[i] = (int) integral(spec, e, dtype);
+            case DT_INT64 -> ((long[]) values)[i] = integral(spec, e, dtype);
+            default -> throw new IllegalStateException("unsupported dtype " + dtype);
+        }
+    }
+
+    private static long integral(SignatureSpec.TensorSpec spec, JsonElement e, DataType dtype) {
+        double d = e.getAsDouble();
+        long min = dtype == DataType.DT_UINT8 ? 0 : dtype == DataType.DT_INT32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
+        long max = dtype == DataType.DT_UINT8 ? 255 : dtype == DataType.DT_INT32 ? Integer.MAX_VALUE : Long.MAX_VALUE;
+        long l;
+        try {
+            l = e.getAsBigDecimal().longValueExact();
+        } catch (ArithmeticException notIntegral) {
+            throw wrongValue(spec, e, "an integer (the input is " + dtype + ")");
+        }
+        if (l < min || l > max || Math.abs(d - l) > Math.abs(d) * 1e-12) {
+            throw wrongValue(spec, e, "an integer in [" + min + ", " + max + "] (the input is " + dtype + ")");
+        }
+        return l;
+    }
+
+    private static ServingException wrongValue(SignatureSpec.TensorSpec spec, JsonElement e, String expected) {
+        return ServingException.invalidArgument(
+                "Input '" + spec.alias() + "' (" + spec.dtype() + ") takes " + expected + ". Received: " + describe(e));
     }
 
     private static byte[] bytes(String input, JsonElement e) {
@@ -60,18 +137,20 @@ final class JsonTensors {
                 try {
                     return Base64.getDecoder().decode(o.get("b64").getAsString());
                 } catch (IllegalArgumentException bad) {
-                    throw new BadRequest("Input '" + input + "': invalid base64 (" + bad.getMessage() + "). Received: "
-                            + describe(e) + ", expected standard base64 such as {\"b64\": \"aGVsbG8=\"}");
+                    throw ServingException.invalidArgument("Input '" + input + "': invalid base64 (" + bad.getMessage()
+                            + "). Received: " + describe(e) + ", expected standard base64 such as "
+                            + "{\"b64\": \"aGVsbG8=\"}");
                 }
             }
-            throw new BadRequest("Input '" + input + "': binary values are {\"b64\": \"...\"}. Received: " + describe(e)
-                    + ", expected an object with the single key \"b64\" and a string value");
+            throw ServingException.invalidArgument(
+                    "Input '" + input + "': binary values are {\"b64\": \"...\"}. " + "Received: " + describe(e)
+                            + ", expected an object with the single key \"b64\" and a string value");
         }
         if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
             return e.getAsString().getBytes(StandardCharsets.UTF_8);
         }
-        throw new BadRequest("Input '" + input + "' takes strings or {\"b64\": ...} values. Received: " + describe(e)
-                + ", expected a string or {\"b64\": \"...\"}");
+        throw ServingException.invalidArgument("Input '" + input + "' takes strings or {\"b64\": ...} values. "
+                + "Received: " + describe(e) + ", expected a string or {\"b64\": \"...\"}");
     }
 
     /**
@@ -83,91 +162,53 @@ final class JsonTensors {
         return text.length() <= 80 ? text : text.substring(0, 77) + "...";
     }
 
-    private static void flatten(String input, JsonElement e, int depth, List<Long> dims, List<Float> out) {
-        if (e.isJsonArray()) {
-            JsonArray a = e.getAsJsonArray();
-            if (depth >= dims.size()) {
-                dims.add((long) a.size());
-            } else if (dims.get(depth) != a.size()) {
-                throw new BadRequest("Input '" + input + "' is ragged: dimension " + depth + " has sizes "
-                        + dims.get(depth) + " and " + a.size());
-            }
-            for (JsonElement x : a) {
-                flatten(input, x, depth + 1, dims, out);
-            }
-        } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
-            if (depth != dims.size()) {
-                throw new BadRequest("Input '" + input + "' is ragged: a number at depth " + depth);
-            }
-            out.add(e.getAsFloat());
-        } else {
-            throw new BadRequest("Input '" + input + "' takes numbers. Received: " + describe(e)
-                    + ", expected a number or a nested list of numbers");
-        }
+    /** A whole tensor as JSON: nested lists, or the value of a scalar. */
+    static JsonElement toJson(String alias, HostTensor t) {
+        return nested(t, alias.endsWith("_bytes"), 0, 0, t.size());
     }
 
-    private static void checkShape(String input, Shape expected, long[] actual) {
-        if (expected.isUnknown()) {
-            return;
-        }
-        boolean ok = expected.numDimensions() == actual.length;
-        for (int i = 1; ok && i < actual.length; i++) {
-            ok = expected.get(i) < 0 || expected.get(i) == actual[i];
-        }
-        if (!ok) {
-            throw new BadRequest("Input '" + input + "' wants shape " + expected
-                    + " (first dimension: rows). Received: " + "shape " + Shape.of(actual));
-        }
-    }
-
-    /** Splits an output tensor into one JSON value per row. */
-    static List<JsonElement> rows(Tensor t) {
-        long[] shape = t.shape().asArray();
-        if (shape.length == 0) {
-            return List.of(scalar(t, 0));
-        }
-        int rows = (int) shape[0];
-        long perRow = rows == 0 ? 0 : t.shape().size() / rows;
+    /** One JSON value per row (dimension 0) of a tensor. */
+    static List<JsonElement> rows(String alias, HostTensor t) {
+        boolean b64 = alias.endsWith("_bytes");
+        int rows = t.rows();
+        int perRow = rows == 0 ? 0 : t.size() / rows;
         List<JsonElement> out = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
-            out.add(nested(t, shape, 1, r * perRow, perRow));
+            out.add(nested(t, b64, 1, r * perRow, perRow));
         }
         return out;
     }
 
-    private static JsonElement nested(Tensor t, long[] shape, int depth, long offset, long size) {
-        if (depth == shape.length) {
-            return scalar(t, offset);
+    private static JsonElement nested(HostTensor t, boolean b64, int depth, int offset, int size) {
+        if (depth == t.shape.length) {
+            return scalar(t, b64, offset);
         }
         JsonArray a = new JsonArray();
-        long step = size / shape[depth];
-        for (int i = 0; i < shape[depth]; i++) {
-            a.add(nested(t, shape, depth + 1, offset + i * step, step));
+        int n = (int) t.shape[depth];
+        int step = n == 0 ? 0 : size / n;
+        for (int i = 0; i < n; i++) {
+            a.add(nested(t, b64, depth + 1, offset + i * step, step));
         }
         return a;
     }
 
-    private static JsonElement scalar(Tensor t, long flatIndex) {
-        if (t instanceof TFloat32 f) {
-            return new JsonPrimitive(f.asRawTensor().data().asFloats().getFloat(flatIndex));
-        } else if (t instanceof TInt64 l) {
-            return new JsonPrimitive(l.asRawTensor().data().asLongs().getLong(flatIndex));
-        } else if (t instanceof TInt32 i) {
-            return new JsonPrimitive(i.asRawTensor().data().asInts().getInt(flatIndex));
-        } else if (t instanceof TString s) {
-            byte[] b = s.asBytes().getObject(unflatten(s.shape(), flatIndex));
-            return new JsonPrimitive(new String(b, StandardCharsets.UTF_8));
-        }
-        throw new IllegalStateException("Cannot write " + t.dataType() + " as JSON");
-    }
-
-    private static long[] unflatten(Shape shape, long flat) {
-        long[] dims = shape.asArray();
-        long[] index = new long[dims.length];
-        for (int i = dims.length - 1; i >= 0; i--) {
-            index[i] = flat % dims[i];
-            flat /= dims[i];
-        }
-        return index;
+    private static JsonElement scalar(HostTensor t, boolean b64, int i) {
+        return switch (t.dtype) {
+            case DT_FLOAT -> new JsonPrimitive(((float[]) t.values)[i]);
+            case DT_DOUBLE -> new JsonPrimitive(((double[]) t.values)[i]);
+            case DT_INT32, DT_UINT8 -> new JsonPrimitive(((int[]) t.values)[i]);
+            case DT_INT64 -> new JsonPrimitive(((long[]) t.values)[i]);
+            case DT_BOOL -> new JsonPrimitive(((boolean[]) t.values)[i]);
+            case DT_STRING -> {
+                byte[] b = ((byte[][]) t.values)[i];
+                if (b64) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("b64", Base64.getEncoder().encodeToString(b));
+                    yield o;
+                }
+                yield new JsonPrimitive(new String(b, StandardCharsets.UTF_8));
+            }
+            default -> JsonNull.INSTANCE;
+        };
     }
 }

@@ -2,88 +2,309 @@ package jacktf.serve;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A REST server compatible with TF Serving's: model status, metadata and predict in row
- * ({@code instances}) and columnar ({@code inputs}) formats, binary values as {@code {"b64"}},
- * concurrent requests batched together. Bad requests get HTTP 400 with {@code {"error"}}.
+ * A model server compatible with TF Serving's APIs: REST (status, metadata, predict in row and
+ * columnar formats, {@code {"b64"}} binaries, {@code {"error"}} bodies) and gRPC
+ * ({@code PredictionService} Predict, GetModelMetadata and Classify, {@code ModelService}
+ * GetModelStatus), for any SavedModel, one model by base path or several from a model config
+ * file, concurrent requests batched together, Prometheus metrics at
+ * {@code /monitoring/prometheus/metrics}. Overload is refused at once (503 / UNAVAILABLE): bounded
+ * queues, a limit on requests in flight, a deadline per request.
  *
- * <p>This class only wires the parts together: the versions on disk ({@code ModelVersions}, each
- * with a {@code RowBatcher} per signature), the API ({@code RestApi}: {@code RequestRouter},
- * {@code PredictCodec}, {@code StatusJson}) and the transport ({@code HttpTransport} with its
- * {@code RequestLimits}).
+ * <p>This class only wires the parts together: the models ({@code ModelRegistry} of
+ * {@code ModelVersions}, each version with a {@code SignatureRunner} per signature), the shared
+ * request path ({@code InferenceService}), the APIs ({@code RestApi}, {@code GrpcApi}) and their
+ * transports ({@code HttpTransport}, {@code GrpcTransport}).
  */
 public final class ModelServer implements AutoCloseable {
     /**
-     * How the server runs: the model base path and its name in URLs, the address, batching
-     * ({@code maxBatchSize} 1 turns it off), the largest body, how often new versions are looked
-     * for, and the request threads.
+     * How the server runs. Exactly one of {@code basePath} (one model, named {@code modelName})
+     * and {@code modelConfigFile}. Ports: 0 takes any free port, {@code grpcPort} -1 turns gRPC
+     * off. {@code maxBatchSize} 1 turns batching off.
      */
     public record Config(
             Path basePath,
             String modelName,
+            Path modelConfigFile,
             String host,
             int port,
+            int grpcPort,
             int maxBatchSize,
             long batchTimeoutMicros,
+            int batchThreads,
+            int maxQueuedRequests,
+            int maxInFlight,
+            long requestTimeoutMillis,
             long maxBodyBytes,
             long pollSeconds,
             int threads) {
-        /** The {@code jacktf serve} defaults for a base path, named after its folder. */
+        public Config {
+            if ((basePath == null) == (modelConfigFile == null)) {
+                throw new IllegalArgumentException("Give exactly one of --model-base-path and --model-config-file. "
+                        + "Received: " + (basePath == null ? "neither" : "both"));
+            }
+            if (maxBatchSize < 1 || batchThreads < 1 || maxQueuedRequests < 1 || maxInFlight < 1 || threads < 1) {
+                throw new IllegalArgumentException("--max-batch-size, --batch-threads, --max-queued-requests, "
+                        + "--max-in-flight and the thread count must be at least 1");
+            }
+        }
+
+        /** The {@code jacktf serve} defaults for one base path, the model named after its folder. */
         public static Config defaults(Path basePath) {
             return new Config(
                     basePath,
                     basePath.toAbsolutePath().normalize().getFileName().toString(),
+                    null,
                     "127.0.0.1",
                     8501,
+                    8500,
                     32,
                     2000,
+                    2,
+                    64,
+                    64,
+                    30_000,
                     32L << 20,
                     2,
                     16);
         }
+
+        /** The defaults with the models of a config file instead of one base path. */
+        public static Config defaultsForConfigFile(Path modelConfigFile) {
+            Config d = defaults(Path.of("models"));
+            return new Config(
+                    null,
+                    null,
+                    modelConfigFile,
+                    d.host(),
+                    d.port(),
+                    d.grpcPort(),
+                    d.maxBatchSize(),
+                    d.batchTimeoutMicros(),
+                    d.batchThreads(),
+                    d.maxQueuedRequests(),
+                    d.maxInFlight(),
+                    d.requestTimeoutMillis(),
+                    d.maxBodyBytes(),
+                    d.pollSeconds(),
+                    d.threads());
+        }
+
+        /** This config on other ports (0: any free; grpc -1: off). */
+        public Config withPorts(int rest, int grpc) {
+            return new Config(
+                    basePath,
+                    modelName,
+                    modelConfigFile,
+                    host,
+                    rest,
+                    grpc,
+                    maxBatchSize,
+                    batchTimeoutMicros,
+                    batchThreads,
+                    maxQueuedRequests,
+                    maxInFlight,
+                    requestTimeoutMillis,
+                    maxBodyBytes,
+                    pollSeconds,
+                    threads);
+        }
+
+        /** This config with other batching: {@code maxBatchSize} 1 turns it off. */
+        public Config withBatching(int maxBatchSize, long batchTimeoutMicros) {
+            return new Config(
+                    basePath,
+                    modelName,
+                    modelConfigFile,
+                    host,
+                    port,
+                    grpcPort,
+                    maxBatchSize,
+                    batchTimeoutMicros,
+                    batchThreads,
+                    maxQueuedRequests,
+                    maxInFlight,
+                    requestTimeoutMillis,
+                    maxBodyBytes,
+                    pollSeconds,
+                    threads);
+        }
+
+        /** This config with other limits: queued requests per signature, requests in flight, deadline, body. */
+        public Config withLimits(int maxQueuedRequests, int maxInFlight, long requestTimeoutMillis, long maxBodyBytes) {
+            return new Config(
+                    basePath,
+                    modelName,
+                    modelConfigFile,
+                    host,
+                    port,
+                    grpcPort,
+                    maxBatchSize,
+                    batchTimeoutMicros,
+                    batchThreads,
+                    maxQueuedRequests,
+                    maxInFlight,
+                    requestTimeoutMillis,
+                    maxBodyBytes,
+                    pollSeconds,
+                    threads);
+        }
+
+        /** This config with other threads: batch threads per signature, HTTP request threads, and the poll period. */
+        public Config withThreads(int batchThreads, int threads, long pollSeconds) {
+            return new Config(
+                    basePath,
+                    modelName,
+                    modelConfigFile,
+                    host,
+                    port,
+                    grpcPort,
+                    maxBatchSize,
+                    batchTimeoutMicros,
+                    batchThreads,
+                    maxQueuedRequests,
+                    maxInFlight,
+                    requestTimeoutMillis,
+                    maxBodyBytes,
+                    pollSeconds,
+                    threads);
+        }
+
+        /** This config with the one model named {@code name} in URLs. */
+        public Config withModelName(String name) {
+            return new Config(
+                    basePath,
+                    Objects.requireNonNull(name),
+                    modelConfigFile,
+                    host,
+                    port,
+                    grpcPort,
+                    maxBatchSize,
+                    batchTimeoutMicros,
+                    batchThreads,
+                    maxQueuedRequests,
+                    maxInFlight,
+                    requestTimeoutMillis,
+                    maxBodyBytes,
+                    pollSeconds,
+                    threads);
+        }
+
+        /** This config bound to {@code host}. */
+        public Config withHost(String host) {
+            return new Config(
+                    basePath,
+                    modelName,
+                    modelConfigFile,
+                    Objects.requireNonNull(host),
+                    port,
+                    grpcPort,
+                    maxBatchSize,
+                    batchTimeoutMicros,
+                    batchThreads,
+                    maxQueuedRequests,
+                    maxInFlight,
+                    requestTimeoutMillis,
+                    maxBodyBytes,
+                    pollSeconds,
+                    threads);
+        }
     }
 
-    private final ModelVersions versions;
-    private final HttpTransport transport;
+    private final ModelRegistry registry;
+    private final InferenceService service;
+    private final HttpTransport http;
+    private final GrpcTransport grpc;
 
-    private ModelServer(ModelVersions versions, HttpTransport transport) {
-        this.versions = versions;
-        this.transport = transport;
+    private ModelServer(ModelRegistry registry, InferenceService service, HttpTransport http, GrpcTransport grpc) {
+        this.registry = registry;
+        this.service = service;
+        this.http = http;
+        this.grpc = grpc;
     }
 
-    /** Loads the newest version under the base path and starts answering; close it to stop. */
+    /** Loads the models and starts answering; close it to stop. */
     public static ModelServer start(Config config) throws IOException {
-        ModelVersions versions = new ModelVersions(
-                config.basePath(), config.maxBatchSize(), config.batchTimeoutMicros(), config.pollSeconds());
+        ServingMetrics metrics = new ServingMetrics();
+        SignatureRunner.Options runner = new SignatureRunner.Options(
+                config.maxBatchSize(), config.batchTimeoutMicros(), config.batchThreads(), config.maxQueuedRequests());
+        ModelRegistry registry = ModelRegistry.start(
+                Optional.ofNullable(config.modelConfigFile()),
+                config.basePath(),
+                config.modelName(),
+                config.pollSeconds(),
+                runner,
+                metrics);
+        HttpTransport http = null;
         try {
-            HttpTransport transport = HttpTransport.start(
+            InferenceService service =
+                    new InferenceService(registry, metrics, config.maxInFlight(), config.requestTimeoutMillis());
+            // a request thread per admitted request and a few more, so a refusal never waits for a thread
+            int threads = Math.max(config.threads(), config.maxInFlight() + 4);
+            http = HttpTransport.start(
                     config.host(),
                     config.port(),
-                    config.threads(),
+                    threads,
+                    config.maxInFlight(),
                     new RequestLimits(config.maxBodyBytes()),
-                    new RestApi(config.modelName(), versions));
-            return new ModelServer(versions, transport);
+                    new RestApi(service));
+            GrpcTransport grpc = config.grpcPort() < 0
+                    ? null
+                    : GrpcTransport.start(
+                            config.host(), config.grpcPort(), config.maxBodyBytes(), new GrpcApi(service));
+            return new ModelServer(registry, service, http, grpc);
         } catch (IOException | RuntimeException e) {
-            versions.close();
+            if (http != null) {
+                http.close();
+            }
+            registry.close();
             throw e;
         }
     }
 
-    /** The port it listens on (the bound one when the config asked for 0). */
+    /** The REST port (the bound one when the config asked for 0). */
     public int port() {
-        return transport.port();
+        return http.port();
     }
 
-    /** The version number being served now. */
-    public int servedVersion() {
-        return versions.current().version;
+    /** The gRPC port (the bound one when the config asked for 0), or -1 when gRPC is off. */
+    public int grpcPort() {
+        return grpc == null ? -1 : grpc.port();
     }
 
-    /** Stops listening and closes the loaded versions. */
+    /** The version numbers of {@code model} being served, lowest first (empty for an unknown model). */
+    public NavigableSet<Long> servedVersions(String model) {
+        return registry.models().stream()
+                .filter(m -> m.name().equals(model))
+                .findFirst()
+                .map(ModelVersions::servedVersions)
+                .orElse(Collections.emptyNavigableSet());
+    }
+
+    /** The names of the served models. */
+    public List<String> modelNames() {
+        return registry.models().stream().map(ModelVersions::name).sorted().toList();
+    }
+
+    /** The shared request path (tests reach its shut-down switch and the metrics). */
+    InferenceService service() {
+        return service;
+    }
+
+    /** Refuses new requests (503 / UNAVAILABLE), stops listening and closes the loaded versions. */
     @Override
     public void close() {
-        transport.close();
-        versions.close();
+        service.shutDown();
+        if (grpc != null) {
+            grpc.close();
+        }
+        http.close();
+        registry.close();
     }
 }

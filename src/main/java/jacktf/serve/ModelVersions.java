@@ -3,56 +3,58 @@ package jacktf.serve;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.tensorflow.Signature;
 
 /**
- * The versions under a model base path, as TF Serving treats them: the highest numeric
- * directory holding a saved_model.pb is served, and a newer one is picked up while running.
- * Each request holds a {@link Lease} on the version it uses, so a replaced version is closed
- * when its last request in flight finishes, not on a timer.
+ * The versions of one model, as TF Serving treats them: numeric directories under the base path
+ * that hold a saved_model.pb, of which the {@link VersionPolicy} picks those to serve; a
+ * {@link #refresh} loads new ones and unloads dropped ones. Each request holds a {@link Lease} on
+ * the version it uses, so an unloaded version is closed when its last request in flight
+ * finishes, not on a timer. Version labels map names to versions ({@code /labels/NAME}).
  */
 final class ModelVersions implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelVersions.class.getName());
 
-    /** One loaded version with a batcher per signature. */
+    /** One loaded version with a runner per signature, made when first asked for. */
     static final class Loaded {
-        final int version;
-        final Classifier model;
-        private final Map<String, RowBatcher> batchers = new ConcurrentHashMap<>();
-        private final int maxBatchSize;
-        private final long timeoutMicros;
+        final String modelName;
+        final long version;
+        final ServedModel model;
+        private final SignatureRunner.Options options;
+        private final ServingMetrics metrics;
+        private final Map<String, SignatureRunner> runners = new ConcurrentHashMap<>();
+        /** One reference for being served, one per request using it; the last one out closes it. */
+        private final AtomicInteger references = new AtomicInteger(1);
 
-        Loaded(int version, Classifier model, int maxBatchSize, long timeoutMicros) {
+        Loaded(
+                String modelName,
+                long version,
+                ServedModel model,
+                SignatureRunner.Options options,
+                ServingMetrics metrics) {
+            this.modelName = modelName;
             this.version = version;
             this.model = model;
-            this.maxBatchSize = maxBatchSize;
-            this.timeoutMicros = timeoutMicros;
+            this.options = options;
+            this.metrics = metrics;
         }
 
-        Signature signature(String key) {
-            return model.signatures().stream()
-                    .filter(s -> s.key().equals(key))
-                    .findFirst()
-                    .orElse(null);
+        SignatureRunner runner(SignatureSpec signature) {
+            return runners.computeIfAbsent(
+                    signature.key(), k -> new SignatureRunner(modelName, version, model, signature, options, metrics));
         }
-
-        RowBatcher batcher(Signature signature) {
-            return batchers.computeIfAbsent(
-                    signature.key(), k -> new RowBatcher(model, signature, maxBatchSize, timeoutMicros));
-        }
-
-        /** One reference for being the served version, one per request using it; the last one out closes it. */
-        private final AtomicInteger references = new AtomicInteger(1);
 
         private boolean acquire() {
             for (int n = references.get(); n > 0; n = references.get()) {
@@ -60,13 +62,15 @@ final class ModelVersions implements AutoCloseable {
                     return true;
                 }
             }
-            return false; // already closed: the caller takes the newer version
+            return false; // already closed
         }
 
         private void release() {
             if (references.decrementAndGet() == 0) {
-                batchers.values().forEach(RowBatcher::close);
+                runners.values().forEach(SignatureRunner::close);
                 model.close();
+                metrics.modelEvent(modelName, version, "unload");
+                LOG.info("Unloaded version " + version + " of " + modelName);
             }
         }
     }
@@ -79,91 +83,164 @@ final class ModelVersions implements AutoCloseable {
         }
     }
 
-    private final Path basePath;
-    private final int maxBatchSize;
-    private final long timeoutMicros;
-    private final AtomicReference<Loaded> current = new AtomicReference<>();
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "model-version-poller");
-        t.setDaemon(true);
-        return t;
-    });
+    /** A version's state for the status APIs; {@code error} is empty unless its load failed. */
+    record VersionState(long version, String state, String error) {}
 
-    ModelVersions(Path basePath, int maxBatchSize, long timeoutMicros, long pollSeconds) throws IOException {
+    private final String name;
+    private final SignatureRunner.Options options;
+    private final ServingMetrics metrics;
+    private volatile Path basePath;
+    private volatile VersionPolicy policy;
+    private volatile Map<String, Long> labels;
+    private volatile NavigableMap<Long, Loaded> served = new TreeMap<>();
+    private final Map<Long, String> failed = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    ModelVersions(
+            String name,
+            Path basePath,
+            VersionPolicy policy,
+            Map<String, Long> labels,
+            SignatureRunner.Options options,
+            ServingMetrics metrics) {
+        this.name = name;
         this.basePath = basePath;
-        this.maxBatchSize = maxBatchSize;
-        this.timeoutMicros = timeoutMicros;
-        if (!Files.isDirectory(basePath)) {
-            throw new IllegalArgumentException("--model-base-path " + basePath + " is not a directory");
-        }
-        if (!refresh()) {
-            throw new IllegalArgumentException("No version under " + basePath + ": expected " + basePath
-                    + "/<N>/saved_model.pb (write one with: jacktf export --output " + basePath + ")");
-        }
-        poller.scheduleWithFixedDelay(
-                () -> {
-                    try {
-                        refresh();
-                    } catch (Exception e) {
-                        LOG.log(
-                                Level.WARNING,
-                                "Loading a new version under " + basePath + " failed; still serving the old one",
-                                e);
-                    }
-                },
-                pollSeconds,
-                pollSeconds,
-                TimeUnit.SECONDS);
+        this.policy = policy;
+        this.labels = Map.copyOf(labels);
+        this.options = options;
+        this.metrics = metrics;
     }
 
-    /** The served version, for reading its number only; requests take a {@link #lease()}. */
-    Loaded current() {
-        return current.get();
+    String name() {
+        return name;
     }
 
-    Lease lease() {
+    Path basePath() {
+        return basePath;
+    }
+
+    /** A new policy or labels from a reloaded config; applied by the next {@link #refresh}. */
+    void reconfigure(VersionPolicy policy, Map<String, Long> labels) {
+        this.policy = policy;
+        this.labels = Map.copyOf(labels);
+    }
+
+    /** The version numbers being served, lowest first. */
+    NavigableSet<Long> servedVersions() {
+        return new TreeSet<>(served.keySet());
+    }
+
+    /**
+     * Takes a lease on the requested version: a number, a label, or (neither) the newest served.
+     * NOT_FOUND when it is not served, UNAVAILABLE while shutting down.
+     */
+    Lease lease(Optional<Long> version, Optional<String> label) {
         while (true) {
-            Loaded serving = current.get();
-            if (serving == null) {
-                throw new IllegalStateException("The server is shutting down");
+            if (closed) {
+                throw ServingException.unavailable("The server is shutting down");
             }
-            if (serving.acquire()) {
-                return new Lease(serving);
+            NavigableMap<Long, Loaded> now = served;
+            Loaded pick;
+            if (label.isPresent()) {
+                Long v = labels.get(label.get());
+                if (v == null) {
+                    throw ServingException.notFound("Unrecognized servable version label: " + label.get() + " (model "
+                            + name + " has labels " + labels.keySet() + ")");
+                }
+                pick = now.get(v);
+                if (pick == null) {
+                    throw ServingException.notFound("Servable not found for request: Specific(" + name + ", " + v
+                            + ") (label " + label.get() + "); served versions: " + now.keySet());
+                }
+            } else if (version.isPresent()) {
+                pick = now.get(version.get());
+                if (pick == null) {
+                    throw ServingException.notFound("Servable not found for request: Specific(" + name + ", "
+                            + version.get() + "); served versions: " + now.keySet());
+                }
+            } else {
+                Map.Entry<Long, Loaded> newest = now.lastEntry();
+                if (newest == null) {
+                    throw ServingException.notFound(
+                            "Servable not found for request: Latest(" + name + "); no version of it is loaded");
+                }
+                pick = newest.getValue();
             }
+            if (pick.acquire()) {
+                return new Lease(pick);
+            } // else it was unloaded just now: look again
         }
     }
 
-    /** Loads a newer version if one appeared; true when some version is being served. */
-    synchronized boolean refresh() throws IOException {
-        int newest = newestVersion();
-        Loaded serving = current.get();
-        if (newest > 0 && (serving == null || newest > serving.version)) {
-            Classifier model = Classifier.load(basePath.resolve(Integer.toString(newest)));
-            Loaded previous = current.getAndSet(new Loaded(newest, model, maxBatchSize, timeoutMicros));
-            LOG.info("Serving version " + newest + " of " + basePath);
-            if (previous != null) {
-                previous.release();
+    /** Every version known: served ones AVAILABLE, failed loads END with their error. */
+    List<VersionState> states() {
+        List<VersionState> out = new ArrayList<>();
+        served.keySet().forEach(v -> out.add(new VersionState(v, "AVAILABLE", "")));
+        failed.forEach((v, error) -> {
+            if (!served.containsKey(v)) {
+                out.add(new VersionState(v, "END", error));
             }
-        }
-        return current.get() != null;
+        });
+        out.sort((a, b) -> Long.compare(b.version(), a.version()));
+        return out;
     }
 
-    private int newestVersion() throws IOException {
+    /**
+     * Loads the versions the policy picks that are not loaded yet and unloads the ones it no
+     * longer picks. A version that fails to load is logged, reported as END with its error, and
+     * not tried again (a new version number is).
+     */
+    synchronized void refresh() throws IOException {
+        if (closed) {
+            return;
+        }
+        NavigableSet<Long> wanted = policy.select(onDisk());
+        NavigableMap<Long, Loaded> next = new TreeMap<>(served);
+        for (Long v : wanted) {
+            if (next.containsKey(v) || failed.containsKey(v)) {
+                continue;
+            }
+            try {
+                ServedModel model = ServedModel.load(basePath.resolve(Long.toString(v)));
+                next.put(v, new Loaded(name, v, model, options, metrics));
+                metrics.modelEvent(name, v, "load");
+                LOG.info("Serving version " + v + " of " + name + " from " + basePath);
+            } catch (IOException | RuntimeException e) {
+                failed.put(v, String.valueOf(e.getMessage()));
+                metrics.modelEvent(name, v, "load_failed");
+                LOG.log(Level.WARNING, "Loading version " + v + " of " + name + " failed", e);
+            }
+        }
+        List<Loaded> dropped = new ArrayList<>();
+        next.keySet().removeIf(v -> {
+            if (!wanted.contains(v)) {
+                dropped.add(next.get(v));
+                return true;
+            }
+            return false;
+        });
+        served = next;
+        dropped.forEach(Loaded::release);
+    }
+
+    private NavigableSet<Long> onDisk() throws IOException {
+        NavigableSet<Long> versions = new TreeSet<>();
+        if (!Files.isDirectory(basePath)) {
+            return versions;
+        }
         try (Stream<Path> children = Files.list(basePath)) {
-            return children.filter(p -> p.getFileName().toString().matches("\\d{1,9}")
+            children.filter(p -> p.getFileName().toString().matches("\\d{1,18}")
                             && Files.isRegularFile(p.resolve("saved_model.pb")))
-                    .mapToInt(p -> Integer.parseInt(p.getFileName().toString()))
-                    .max()
-                    .orElse(0);
+                    .forEach(p -> versions.add(Long.parseLong(p.getFileName().toString())));
         }
+        return versions;
     }
 
     @Override
-    public void close() {
-        poller.shutdownNow();
-        Loaded serving = current.getAndSet(null);
-        if (serving != null) {
-            serving.release();
-        }
+    public synchronized void close() {
+        closed = true;
+        NavigableMap<Long, Loaded> last = served;
+        served = new TreeMap<>();
+        last.values().forEach(Loaded::release);
     }
 }

@@ -9,14 +9,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.Signature;
+import java.util.function.Function;
 
 /**
  * TF Serving's predict JSON, both ways: a request body in row ({@code instances}) or columnar
- * ({@code inputs}) format to the rows of each signature input, and the rows of each output back
- * to {@code predictions} or {@code outputs}. Values stay JSON here; {@link JsonTensors} turns
- * them into tensors once requests are batched. Every refusal is a {@link BadRequest} naming what
- * was received and what was expected.
+ * ({@code inputs}) format to one {@link HostTensor} per signature input (rows stacked along
+ * dimension 0 in row format), and the output tensors back to {@code predictions} or
+ * {@code outputs}. Every refusal is an INVALID_ARGUMENT naming what was received and what was
+ * expected; an unknown signature is NOT_FOUND.
  */
 final class PredictCodec {
     /** The signature used when a request names none. */
@@ -26,149 +26,172 @@ final class PredictCodec {
     enum Format {
         /** {@code {"instances": [row, ...]}} answered with {@code {"predictions": [...]}}. */
         ROW,
-        /** {@code {"inputs": {name: [rows]}}} answered with {@code {"outputs": ...}}. */
+        /** {@code {"inputs": {name: value}}} answered with {@code {"outputs": ...}}. */
         COLUMNAR
     }
 
-    /** A decoded predict request: the signature to run and, per input name, one JSON value per row. */
-    record PredictRequest(Signature signature, Format format, Map<String, List<JsonElement>> inputs, int rows) {}
+    /** A decoded predict request: the signature to run and its input tensors by alias. */
+    record PredictRequest(SignatureSpec signature, Format format, Map<String, HostTensor> inputs) {}
 
     private PredictCodec() {}
 
-    /** Decodes a predict body against the model's signatures. */
-    static PredictRequest decode(String body, List<Signature> signatures) {
+    /** The signature a body names ({@code signature_name}, default serving_default), without decoding the rest. */
+    static JsonObject parse(String body) {
         JsonElement parsed;
         try {
             parsed = JsonParser.parseString(body);
         } catch (JsonParseException e) {
-            throw new BadRequest("The request body is not valid JSON (" + (e.getMessage() == null ? e : e.getMessage())
+            throw ServingException.invalidArgument("The request body is not valid JSON ("
+                    + (e.getMessage() == null ? e : e.getMessage())
                     + "); expected a JSON object with \"instances\" or \"inputs\"");
         }
         if (!parsed.isJsonObject()) {
-            throw new BadRequest("The request body must be a JSON object with \"instances\" or \"inputs\". Received: "
-                    + JsonTensors.describe(parsed));
+            throw ServingException.invalidArgument(
+                    "The request body must be a JSON object with \"instances\" or \"inputs\". Received: "
+                            + JsonTensors.describe(parsed));
         }
-        JsonObject request = parsed.getAsJsonObject();
-        Signature signature = signature(request, signatures);
-        boolean rowFormat = request.has("instances");
-        if (rowFormat == request.has("inputs")) {
-            throw new BadRequest("Give exactly one of \"instances\" (row format) or \"inputs\" (columnar). Received: "
-                    + "an object with keys " + request.keySet());
-        }
-        Map<String, List<JsonElement>> inputs = rowFormat
-                ? rowsFromInstances(signature, request.get("instances"))
-                : rowsFromColumns(signature, request.get("inputs"));
-        int rows = inputs.values().iterator().next().size();
-        for (var e : inputs.entrySet()) {
-            if (e.getValue().size() != rows) {
-                throw new BadRequest("Inputs have different numbers of rows (" + rows + " and "
-                        + e.getValue().size() + "); expected one value per row for every input " + inputs.keySet());
-            }
-        }
-        if (rows == 0) {
-            throw new BadRequest("The request holds no instances; expected at least one row");
-        }
-        return new PredictRequest(signature, rowFormat ? Format.ROW : Format.COLUMNAR, inputs, rows);
+        return parsed.getAsJsonObject();
     }
 
-    private static Signature signature(JsonObject request, List<Signature> signatures) {
+    /** Decodes a parsed predict body; {@code signatures} looks a signature up by key (NOT_FOUND when unknown). */
+    static PredictRequest decode(JsonObject request, Function<String, SignatureSpec> signatures) {
         String key = DEFAULT_SIGNATURE;
         if (request.has("signature_name")) {
             JsonElement name = request.get("signature_name");
             if (!name.isJsonPrimitive() || !name.getAsJsonPrimitive().isString()) {
-                throw new BadRequest("\"signature_name\" must be a string. Received: " + JsonTensors.describe(name));
+                throw ServingException.invalidArgument(
+                        "\"signature_name\" must be a string. Received: " + JsonTensors.describe(name));
             }
             key = name.getAsString();
         }
-        for (Signature s : signatures) {
-            if (s.key().equals(key)) {
-                return s;
+        SignatureSpec signature = signatures.apply(key);
+        boolean rowFormat = request.has("instances");
+        if (rowFormat == request.has("inputs")) {
+            throw ServingException.invalidArgument(
+                    "Give exactly one of \"instances\" (row format) or \"inputs\" (columnar). Received: "
+                            + "an object with keys " + request.keySet());
+        }
+        Map<String, JsonElement> values = rowFormat
+                ? fromInstances(signature, request.get("instances"))
+                : fromColumns(signature, request.get("inputs"));
+        for (String given : values.keySet()) {
+            if (!signature.inputs().containsKey(given)) {
+                throw ServingException.invalidArgument("Signature '" + signature.key() + "' has no input '" + given
+                        + "'; it takes " + signature.inputs().keySet());
             }
         }
-        throw new BadRequest("Serving signature name: \"" + key + "\" not found in signature def; expected one of "
-                + signatures.stream().map(Signature::key).toList());
+        Map<String, HostTensor> inputs = new LinkedHashMap<>();
+        for (var spec : signature.inputs().values()) {
+            JsonElement value = values.get(spec.alias());
+            if (value == null) {
+                throw ServingException.invalidArgument("Missing input '" + spec.alias() + "'; signature '"
+                        + signature.key() + "' takes " + signature.inputs().keySet());
+            }
+            inputs.put(spec.alias(), JsonTensors.fromJson(spec, value));
+        }
+        if (rowFormat) {
+            int rows = inputs.values().iterator().next().rows();
+            if (rows == 0) {
+                throw ServingException.invalidArgument("The request holds no instances; expected at least one row");
+            }
+        }
+        return new PredictRequest(signature, rowFormat ? Format.ROW : Format.COLUMNAR, inputs);
     }
 
     /**
-     * Rows of the {@code instances} list: with one input each instance is its value (a
-     * {@code {"b64"}} object included); with several, each instance is an object naming them.
+     * Per input, the list of its rows: with one input each instance is its value (a {@code {"b64"}}
+     * object included); with several, each instance is an object naming them.
      */
-    private static Map<String, List<JsonElement>> rowsFromInstances(Signature s, JsonElement instances) {
+    private static Map<String, JsonElement> fromInstances(SignatureSpec s, JsonElement instances) {
         if (!instances.isJsonArray()) {
-            throw new BadRequest("\"instances\" must be a list with one entry per row. Received: "
+            throw ServingException.invalidArgument("\"instances\" must be a list with one entry per row. Received: "
                     + JsonTensors.describe(instances));
         }
-        Map<String, List<JsonElement>> rows = new LinkedHashMap<>();
-        boolean single = s.inputNames().size() == 1;
-        String only = s.inputNames().iterator().next();
+        Map<String, JsonElement> rows = new LinkedHashMap<>();
+        boolean single = s.inputs().size() == 1;
+        String only = s.inputs().keySet().iterator().next();
+        int count = 0;
         for (JsonElement instance : instances.getAsJsonArray()) {
             boolean named = instance.isJsonObject()
                     && !(single && instance.getAsJsonObject().has("b64"));
             if (named) {
                 for (var e : instance.getAsJsonObject().entrySet()) {
-                    rows.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
+                    JsonArray column = (JsonArray) rows.computeIfAbsent(e.getKey(), k -> new JsonArray());
+                    column.add(e.getValue());
                 }
             } else if (single) {
-                rows.computeIfAbsent(only, k -> new ArrayList<>()).add(instance);
+                ((JsonArray) rows.computeIfAbsent(only, k -> new JsonArray())).add(instance);
             } else {
-                throw new BadRequest("Signature '" + s.key() + "' has inputs " + s.inputNames()
-                        + ": each instance must be an object naming them. Received: " + JsonTensors.describe(instance));
+                throw ServingException.invalidArgument("Signature '" + s.key() + "' has inputs "
+                        + s.inputs().keySet() + ": each instance must be an object naming them. Received: "
+                        + JsonTensors.describe(instance));
+            }
+            count++;
+        }
+        for (var e : rows.entrySet()) {
+            if (e.getValue().getAsJsonArray().size() != count) {
+                throw ServingException.invalidArgument("Input '" + e.getKey() + "' is in "
+                        + e.getValue().getAsJsonArray().size() + " of " + count
+                        + " instances; expected every instance to name every input "
+                        + s.inputs().keySet());
             }
         }
         if (rows.isEmpty()) {
-            rows.put(only, new ArrayList<>());
+            rows.put(only, new JsonArray());
         }
         return rows;
     }
 
-    /**
-     * Rows of the {@code inputs} value: an object of lists by input name, or, with one input, the
-     * list itself.
-     */
-    private static Map<String, List<JsonElement>> rowsFromColumns(Signature s, JsonElement inputs) {
-        Map<String, List<JsonElement>> rows = new LinkedHashMap<>();
-        boolean single = s.inputNames().size() == 1;
-        if (inputs.isJsonObject()
+    /** Per input, its whole value: an object of values by input name, or, with one input, the value itself. */
+    private static Map<String, JsonElement> fromColumns(SignatureSpec s, JsonElement inputs) {
+        Map<String, JsonElement> values = new LinkedHashMap<>();
+        boolean single = s.inputs().size() == 1;
+        String only = s.inputs().keySet().iterator().next();
+        boolean named = inputs.isJsonObject()
                 && !(single && inputs.getAsJsonObject().has("b64"))
                 && !(single
-                        && !s.inputNames().containsAll(inputs.getAsJsonObject().keySet()))) {
-            for (var e : inputs.getAsJsonObject().entrySet()) {
-                rows.put(e.getKey(), column(e.getKey(), e.getValue()));
-            }
+                        && !s.inputs()
+                                .keySet()
+                                .containsAll(inputs.getAsJsonObject().keySet()));
+        if (named) {
+            inputs.getAsJsonObject().entrySet().forEach(e -> values.put(e.getKey(), e.getValue()));
         } else if (single) {
-            String only = s.inputNames().iterator().next();
-            rows.put(only, column(only, inputs));
+            values.put(only, inputs);
         } else {
-            throw new BadRequest("\"inputs\" must be an object naming " + s.inputNames() + ". Received: "
-                    + JsonTensors.describe(inputs));
+            throw ServingException.invalidArgument("\"inputs\" must be an object naming "
+                    + s.inputs().keySet() + ". Received: " + JsonTensors.describe(inputs));
         }
-        return rows;
-    }
-
-    private static List<JsonElement> column(String name, JsonElement value) {
-        if (!value.isJsonArray()) {
-            throw new BadRequest("Input '" + name + "' must be a list with one entry per row. Received: "
-                    + JsonTensors.describe(value));
-        }
-        List<JsonElement> rows = new ArrayList<>();
-        value.getAsJsonArray().forEach(rows::add);
-        return rows;
+        return values;
     }
 
     /**
-     * The reply to a request: per row a value (one output) or an object by output name in row
-     * format; per output a list (or the one output's list) in columnar format.
+     * The reply: in row format per row a value (one output) or an object by output name, all
+     * outputs split along dimension 0; in columnar format each output whole (the one output's
+     * value itself).
      */
-    static JsonObject encode(Format format, Map<String, List<JsonElement>> outputs, int rows) {
+    static JsonObject encode(Format format, Map<String, HostTensor> outputs) {
         JsonObject response = new JsonObject();
         if (format == Format.ROW) {
+            Map<String, List<JsonElement>> rows = new LinkedHashMap<>();
+            int count = -1;
+            for (var e : outputs.entrySet()) {
+                int n = e.getValue().rows();
+                if (n < 0 || (count >= 0 && n != count)) {
+                    throw ServingException.invalidArgument("Output '" + e.getKey() + "' has "
+                            + (n < 0 ? "no batch dimension" : n + " rows where another has " + count)
+                            + ": the row format (\"instances\") needs every output batched alike; "
+                            + "send \"inputs\" (columnar) instead");
+                }
+                count = n;
+                rows.put(e.getKey(), JsonTensors.rows(e.getKey(), e.getValue()));
+            }
             JsonArray predictions = new JsonArray();
-            for (int r = 0; r < rows; r++) {
-                if (outputs.size() == 1) {
-                    predictions.add(outputs.values().iterator().next().get(r));
+            for (int r = 0; r < count; r++) {
+                if (rows.size() == 1) {
+                    predictions.add(rows.values().iterator().next().get(r));
                 } else {
                     JsonObject row = new JsonObject();
-                    for (var e : outputs.entrySet()) {
+                    for (var e : rows.entrySet()) {
                         row.add(e.getKey(), e.getValue().get(r));
                     }
                     predictions.add(row);
@@ -176,15 +199,14 @@ final class PredictCodec {
             }
             response.add("predictions", predictions);
         } else {
-            JsonObject columns = new JsonObject();
-            for (var e : outputs.entrySet()) {
-                JsonArray column = new JsonArray();
-                e.getValue().forEach(column::add);
-                columns.add(e.getKey(), column);
+            List<String> names = new ArrayList<>(outputs.keySet());
+            if (names.size() == 1) {
+                response.add("outputs", JsonTensors.toJson(names.get(0), outputs.get(names.get(0))));
+            } else {
+                JsonObject columns = new JsonObject();
+                outputs.forEach((name, t) -> columns.add(name, JsonTensors.toJson(name, t)));
+                response.add("outputs", columns);
             }
-            response.add(
-                    "outputs",
-                    outputs.size() == 1 ? columns.entrySet().iterator().next().getValue() : columns);
         }
         return response;
     }

@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * What the server admits per request: today the body size. A refused body is skipped (never
- * stored) so the client reads the 400 instead of a connection reset.
+ * stored) so the client reads the 400 (INVALID_ARGUMENT) instead of a connection reset.
  */
 record RequestLimits(long maxBodyBytes) {
 
@@ -14,13 +14,13 @@ record RequestLimits(long maxBodyBytes) {
     String readBody(InputStream in, String contentLength) throws IOException {
         if (contentLength != null && Long.parseLong(contentLength.trim()) > maxBodyBytes) {
             discard(in);
-            throw new BadRequest("Request body of " + contentLength.trim() + " bytes exceeds the limit of "
-                    + maxBodyBytes + " (the server's --max-body-bytes)");
+            throw ServingException.invalidArgument("Request body of " + contentLength.trim()
+                    + " bytes exceeds the limit of " + maxBodyBytes + " (the server's --max-body-bytes)");
         }
         byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
         if (body.length > maxBodyBytes) {
             discard(in);
-            throw new BadRequest(
+            throw ServingException.invalidArgument(
                     "Request body exceeds the limit of " + maxBodyBytes + " bytes (the server's --max-body-bytes)");
         }
         return new String(body, StandardCharsets.UTF_8);

@@ -5,13 +5,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * TF Serving's REST URLs to what they ask for: {@code /v1/models/NAME[/versions/N][/metadata|:predict]}
- * and the HTTP method give a model name, an optional version and an {@link Endpoint}. It knows
- * nothing of which models are loaded; the caller checks the name and version (404 when unknown).
+ * TF Serving's REST URLs to what they ask for:
+ * {@code /v1/models/NAME[/versions/N | /labels/L][/metadata | :predict | :classify | :regress]}
+ * and the HTTP method give a model name, an optional version or label and an {@link Endpoint}.
+ * It knows nothing of which models are loaded; the caller checks (404 when unknown).
  */
 final class RequestRouter {
-    private static final Pattern PATH =
-            Pattern.compile("^/v1/models/([^/:]+)(?:/versions/([^/:]+))?(/metadata|:predict)?$");
+    private static final Pattern PATH = Pattern.compile(
+            "^/v1/models/([^/:]+)(?:/versions/([^/:]+)|/labels/([^/:]+))?(/metadata|:predict|:classify|:regress)?$");
+
+    /** TF Serving's Prometheus path. */
+    static final String METRICS_PATH = "/monitoring/prometheus/metrics";
 
     /** The REST methods a model answers. */
     enum Endpoint {
@@ -20,15 +24,23 @@ final class RequestRouter {
         /** {@code GET /v1/models/NAME/metadata}: the signatures. */
         METADATA,
         /** {@code POST /v1/models/NAME:predict}. */
-        PREDICT
+        PREDICT,
+        /** {@code POST :classify} and {@code :regress}: TF Serving's, not served here (501). */
+        UNIMPLEMENTED
     }
 
     /**
-     * One routed request. {@code version} is the requested version as written in the URL, empty
-     * for "the served one"; {@code endpoint} is empty when the path names a model but the HTTP
-     * method does not fit it (answered 404 after the model and version are checked).
+     * One routed request. {@code version} and {@code label} are as written in the URL, empty for
+     * "the newest served"; {@code endpoint} is empty when the path names a model but the HTTP
+     * method does not fit it (answered 404 after the model is checked).
      */
-    record Route(String model, Optional<String> version, Optional<Endpoint> endpoint, String httpMethod, String path) {}
+    record Route(
+            String model,
+            Optional<String> version,
+            Optional<String> label,
+            Optional<Endpoint> endpoint,
+            String httpMethod,
+            String path) {}
 
     private RequestRouter() {}
 
@@ -38,7 +50,7 @@ final class RequestRouter {
         if (!m.matches()) {
             return Optional.empty();
         }
-        String action = m.group(3);
+        String action = m.group(4);
         Endpoint endpoint = null;
         if (action == null && httpMethod.equals("GET")) {
             endpoint = Endpoint.STATUS;
@@ -46,8 +58,15 @@ final class RequestRouter {
             endpoint = Endpoint.METADATA;
         } else if (":predict".equals(action) && httpMethod.equals("POST")) {
             endpoint = Endpoint.PREDICT;
+        } else if ((":classify".equals(action) || ":regress".equals(action)) && httpMethod.equals("POST")) {
+            endpoint = Endpoint.UNIMPLEMENTED;
         }
         return Optional.of(new Route(
-                m.group(1), Optional.ofNullable(m.group(2)), Optional.ofNullable(endpoint), httpMethod, rawPath));
+                m.group(1),
+                Optional.ofNullable(m.group(2)),
+                Optional.ofNullable(m.group(3)),
+                Optional.ofNullable(endpoint),
+                httpMethod,
+                rawPath));
     }
 }

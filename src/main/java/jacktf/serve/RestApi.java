@@ -1,57 +1,131 @@
 package jacktf.serve;
 
 import com.google.gson.JsonElement;
-import java.util.List;
-import java.util.Map;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.Optional;
+import org.tensorflow.proto.error.Code;
 
 /**
- * TF Serving's REST API over one model: routes a request ({@link RequestRouter}), takes a lease
- * on the served version ({@link ModelVersions}), and answers status, metadata or predict, the
- * latter decoded and encoded by {@link PredictCodec} and run through the version's batcher.
+ * TF Serving's REST API over the served models: routes a request ({@link RequestRouter}), admits
+ * it ({@link InferenceService}), and answers status, metadata or predict, the latter decoded and
+ * encoded by {@link PredictCodec}. Also serves the Prometheus metrics.
  */
 final class RestApi implements HttpTransport.Handler {
-    private final String modelName;
-    private final ModelVersions versions;
+    private final InferenceService service;
 
-    RestApi(String modelName, ModelVersions versions) {
-        this.modelName = modelName;
-        this.versions = versions;
+    RestApi(InferenceService service) {
+        this.service = service;
+    }
+
+    @Override
+    public RestReply overloaded(HttpTransport.Request request) {
+        Optional<RequestRouter.Route> route = RequestRouter.route(request.method(), request.rawPath());
+        return RestReply.of(service.reject(
+                "rest",
+                route.map(RequestRouter.Route::model).orElse(""),
+                route.flatMap(RequestRouter.Route::endpoint)
+                        .map(e -> e.name().toLowerCase())
+                        .orElse("")));
     }
 
     @Override
     public RestReply handle(HttpTransport.Request request) {
+        if (request.rawPath().equals(RequestRouter.METRICS_PATH)
+                && request.method().equals("GET")) {
+            return RestReply.text(service.metrics().scrape());
+        }
+        Optional<RequestRouter.Route> route = RequestRouter.route(request.method(), request.rawPath());
+        InferenceService.Call call;
         try {
-            return RestReply.ok(answer(request));
+            call = service.admit(
+                    "rest",
+                    route.map(RequestRouter.Route::model).orElse(""),
+                    route.flatMap(RequestRouter.Route::endpoint)
+                            .map(e -> e.name().toLowerCase())
+                            .orElse(""));
+        } catch (ServingException refused) {
+            return RestReply.of(refused);
+        }
+        try {
+            JsonElement body = answer(call, route, request);
+            call.finish(Code.OK);
+            return RestReply.ok(body);
         } catch (Exception e) {
-            return RestReply.of(e);
+            ServingException failure = ServingException.of(e);
+            call.finish(failure.code());
+            return RestReply.of(failure);
         }
     }
 
-    private JsonElement answer(HttpTransport.Request request) throws Exception {
-        RequestRouter.Route route = RequestRouter.route(request.method(), request.rawPath())
-                .filter(r -> r.model().equals(modelName))
-                .orElseThrow(() -> new NotFound("Servable not found for request: " + request.rawPath()
-                        + " (this server serves /v1/models/" + modelName + ")"));
-        try (ModelVersions.Lease lease = versions.lease()) {
-            ModelVersions.Loaded loaded = lease.loaded();
-            if (route.version().isPresent() && !route.version().get().equals(Integer.toString(loaded.version))) {
-                throw new NotFound("Version " + route.version().get() + " of " + modelName + " is not loaded; version "
-                        + loaded.version + " is");
+    private JsonElement answer(
+            InferenceService.Call call, Optional<RequestRouter.Route> routed, HttpTransport.Request request)
+            throws Exception {
+        RequestRouter.Route route = routed.orElseThrow(() -> ServingException.notFound("Malformed request: "
+                + request.method() + " " + request.rawPath() + " (expected /v1/models/NAME[/versions/N|/labels/L]"
+                + "[/metadata|:predict])"));
+        ModelVersions model = service.registry().model(route.model());
+        Optional<Long> version = route.version().map(v -> parseVersion(route.model(), v));
+        InferenceService.ModelRef ref = new InferenceService.ModelRef(route.model(), version, route.label());
+        RequestRouter.Endpoint endpoint = route.endpoint()
+                .orElseThrow(() -> ServingException.notFound("No " + route.httpMethod() + " " + route.path()));
+        return switch (endpoint) {
+            case STATUS -> {
+                if (version.isPresent() || route.label().isPresent()) {
+                    try (ModelVersions.Lease lease = model.lease(version, route.label())) {
+                        long v = lease.loaded().version;
+                        yield StatusJson.status(model.states().stream()
+                                .filter(s -> s.version() == v)
+                                .toList());
+                    }
+                }
+                if (model.states().isEmpty()) {
+                    throw ServingException.notFound("Could not find any versions of model " + route.model());
+                }
+                yield StatusJson.status(model.states());
             }
-            RequestRouter.Endpoint endpoint =
-                    route.endpoint().orElseThrow(() -> new NotFound("No " + route.httpMethod() + " " + route.path()));
-            return switch (endpoint) {
-                case STATUS -> StatusJson.status(loaded.version);
-                case METADATA -> StatusJson.metadata(modelName, loaded.version, loaded.model.signatures());
-                case PREDICT -> predict(loaded, request.body());
-            };
-        }
+            case METADATA ->
+                service.withVersion(
+                        call,
+                        ref,
+                        loaded -> StatusJson.metadata(
+                                route.model(), loaded.version, loaded.model.signatures(), loaded.model.assets()));
+            case PREDICT -> predict(call, ref, request.body());
+            case UNIMPLEMENTED ->
+                throw new ServingException(
+                        Code.UNIMPLEMENTED,
+                        "This server answers :predict over REST; classify and regress are not implemented "
+                                + "(gRPC Classify is)");
+        };
     }
 
-    private static JsonElement predict(ModelVersions.Loaded loaded, String body) throws Exception {
-        PredictCodec.PredictRequest request = PredictCodec.decode(body, loaded.model.signatures());
-        Map<String, List<JsonElement>> outputs =
-                loaded.batcher(request.signature()).run(request.inputs(), request.rows());
-        return PredictCodec.encode(request.format(), outputs, request.rows());
+    /** A version in a URL: a number, or NOT_FOUND like any other unknown version. */
+    private static long parseVersion(String model, String text) {
+        if (!text.matches("\\d{1,18}")) {
+            throw ServingException.notFound(
+                    "Servable not found for request: version '" + text + "' of " + model + " (versions are numbers)");
+        }
+        return Long.parseLong(text);
+    }
+
+    private JsonElement predict(InferenceService.Call call, InferenceService.ModelRef ref, String body) {
+        JsonObject json = PredictCodec.parse(body);
+        PredictCodec.Format[] format = new PredictCodec.Format[1];
+        long deadline = service.deadline(Optional.empty());
+        InferenceService.RunResult result = InferenceService.await(
+                service.run(
+                        call,
+                        ref,
+                        model -> {
+                            PredictCodec.PredictRequest p = PredictCodec.decode(json, model::signature);
+                            format[0] = p.format();
+                            return new InferenceService.RunRequest(
+                                    p.signature(),
+                                    p.inputs(),
+                                    new ArrayList<>(p.signature().outputs().keySet()));
+                        },
+                        deadline),
+                deadline);
+        return PredictCodec.encode(format[0], result.outputs());
     }
 }

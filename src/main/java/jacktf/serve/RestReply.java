@@ -2,43 +2,29 @@ package jacktf.serve;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import org.tensorflow.exceptions.TensorFlowException;
 
 /**
- * An HTTP status and its JSON body, and the one place failures become statuses: unknown model,
- * version or path 404; a request the model cannot run 400; anything else 500. Error bodies are
- * TF Serving's {@code {"error": "..."}}.
+ * An HTTP status and its body (JSON, or the metrics' text), and the one place a REST failure
+ * becomes a status: the {@link ServingException}'s code through TF Serving's table, with TF
+ * Serving's {@code {"error": "..."}} body; an internal failure's details go to the log only.
  */
-record RestReply(int status, JsonElement body) {
+record RestReply(int status, JsonElement body, String text) {
 
-    /** 200 with a body. */
+    /** 200 with a JSON body. */
     static RestReply ok(JsonElement body) {
-        return new RestReply(200, body);
+        return new RestReply(200, body, null);
     }
 
-    /** The reply for a failed request. */
-    static RestReply of(Exception e) {
-        if (e instanceof NotFound) {
-            return error(404, e.getMessage());
-        }
-        if (e instanceof BadRequest
-                || e instanceof JsonParseException
-                || e instanceof IllegalArgumentException
-                || e instanceof IllegalStateException) {
-            return error(400, e.getMessage());
-        }
-        if (e instanceof TensorFlowException) {
-            // TF's messages end in a newline and sometimes are empty
-            return error(
-                    400, e.getMessage() == null ? e.toString() : e.getMessage().strip());
-        }
-        return error(500, "Internal error: " + e);
+    /** 200 with a text body (the metrics). */
+    static RestReply text(String text) {
+        return new RestReply(200, null, text);
     }
 
-    private static RestReply error(int status, String message) {
+    /** The reply for a failure. */
+    static RestReply of(ServingException e) {
+        String message = e.clientVisible() ? e.getMessage() : InferenceService.logInternal(e);
         JsonObject body = new JsonObject();
         body.addProperty("error", message == null ? "unknown error" : message);
-        return new RestReply(status, body);
+        return new RestReply(e.httpStatus(), body, null);
     }
 }

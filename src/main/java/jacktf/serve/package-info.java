@@ -1,10 +1,16 @@
 /**
- * Serving exported models: {@link jacktf.serve.Classifier} (the Java API over a SavedModel or a
- * checkpoint) and {@link jacktf.serve.ModelServer}, TF Serving's REST API split by job: version
- * registry ({@code ModelVersions}), batcher ({@code RowBatcher}), URL routing ({@code RequestRouter}),
- * JSON codec ({@code PredictCodec}, {@code JsonTensors}, {@code StatusJson}), admission
- * ({@code RequestLimits}) and HTTP transport ({@code HttpTransport}), wired by {@code RestApi}.
- * Imports from jacktf only {@code export} (the inference graph), {@code checkpoint}, {@code data}
- * (labels, model info), {@code model} (precision) and {@code runtime} (sessions); nothing imports it but cli and bench.
+ * Serving SavedModels: {@link jacktf.serve.Classifier} (the Java API over a jacktf SavedModel or a
+ * checkpoint) and {@link jacktf.serve.ModelServer}, TF Serving's REST and gRPC APIs for any
+ * SavedModel, split by job: models and versions ({@code ModelRegistry}, {@code ModelConfigFile},
+ * {@code ModelVersions}, {@code ServedModel}), the request path both APIs share
+ * ({@code InferenceService}: admission and deadlines; {@code SignatureRunner}: bounded queue and
+ * batching over {@code HostTensor}s), REST ({@code RequestRouter}, {@code PredictCodec},
+ * {@code JsonTensors}, {@code StatusJson}, {@code RestApi}, {@code HttpTransport}), gRPC
+ * ({@code GrpcApi}, {@code ProtoTensors}, {@code GrpcTransport}; messages and stubs generated into
+ * {@code jacktf.serve.apis}), errors by TF's canonical code ({@code ServingException}) and
+ * Prometheus metrics ({@code ServingMetrics}).
+ * Imports from jacktf only {@code config} (configuration errors), {@code export} (the inference
+ * graph), {@code checkpoint}, {@code data} (labels), {@code model} (precision), {@code traindir}
+ * and {@code runtime} (sessions); nothing imports it but cli, bench and testing.
  */
 package jacktf.serve;

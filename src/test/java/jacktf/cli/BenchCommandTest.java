@@ -80,7 +80,9 @@ class BenchCommandTest {
         CliTest.Run r = CliTest.run("bench", "fly");
         assertEquals(1, r.exitCode());
         assertTrue(
-                r.err().contains("Unknown mode 'fly'. Valid: train, head, infer, pipeline, restore, serve, http, peak"),
+                r.err()
+                        .contains(
+                                "Unknown mode 'fly'. Valid: train, head, infer, pipeline, restore, serve, http, grpc, peak"),
                 r.err());
     }
 

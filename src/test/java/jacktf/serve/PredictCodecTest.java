@@ -2,164 +2,183 @@ package jacktf.serve;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
-import org.tensorflow.Graph;
-import org.tensorflow.Signature;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TString;
+import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorShapeProto;
+import org.tensorflow.proto.error.Code;
 
 /**
- * The REST JSON translation on tiny signatures (two placeholders, nothing run): row and columnar
- * requests to rows per input, {@code {"b64"}} to bytes, outputs back to TF Serving's reply
- * layouts, and refusals as 400 with {@code {"error"}} naming what was received and expected.
- * Expected values are written out by hand from TF Serving's REST API documentation.
+ * The REST JSON translation on signatures written as MetaGraph protos (nothing run): row and
+ * columnar requests to one tensor per input, {@code {"b64"}} to bytes, every served dtype,
+ * outputs back to TF Serving's reply layouts, and refusals with TF Serving's status codes and an
+ * {@code {"error"}} naming what was received and expected. Expected values are written out by
+ * hand from TF Serving's REST API documentation.
  */
 class PredictCodecTest {
-    static Graph graph;
-    static Signature images; // serving_default(image_bytes: string[-1]) -> probabilities
-    static Signature two; // two(x: float[-1, 2], s: string[-1]) -> y, z
-    static List<Signature> signatures;
-
-    @BeforeAll
-    static void signatures() {
-        graph = new Graph();
-        Ops tf = Ops.create(graph);
-        var bytes = tf.withName("image_bytes").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-        images = Signature.builder()
-                .key("serving_default")
-                .input("image_bytes", bytes)
-                .output("probabilities", tf.identity(bytes))
+    /** A TensorInfo of {@code dtype} and {@code dims} (null: unknown rank). */
+    static TensorInfo info(String name, DataType dtype, long... dims) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        if (dims == null) {
+            shape.setUnknownRank(true);
+        } else {
+            for (long d : dims) {
+                shape.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+            }
+        }
+        return TensorInfo.newBuilder()
+                .setName(name)
+                .setDtype(dtype)
+                .setTensorShape(shape)
                 .build();
-        var x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 2)));
-        var s = tf.withName("s").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-        two = Signature.builder()
-                .key("two")
-                .input("x", x)
-                .input("s", s)
-                .output("y", tf.identity(x))
-                .output("z", tf.identity(s))
-                .build();
-        signatures = List.of(images, two);
     }
 
-    @AfterAll
-    static void close() {
-        graph.close();
-    }
+    static final SignatureSpec IMAGES = SignatureSpec.of(
+            "serving_default",
+            SignatureDef.newBuilder()
+                    .putInputs("image_bytes", info("image_bytes:0", DataType.DT_STRING, -1))
+                    .putOutputs("probabilities", info("p:0", DataType.DT_FLOAT, -1, 2))
+                    .build());
+    static final SignatureSpec TWO = SignatureSpec.of(
+            "two",
+            SignatureDef.newBuilder()
+                    .putInputs("x", info("x:0", DataType.DT_FLOAT, -1, 2))
+                    .putInputs("s", info("s:0", DataType.DT_STRING, -1))
+                    .putOutputs("y", info("y:0", DataType.DT_FLOAT, -1, 2))
+                    .build());
+    static final SignatureSpec TYPES = SignatureSpec.of(
+            "types",
+            SignatureDef.newBuilder()
+                    .putInputs("i", info("i:0", DataType.DT_INT32, -1))
+                    .putInputs("l", info("l:0", DataType.DT_INT64, -1))
+                    .putInputs("b", info("b:0", DataType.DT_BOOL, -1))
+                    .putInputs("d", info("d:0", DataType.DT_DOUBLE, -1))
+                    .putInputs("u", info("u:0", DataType.DT_UINT8, -1))
+                    .putOutputs("o", info("o:0", DataType.DT_INT32, -1))
+                    .build());
+    static final Map<String, SignatureSpec> ALL = Map.of("serving_default", IMAGES, "two", TWO, "types", TYPES);
+    static final Function<String, SignatureSpec> LOOKUP = key -> {
+        SignatureSpec s = ALL.get(key);
+        if (s == null) {
+            throw ServingException.notFound("Serving signature name: \"" + key + "\" not found in signature def");
+        }
+        return s;
+    };
 
-    static List<JsonElement> json(String... values) {
-        return Arrays.stream(values).map(JsonParser::parseString).toList();
+    static PredictCodec.PredictRequest decode(String body) {
+        return PredictCodec.decode(PredictCodec.parse(body), LOOKUP);
     }
 
     @Test
     void rowFormatWithOneInputTakesEachInstanceAsItsValue() {
-        // "aGVsbG8=" and "d29ybGQ=" are base64 of "hello" and "world"
+        // "aGVsbG8=" and "d29ybGQ=" are base64 of "hello" and "world"; "abc" is sent as text
         PredictCodec.PredictRequest r =
-                PredictCodec.decode("{\"instances\": [{\"b64\": \"aGVsbG8=\"}, {\"b64\": \"d29ybGQ=\"}]}", signatures);
+                decode("{\"instances\": [{\"b64\": \"aGVsbG8=\"}, {\"b64\": \"d29ybGQ=\"}, \"abc\"]}");
         assertEquals("serving_default", r.signature().key(), "no signature_name: serving_default");
         assertEquals(PredictCodec.Format.ROW, r.format());
-        assertEquals(2, r.rows());
-        assertEquals(Map.of("image_bytes", json("{\"b64\": \"aGVsbG8=\"}", "{\"b64\": \"d29ybGQ=\"}")), r.inputs());
-        try (TString t = (TString) JsonTensors.toTensor(
-                "image_bytes", images.getInputs().get("image_bytes"), r.inputs().get("image_bytes"))) {
-            assertEquals(Shape.of(2), t.shape());
-            assertEquals("hello", new String(t.asBytes().getObject(0), StandardCharsets.UTF_8));
-            assertEquals("world", new String(t.asBytes().getObject(1), StandardCharsets.UTF_8));
-        }
+        HostTensor t = r.inputs().get("image_bytes");
+        assertArrayEquals(new long[] {3}, t.shape);
+        byte[][] values = (byte[][]) t.values;
+        assertEquals("hello", new String(values[0], StandardCharsets.UTF_8));
+        assertEquals("world", new String(values[1], StandardCharsets.UTF_8));
+        assertEquals("abc", new String(values[2], StandardCharsets.UTF_8));
+        // "AP8=" is base64 of the bytes 0x00 0xff: binary, not text
+        assertArrayEquals(
+                new byte[] {0, (byte) 0xff},
+                ((byte[][]) decode("{\"instances\": [{\"b64\": \"AP8=\"}]}")
+                                .inputs()
+                                .get("image_bytes")
+                                .values)
+                        [0]);
     }
 
     @Test
     void rowFormatWithSeveralInputsNamesThemPerInstance() {
-        PredictCodec.PredictRequest r = PredictCodec.decode(
-                "{\"signature_name\": \"two\", \"instances\": ["
-                        + "{\"x\": [1, 2], \"s\": \"a\"}, {\"x\": [3, 4.5], \"s\": \"b\"}]}",
-                signatures);
+        PredictCodec.PredictRequest r = decode("{\"signature_name\": \"two\", \"instances\": ["
+                + "{\"x\": [1, 2], \"s\": \"a\"}, {\"x\": [3, 4.5], \"s\": \"b\"}]}");
         assertEquals("two", r.signature().key());
-        assertEquals(2, r.rows());
-        assertEquals(json("[1, 2]", "[3, 4.5]"), r.inputs().get("x"));
-        assertEquals(json("\"a\"", "\"b\""), r.inputs().get("s"));
-        try (TFloat32 x = (TFloat32)
-                JsonTensors.toTensor("x", two.getInputs().get("x"), r.inputs().get("x"))) {
-            assertEquals(Shape.of(2, 2), x.shape());
-            assertEquals(1f, x.getFloat(0, 0));
-            assertEquals(2f, x.getFloat(0, 1));
-            assertEquals(3f, x.getFloat(1, 0));
-            assertEquals(4.5f, x.getFloat(1, 1));
-        }
+        assertArrayEquals(new long[] {2, 2}, r.inputs().get("x").shape);
+        assertArrayEquals(new float[] {1, 2, 3, 4.5f}, (float[]) r.inputs().get("x").values);
+        assertEquals(2, r.inputs().get("s").rows());
     }
 
     @Test
-    void columnarFormatTakesAListPerInputOrTheOneInputsList() {
-        PredictCodec.PredictRequest named = PredictCodec.decode(
-                "{\"signature_name\": \"two\", \"inputs\": {\"x\": [[1, 2], [3, 4]], \"s\": [\"a\", \"b\"]}}",
-                signatures);
+    void columnarFormatTakesAValuePerInputOrTheOneInputsValue() {
+        PredictCodec.PredictRequest named =
+                decode("{\"signature_name\": \"two\", \"inputs\": {\"x\": [[1, 2], [3, 4]], \"s\": [\"a\", \"b\"]}}");
         assertEquals(PredictCodec.Format.COLUMNAR, named.format());
-        assertEquals(2, named.rows());
-        assertEquals(json("[1, 2]", "[3, 4]"), named.inputs().get("x"));
-        assertEquals(json("\"a\"", "\"b\""), named.inputs().get("s"));
+        assertArrayEquals(new float[] {1, 2, 3, 4}, (float[]) named.inputs().get("x").values);
+        PredictCodec.PredictRequest bare = decode("{\"inputs\": [{\"b64\": \"aGVsbG8=\"}]}");
+        assertEquals(
+                "hello", new String(((byte[][]) bare.inputs().get("image_bytes").values)[0], StandardCharsets.UTF_8));
+        PredictCodec.PredictRequest byName = decode("{\"inputs\": {\"image_bytes\": [\"raw\"]}}");
+        assertEquals(1, byName.inputs().get("image_bytes").rows());
+    }
 
-        PredictCodec.PredictRequest bare = PredictCodec.decode("{\"inputs\": [{\"b64\": \"aGVsbG8=\"}]}", signatures);
-        assertEquals(Map.of("image_bytes", json("{\"b64\": \"aGVsbG8=\"}")), bare.inputs());
-        assertEquals(1, bare.rows());
-        PredictCodec.PredictRequest byName =
-                PredictCodec.decode("{\"inputs\": {\"image_bytes\": [\"raw\"]}}", signatures);
-        assertEquals(Map.of("image_bytes", json("\"raw\"")), byName.inputs());
+    @Test
+    void everyServedDtypeIsDecoded() {
+        PredictCodec.PredictRequest r = decode("{\"signature_name\": \"types\", \"instances\": ["
+                + "{\"i\": -7, \"l\": 12345678901, \"b\": true, \"d\": 0.1, \"u\": 255},"
+                + "{\"i\": 2147483647, \"l\": -1, \"b\": false, \"d\": 1e300, \"u\": 0}]}");
+        assertArrayEquals(new int[] {-7, 2147483647}, (int[]) r.inputs().get("i").values);
+        assertArrayEquals(new long[] {12345678901L, -1}, (long[]) r.inputs().get("l").values);
+        assertArrayEquals(new boolean[] {true, false}, (boolean[]) r.inputs().get("b").values);
+        assertArrayEquals(new double[] {0.1, 1e300}, (double[]) r.inputs().get("d").values);
+        assertArrayEquals(new int[] {255, 0}, (int[]) r.inputs().get("u").values);
     }
 
     @Test
     void repliesUseTheRequestsLayout() {
-        Map<String, List<JsonElement>> one = Map.of("y", json("[0.25, 0.75]", "[1, 0]"));
+        HostTensor y = new HostTensor(DataType.DT_FLOAT, new long[] {2, 2}, new float[] {0.25f, 0.75f, 1, 0});
         assertEquals(
-                JsonParser.parseString("{\"predictions\": [[0.25, 0.75], [1, 0]]}"),
-                PredictCodec.encode(PredictCodec.Format.ROW, one, 2));
+                JsonParser.parseString("{\"predictions\": [[0.25, 0.75], [1.0, 0.0]]}"),
+                PredictCodec.encode(PredictCodec.Format.ROW, Map.of("y", y)));
         assertEquals(
-                JsonParser.parseString("{\"outputs\": [[0.25, 0.75], [1, 0]]}"),
-                PredictCodec.encode(PredictCodec.Format.COLUMNAR, one, 2));
-        Map<String, List<JsonElement>> both = new LinkedHashMap<>();
-        both.put("classes", json("1", "0"));
-        both.put("class_names", json("\"dog\"", "\"cat\""));
+                JsonParser.parseString("{\"outputs\": [[0.25, 0.75], [1.0, 0.0]]}"),
+                PredictCodec.encode(PredictCodec.Format.COLUMNAR, Map.of("y", y)));
+        Map<String, HostTensor> both = new LinkedHashMap<>();
+        both.put("classes", new HostTensor(DataType.DT_INT64, new long[] {2}, new long[] {1, 0}));
+        both.put(
+                "class_names",
+                new HostTensor(DataType.DT_STRING, new long[] {2}, new byte[][] {"dog".getBytes(), "cat".getBytes()}));
         assertEquals(
                 JsonParser.parseString("{\"predictions\": [{\"classes\": 1, \"class_names\": \"dog\"}, "
                         + "{\"classes\": 0, \"class_names\": \"cat\"}]}"),
-                PredictCodec.encode(PredictCodec.Format.ROW, both, 2));
+                PredictCodec.encode(PredictCodec.Format.ROW, both));
         assertEquals(
                 JsonParser.parseString("{\"outputs\": {\"classes\": [1, 0], \"class_names\": [\"dog\", \"cat\"]}}"),
-                PredictCodec.encode(PredictCodec.Format.COLUMNAR, both, 2));
+                PredictCodec.encode(PredictCodec.Format.COLUMNAR, both));
+        // TF Serving writes an output whose alias ends in _bytes as base64; a scalar as its value
+        Map<String, HostTensor> binary = new LinkedHashMap<>();
+        binary.put("raw_bytes", new HostTensor(DataType.DT_STRING, new long[] {1}, new byte[][] {{0, (byte) 0xff}}));
+        binary.put("flag", new HostTensor(DataType.DT_BOOL, new long[] {}, new boolean[] {true}));
+        assertEquals(
+                JsonParser.parseString("{\"outputs\": {\"raw_bytes\": [{\"b64\": \"AP8=\"}], \"flag\": true}}"),
+                PredictCodec.encode(PredictCodec.Format.COLUMNAR, binary));
+        assertEquals(
+                400,
+                assertThrows(ServingException.class, () -> PredictCodec.encode(PredictCodec.Format.ROW, binary))
+                        .httpStatus(),
+                "a scalar output has no rows to answer instances with");
     }
 
-    @Test
-    void outputTensorsSplitIntoOneJsonValuePerRow() {
-        try (TFloat32 t = TFloat32.tensorOf(Shape.of(2, 3), DataBuffers.of(1f, 2f, 3f, 4f, 5f, 6f))) {
-            assertEquals(json("[1.0, 2.0, 3.0]", "[4.0, 5.0, 6.0]"), JsonTensors.rows(t));
-        }
-        try (Tensor t = TString.vectorOf("cat", "dog")) {
-            assertEquals(json("\"cat\"", "\"dog\""), JsonTensors.rows(t));
-        }
-    }
-
-    /** A refused request as the client sees it: the 400 reply's error text. */
-    static String refusal(Runnable request) {
-        BadRequest e = assertThrows(BadRequest.class, request::run);
+    /** A refused request as the client sees it: the reply's status and error text. */
+    static String refusal(int status, Runnable request) {
+        ServingException e = assertThrows(ServingException.class, request::run);
         RestReply reply = RestReply.of(e);
-        assertEquals(400, reply.status());
+        assertEquals(status, reply.status(), e.getMessage());
         assertEquals(1, reply.body().getAsJsonObject().size(), reply.body().toString());
         return reply.body().getAsJsonObject().get("error").getAsString();
     }
@@ -173,130 +192,123 @@ class PredictCodecTest {
     @Test
     void malformedRequestsAreRefusedNamingWhatWasReceivedAndExpected() {
         assertContains(
-                refusal(() -> PredictCodec.decode("{\"instances\": [", signatures)),
+                refusal(400, () -> decode("{\"instances\": [")),
                 "not valid JSON",
                 "End of input",
                 "expected a JSON object");
         assertContains(
-                refusal(() -> PredictCodec.decode("[1, 2]", signatures)),
+                refusal(400, () -> decode("[1, 2]")),
                 "must be a JSON object with \"instances\" or \"inputs\"",
                 "Received: [1,2]");
         assertContains(
-                refusal(() -> PredictCodec.decode("{\"instances\": [\"a\"], \"inputs\": [\"a\"]}", signatures)),
+                refusal(400, () -> decode("{\"instances\": [\"a\"], \"inputs\": [\"a\"]}")),
                 "exactly one of \"instances\"",
                 "Received: an object with keys [instances, inputs]");
         assertContains(
-                refusal(() -> PredictCodec.decode("{\"rows\": [\"a\"]}", signatures)),
-                "exactly one of",
-                "Received: an object with keys [rows]");
+                refusal(404, () -> decode("{\"signature_name\": \"nope\", \"instances\": [\"a\"]}")),
+                "\"nope\" not found in signature def");
         assertContains(
-                refusal(() ->
-                        PredictCodec.decode("{\"signature_name\": \"nope\", \"instances\": [\"a\"]}", signatures)),
-                "\"nope\" not found in signature def",
-                "expected one of [serving_default, two]");
-        assertContains(
-                refusal(() -> PredictCodec.decode("{\"signature_name\": 3, \"instances\": [\"a\"]}", signatures)),
+                refusal(400, () -> decode("{\"signature_name\": 3, \"instances\": [\"a\"]}")),
                 "\"signature_name\" must be a string",
                 "Received: 3");
         assertContains(
-                refusal(() -> PredictCodec.decode("{\"instances\": {\"b64\": \"aGVsbG8=\"}}", signatures)),
+                refusal(400, () -> decode("{\"instances\": {\"b64\": \"aGVsbG8=\"}}")),
                 "\"instances\" must be a list",
                 "Received: {\"b64\":\"aGVsbG8=\"}");
-        assertContains(refusal(() -> PredictCodec.decode("{\"instances\": []}", signatures)), "no instances");
+        assertContains(refusal(400, () -> decode("{\"instances\": []}")), "no instances");
         assertContains(
-                refusal(() ->
-                        PredictCodec.decode("{\"signature_name\": \"two\", \"instances\": [[1, 2]]}", signatures)),
-                "has inputs [x, s]",
+                refusal(400, () -> decode("{\"signature_name\": \"two\", \"instances\": [[1, 2]]}")),
+                "has inputs [s, x]",
                 "each instance must be an object naming them",
                 "Received: [1,2]");
         assertContains(
-                refusal(() -> PredictCodec.decode("{\"signature_name\": \"two\", \"inputs\": [[1, 2]]}", signatures)),
-                "\"inputs\" must be an object naming [x, s]",
+                refusal(400, () -> decode("{\"signature_name\": \"two\", \"inputs\": [[1, 2]]}")),
+                "\"inputs\" must be an object naming [s, x]",
                 "Received: [[1,2]]");
         assertContains(
-                refusal(() -> PredictCodec.decode(
-                        "{\"signature_name\": \"two\", \"inputs\": {\"x\": [[1, 2], [3, 4]], \"s\": [\"a\"]}}",
-                        signatures)),
-                "different numbers of rows (2 and 1)");
+                refusal(400, () -> decode("{\"signature_name\": \"two\", \"inputs\": {\"x\": [[1, 2]]}}")),
+                "Missing input 's'");
         assertContains(
-                refusal(() -> PredictCodec.decode(
-                        "{\"signature_name\": \"two\", \"inputs\": {\"x\": 5, \"s\": [\"a\"]}}", signatures)),
-                "Input 'x' must be a list with one entry per row",
-                "Received: 5");
+                refusal(
+                        400,
+                        () -> decode("{\"signature_name\": \"two\", \"inputs\": {\"x\": [[1, 2]], \"s\": [\"a\"], "
+                                + "\"t\": 1}}")),
+                "has no input 't'");
     }
 
     @Test
     void badValuesAreRefusedNamingWhatWasReceivedAndExpected() {
-        var bytes = images.getInputs().get("image_bytes");
-        var x = two.getInputs().get("x");
         assertContains(
-                refusal(() -> JsonTensors.toTensor("image_bytes", bytes, json("{\"b64\": \"%%%not base64\"}"))),
+                refusal(400, () -> decode("{\"instances\": [{\"b64\": \"%%%not base64\"}]}")),
                 "invalid base64",
                 "Received: {\"b64\":\"%%%not base64\"}",
                 "expected standard base64");
         assertContains(
-                refusal(() -> JsonTensors.toTensor("image_bytes", bytes, json("{\"b64\": \"aA==\", \"x\": 1}"))),
-                "Received: {\"b64\":\"aA==\",\"x\":1}",
+                refusal(400, () -> decode("{\"instances\": [{\"b64\": \"aA==\", \"x\": 1}]}")),
                 "expected an object with the single key \"b64\"");
         assertContains(
-                refusal(() -> JsonTensors.toTensor("image_bytes", bytes, json("17"))),
+                refusal(400, () -> decode("{\"instances\": [17]}")),
                 "Input 'image_bytes' takes strings",
-                "Received: 17",
-                "expected a string or {\"b64\"");
+                "Received: 17");
         assertContains(
-                refusal(() -> JsonTensors.toTensor("x", x, json("[1, 2, 3]"))),
-                "Input 'x' wants shape [-1, 2]",
+                refusal(
+                        400,
+                        () -> decode(
+                                "{\"signature_name\": \"two\", \"inputs\": {\"x\": [[1, 2, 3]], \"s\": [\"a\"]}}")),
+                "Input 'x' wants shape [?, 2]",
                 "Received: shape [1, 3]");
         assertContains(
-                refusal(() -> JsonTensors.toTensor("x", x, json("[1, 2]", "[3]"))),
+                refusal(
+                        400,
+                        () -> decode(
+                                "{\"signature_name\": \"two\", \"inputs\": {\"x\": [[1, 2], [3]], \"s\": [\"a\", \"b\"]}}")),
                 "Input 'x' is ragged: dimension 1 has sizes 2 and 1");
         assertContains(
-                refusal(() -> JsonTensors.toTensor("x", x, json("[1, \"a\"]"))),
-                "Input 'x' takes numbers",
-                "Received: \"a\"",
-                "expected a number");
-        String huge = "\"" + "A".repeat(10_000) + "\"";
-        String quoted = refusal(() -> JsonTensors.toTensor("x", x, json(huge)));
+                refusal(
+                        400,
+                        () -> decode(
+                                "{\"signature_name\": \"two\", \"inputs\": {\"x\": [[1, \"a\"]], \"s\": [\"a\"]}}")),
+                "Input 'x' (DT_FLOAT) takes a number",
+                "Received: \"a\"");
+        String typed =
+                "{\"signature_name\": \"types\", \"instances\": [{\"i\": %s, \"l\": 1, \"b\": %s, \"d\": 1, \"u\": %s}]}";
+        assertContains(refusal(400, () -> decode(typed.formatted("1.5", "true", "1"))), "Input 'i'", "an integer");
+        assertContains(
+                refusal(400, () -> decode(typed.formatted("2147483648", "true", "1"))), "Input 'i'", "[-2147483648, ");
+        assertContains(refusal(400, () -> decode(typed.formatted("1", "1", "1"))), "Input 'b'", "true or false");
+        assertContains(refusal(400, () -> decode(typed.formatted("1", "true", "256"))), "Input 'u'", "[0, 255]");
+        String huge = "{\"signature_name\": \"two\", \"inputs\": {\"x\": [[\"" + "A".repeat(10_000)
+                + "\"]], \"s\": [\"a\"]}}";
+        String quoted = refusal(400, () -> decode(huge));
         assertTrue(quoted.length() < 300, "a refused value is quoted in short: " + quoted.length() + " characters");
     }
 
     @Test
-    void failuresBecomeStatusesWithAnErrorBody() {
-        RestReply notFound = RestReply.of(new NotFound("Version 9 of m is not loaded; version 1 is"));
+    void failuresBecomeTfServingStatusesWithAnErrorBody() {
+        RestReply notFound = RestReply.of(ServingException.notFound("Servable not found for request: Latest(m)"));
         assertEquals(404, notFound.status());
         assertEquals(
-                JsonParser.parseString("{\"error\": \"Version 9 of m is not loaded; version 1 is\"}"), notFound.body());
-        assertEquals(400, RestReply.of(new IllegalArgumentException("bad")).status());
-        RestReply bug = RestReply.of(new NullPointerException("oops"));
-        assertEquals(500, bug.status());
+                JsonParser.parseString("{\"error\": \"Servable not found for request: Latest(m)\"}"), notFound.body());
+        assertEquals(503, RestReply.of(ServingException.unavailable("full")).status());
         assertEquals(
-                "Internal error: java.lang.NullPointerException: oops",
-                bug.body().getAsJsonObject().get("error").getAsString());
-    }
-
-    @Test
-    void inputsOfAnotherDtypeAreRefusedClearly() {
-        try (Graph g = new Graph()) {
-            Ops tf = Ops.create(g);
-            var ints = tf.withName("n").placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
-            Signature s = Signature.builder()
-                    .key("ints")
-                    .input("n", ints)
-                    .output("m", tf.identity(ints))
-                    .build();
-            assertContains(
-                    refusal(() -> JsonTensors.toTensor("n", s.getInputs().get("n"), json("1"))),
-                    "Input 'n' has dtype DT_INT32",
-                    "it feeds DT_STRING and DT_FLOAT inputs");
-        }
-    }
-
-    @Test
-    void bytesOfAB64ValueAreDecodedExactly() {
-        // "AP8=" is base64 of the bytes 0x00 0xff: binary, not text
-        try (TString t = (TString) JsonTensors.toTensor(
-                "image_bytes", images.getInputs().get("image_bytes"), json("{\"b64\": \"AP8=\"}"))) {
-            assertArrayEquals(new byte[] {0, (byte) 0xff}, t.asBytes().getObject(0));
-        }
+                504,
+                RestReply.of(new ServingException(Code.DEADLINE_EXCEEDED, "late"))
+                        .status());
+        assertEquals(
+                501,
+                RestReply.of(new ServingException(Code.UNIMPLEMENTED, "no")).status());
+        // TF runtime errors by their code: a bad image is INVALID_ARGUMENT, 400 with TF's message
+        ServingException tf = ServingException.of(new TFInvalidArgumentException("Unknown image file format\n"));
+        assertEquals(Code.INVALID_ARGUMENT, tf.code());
+        assertEquals(
+                "Unknown image file format",
+                RestReply.of(tf).body().getAsJsonObject().get("error").getAsString());
+        // anything else is a 500 with a generic message: the details (here a secret path) stay in the log
+        RestReply bug = RestReply.of(ServingException.of(new NullPointerException("/secret/path oops")));
+        assertEquals(500, bug.status());
+        String error = bug.body().getAsJsonObject().get("error").getAsString();
+        assertFalse(error.contains("secret") || error.contains("NullPointer"), error);
+        assertContains(error, "Internal error", "server log");
+        assertEquals(List.of("error"), List.copyOf(bug.body().getAsJsonObject().keySet()));
     }
 }

@@ -61,31 +61,39 @@ class RestTransportTest {
         byte[] ten = "0123456789".getBytes(StandardCharsets.UTF_8);
         assertEquals("0123456789", limits.readBody(new ByteArrayInputStream(ten), null));
         assertEquals("0123456789", limits.readBody(new ByteArrayInputStream(ten), "10"));
-        BadRequest declared =
-                assertThrows(BadRequest.class, () -> limits.readBody(new ByteArrayInputStream(new byte[11]), "11"));
+        ServingException declared = assertThrows(
+                ServingException.class, () -> limits.readBody(new ByteArrayInputStream(new byte[11]), "11"));
         assertEquals(
                 "Request body of 11 bytes exceeds the limit of 10 (the server's --max-body-bytes)",
                 declared.getMessage());
-        BadRequest undeclared =
-                assertThrows(BadRequest.class, () -> limits.readBody(new ByteArrayInputStream(new byte[11]), null));
+        ServingException undeclared = assertThrows(
+                ServingException.class, () -> limits.readBody(new ByteArrayInputStream(new byte[11]), null));
         assertEquals(
                 "Request body exceeds the limit of 10 bytes (the server's --max-body-bytes)", undeclared.getMessage());
     }
 
     @Test
     void theTransportWritesRepliesAsJsonAndRefusesLargeBodiesWith400() throws Exception {
-        HttpTransport.Handler echo = request -> {
-            try {
-                JsonObject o = new JsonObject();
-                o.addProperty("method", request.method());
-                o.addProperty("path", request.rawPath());
-                o.add("body", new JsonPrimitive(request.body()));
-                return RestReply.ok(o);
-            } catch (Exception e) {
-                return RestReply.of(e);
+        HttpTransport.Handler echo = new HttpTransport.Handler() {
+            @Override
+            public RestReply handle(HttpTransport.Request request) {
+                try {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("method", request.method());
+                    o.addProperty("path", request.rawPath());
+                    o.add("body", new JsonPrimitive(request.body()));
+                    return RestReply.ok(o);
+                } catch (Exception e) {
+                    return RestReply.of(ServingException.of(e));
+                }
+            }
+
+            @Override
+            public RestReply overloaded(HttpTransport.Request request) {
+                return RestReply.of(ServingException.unavailable("full"));
             }
         };
-        try (HttpTransport transport = HttpTransport.start("127.0.0.1", 0, 2, new RequestLimits(16), echo)) {
+        try (HttpTransport transport = HttpTransport.start("127.0.0.1", 0, 2, 2, new RequestLimits(16), echo)) {
             HttpClient client = HttpClient.newHttpClient();
             URI uri = URI.create("http://127.0.0.1:" + transport.port() + "/v1/models/m:predict");
             HttpResponse<String> ok = client.send(

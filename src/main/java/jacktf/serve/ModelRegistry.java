@@ -1,0 +1,158 @@
+package jacktf.serve;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The served models by name, from one base path or a model config file, kept current by one
+ * poller: every {@code pollSeconds} a changed config file is read again (models added, removed or
+ * given a new policy) and every model's versions are refreshed.
+ */
+final class ModelRegistry implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ModelRegistry.class.getName());
+
+    private final Optional<Path> configFile;
+    private final SignatureRunner.Options options;
+    private final ServingMetrics metrics;
+    private final Map<String, ModelVersions> models = new ConcurrentHashMap<>();
+    private volatile String configText;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "model-poller");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private ModelRegistry(Optional<Path> configFile, SignatureRunner.Options options, ServingMetrics metrics) {
+        this.configFile = configFile;
+        this.options = options;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Loads the models (each must have a version to serve) and starts polling. {@code configFile}
+     * present: its models; else the one model {@code name} at {@code basePath}.
+     */
+    static ModelRegistry start(
+            Optional<Path> configFile,
+            Path basePath,
+            String name,
+            long pollSeconds,
+            SignatureRunner.Options options,
+            ServingMetrics metrics)
+            throws IOException {
+        ModelRegistry registry = new ModelRegistry(configFile, options, metrics);
+        try {
+            List<ModelConfigFile.Entry> entries;
+            if (configFile.isPresent()) {
+                registry.configText = Files.readString(configFile.get());
+                entries = ModelConfigFile.read(configFile.get());
+            } else {
+                entries = List.of(new ModelConfigFile.Entry(name, basePath, VersionPolicy.latest(), Map.of()));
+            }
+            for (ModelConfigFile.Entry e : entries) {
+                if (!Files.isDirectory(e.basePath())) {
+                    throw new IllegalArgumentException("The base path " + e.basePath() + " of model " + e.name()
+                            + " is not a directory; expected " + e.basePath() + "/<version>/saved_model.pb");
+                }
+                ModelVersions versions = registry.add(e);
+                if (versions.servedVersions().isEmpty()) {
+                    throw new IllegalArgumentException("No version of model " + e.name() + " could be loaded from "
+                            + e.basePath() + " (policy " + VersionPolicy.describe(e.policy()) + "): expected "
+                            + e.basePath() + "/<N>/saved_model.pb (write one with: jacktf export --output "
+                            + e.basePath() + "); see the log for load errors");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            registry.close();
+            throw e;
+        }
+        registry.poller.scheduleWithFixedDelay(registry::poll, pollSeconds, pollSeconds, TimeUnit.SECONDS);
+        return registry;
+    }
+
+    private ModelVersions add(ModelConfigFile.Entry e) throws IOException {
+        ModelVersions versions = new ModelVersions(e.name(), e.basePath(), e.policy(), e.labels(), options, metrics);
+        versions.refresh(); // loaded before it is visible: a new model is never answered as empty
+        models.put(e.name(), versions);
+        return versions;
+    }
+
+    /** The model {@code name}, or NOT_FOUND. */
+    ModelVersions model(String name) {
+        ModelVersions m = models.get(name);
+        if (m == null) {
+            throw ServingException.notFound(
+                    "Servable not found for request: Latest(" + name + "); served models: " + models.keySet());
+        }
+        return m;
+    }
+
+    Collection<ModelVersions> models() {
+        return models.values();
+    }
+
+    /** Reads a changed config file and refreshes every model; failures are logged and the old state kept. */
+    synchronized void poll() {
+        try {
+            if (configFile.isPresent()) {
+                String text = Files.readString(configFile.get());
+                if (!text.equals(configText)) {
+                    apply(ModelConfigFile.parse(configFile.get().toString(), text));
+                    configText = text;
+                    LOG.info("Applied the changed model config " + configFile.get());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(
+                    Level.WARNING,
+                    "The model config " + configFile.get() + " was not applied; still serving the old one",
+                    e);
+        }
+        for (ModelVersions m : models.values()) {
+            try {
+                m.refresh();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "Refreshing the versions of " + m.name() + " failed", e);
+            }
+        }
+    }
+
+    private synchronized void apply(List<ModelConfigFile.Entry> entries) throws IOException {
+        Map<String, ModelConfigFile.Entry> wanted = new ConcurrentHashMap<>();
+        entries.forEach(e -> wanted.put(e.name(), e));
+        for (var it = models.entrySet().iterator(); it.hasNext(); ) {
+            var m = it.next();
+            ModelConfigFile.Entry e = wanted.get(m.getKey());
+            if (e == null || !e.basePath().equals(m.getValue().basePath())) {
+                it.remove();
+                m.getValue().close();
+            }
+        }
+        for (ModelConfigFile.Entry e : entries) {
+            ModelVersions existing = models.get(e.name());
+            if (existing != null) {
+                existing.reconfigure(e.policy(), e.labels());
+            } else {
+                add(e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        models.values().forEach(ModelVersions::close);
+        models.clear();
+    }
+}

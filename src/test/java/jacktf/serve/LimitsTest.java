@@ -1,0 +1,281 @@
+package jacktf.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import jacktf.TestData;
+import jacktf.config.ConfigException;
+import jacktf.serve.apis.ModelSpec;
+import jacktf.serve.apis.PredictRequest;
+import jacktf.serve.apis.PredictionServiceGrpc;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
+
+/**
+ * The server's limits, each provoked on purpose: a request blocked in the graph (a queue dequeue
+ * nobody has fed yet) holds the only in-flight slot, so the next is refused 503 /
+ * UNAVAILABLE at once; a full signature queue refuses; a passed deadline is 504; shutting down is
+ * 503; batches never exceed the max batch size; a changed model config file is applied.
+ */
+class LimitsTest {
+    @TempDir
+    static Path dir;
+
+    /** One export of "tiny" for every test (writing it is most of a test's time). */
+    @BeforeAll
+    static void export() throws IOException {
+        TinyModels.exportTiny(dir.resolve("tiny/1"), 1f);
+    }
+
+    static HostTensor scalar(float v) {
+        return new HostTensor(DataType.DT_FLOAT, new long[] {}, new float[] {v});
+    }
+
+    /** Lets one blocked wait run finish: runs signal(value) on the model directly (not through the limits). */
+    static void signal(ServedModel model, float value) {
+        model.run(model.signature("signal"), Map.of("value", scalar(value)), List.of("sent"));
+    }
+
+    @Test
+    void aFullServerRefusesAtOnceAndAnswersTheAdmittedOne() throws Exception {
+        try (ModelServer server = ModelServer.start(ModelServer.Config.defaults(dir.resolve("tiny"))
+                .withPorts(0, 0)
+                .withLimits(64, 1, 30_000, 1 << 20)
+                .withThreads(1, 4, 3600))) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                    .usePlaintext()
+                    .build();
+            String waitBody = "{\"signature_name\": \"wait\", \"inputs\": {\"ticket\": 1.5}}";
+            CompletableFuture<ModelServerTest.Reply> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ModelServerTest.send(server, "POST", "/v1/models/tiny:predict", waitBody);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (server.service().metrics().inFlight().get() < 1 && System.nanoTime() < until) {
+                Thread.sleep(10); // the wait request is admitted and blocks in the graph until signalled
+            }
+            ModelServerTest.Reply refused =
+                    ModelServerTest.send(server, "POST", "/v1/models/tiny:predict", "{\"instances\": [\"abc\"]}");
+            assertEquals(503, refused.status(), refused.text());
+            assertTrue(refused.error().contains("limit of 1 requests in flight"), refused.text());
+            StatusRuntimeException grpcRefused =
+                    assertThrows(StatusRuntimeException.class, () -> PredictionServiceGrpc.newBlockingStub(channel)
+                            .predict(PredictRequest.newBuilder()
+                                    .setModelSpec(ModelSpec.newBuilder().setName("tiny"))
+                                    .putInputs(
+                                            "image_bytes",
+                                            TensorProto.newBuilder()
+                                                    .setDtype(DataType.DT_STRING)
+                                                    .setTensorShape(TensorShapeProto.newBuilder()
+                                                            .addDim(TensorShapeProto.Dim.newBuilder()
+                                                                    .setSize(1)))
+                                                    .addStringVal(ByteString.copyFromUtf8("abc"))
+                                                    .build())
+                                    .build()));
+            assertEquals(Status.Code.UNAVAILABLE, grpcRefused.getStatus().getCode());
+            try (ModelVersions.Lease lease =
+                    server.service().registry().model("tiny").lease(Optional.empty(), Optional.empty())) {
+                signal(lease.loaded().model, 2f);
+            }
+            ModelServerTest.Reply answered = blocked.get(20, TimeUnit.SECONDS);
+            assertEquals(200, answered.status(), answered.text());
+            assertEquals(JsonParser.parseString("{\"outputs\": 3.5}"), answered.json(), "1.5 + the signalled 2");
+            assertEquals(
+                    200,
+                    ModelServerTest.send(server, "POST", "/v1/models/tiny:predict", "{\"instances\": [\"abc\"]}")
+                            .status(),
+                    "the slot is free again");
+
+            server.service().shutDown();
+            ModelServerTest.Reply shuttingDown = ModelServerTest.send(server, "GET", "/v1/models/tiny", null);
+            assertEquals(503, shuttingDown.status());
+            assertTrue(shuttingDown.error().contains("shutting down"), shuttingDown.text());
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFullQueueRefusesAndBatchesNeverExceedTheMaximum() throws Exception {
+        ServingMetrics metrics = new ServingMetrics();
+        try (ServedModel model = ServedModel.load(dir.resolve("tiny/1"))) {
+            SignatureSpec wait = model.signature("wait");
+            SignatureRunner waits =
+                    new SignatureRunner("tiny", 1, model, wait, new SignatureRunner.Options(4, 0, 1, 2), metrics);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            SignatureRunner.Job running = waits.submit(Map.of("ticket", scalar(10)), List.of("passed"), deadline);
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (metricsDepth(metrics) > 0 && System.nanoTime() < until) {
+                Thread.sleep(5); // the only worker took the first request, which blocks in the graph
+            }
+            List<SignatureRunner.Job> queued = List.of(
+                    waits.submit(Map.of("ticket", scalar(20)), List.of("passed"), deadline),
+                    waits.submit(Map.of("ticket", scalar(30)), List.of("passed"), deadline));
+            ServingException full = assertThrows(
+                    ServingException.class,
+                    () -> waits.submit(Map.of("ticket", scalar(40)), List.of("passed"), deadline));
+            assertEquals(503, full.httpStatus());
+            assertTrue(full.getMessage().contains("queue of tiny/wait is full (2 requests)"), full.getMessage());
+            for (int i = 1; i <= 3; i++) {
+                signal(model, i);
+            }
+            // FIFO both ways: the queued requests run in order, each taking the next signalled value
+            assertEquals(
+                    11f, ((float[]) running.result().get(20, TimeUnit.SECONDS).get("passed").values)[0]);
+            assertEquals(
+                    22f,
+                    ((float[]) queued.get(0).result().get(20, TimeUnit.SECONDS).get("passed").values)[0]);
+            assertEquals(
+                    33f,
+                    ((float[]) queued.get(1).result().get(20, TimeUnit.SECONDS).get("passed").values)[0]);
+            waits.close();
+
+            // batches of at most 4 rows out of requests of 3 rows: never two in one batch
+            SignatureSpec doubling = model.signature("double");
+            SignatureRunner doubles = new SignatureRunner(
+                    "tiny", 1, model, doubling, new SignatureRunner.Options(4, 50_000, 1, 64), metrics);
+            List<SignatureRunner.Job> jobs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                float[] x = {i, 0, i, 1, i, 2};
+                jobs.add(doubles.submit(
+                        Map.of("x", new HostTensor(DataType.DT_FLOAT, new long[] {3, 2}, x)), List.of("y"), deadline));
+            }
+            for (int i = 0; i < 8; i++) {
+                float[] y =
+                        (float[]) jobs.get(i).result().get(20, TimeUnit.SECONDS).get("y").values;
+                assertEquals(List.of(2f * i, 0f, 2f * i, 2f, 2f * i, 4f), floats(y));
+            }
+            ServingException tooBig = assertThrows(
+                    ServingException.class,
+                    () -> doubles.submit(
+                            Map.of("x", new HostTensor(DataType.DT_FLOAT, new long[] {5, 2}, new float[10])),
+                            List.of("y"),
+                            deadline));
+            assertTrue(
+                    tooBig.getMessage().contains("Task size 5 is larger than maximum batch size 4"),
+                    tooBig.getMessage());
+            String scrape = metrics.scrape();
+            String max = scrape.lines()
+                    .filter(l -> l.startsWith("jacktf_serving_batch_size_max{") && l.contains("signature=\"double\""))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(3.0, Double.parseDouble(max.substring(max.lastIndexOf(' ') + 1)), max);
+
+            // a deadline already passed: DEADLINE_EXCEEDED, 504, without running
+            SignatureRunner.Job late = doubles.submit(
+                    Map.of("x", new HostTensor(DataType.DT_FLOAT, new long[] {1, 2}, new float[2])),
+                    List.of("y"),
+                    System.nanoTime() - 1);
+            var e = assertThrows(ExecutionException.class, () -> late.result().get(20, TimeUnit.SECONDS));
+            assertEquals(504, ((ServingException) e.getCause()).httpStatus());
+            doubles.close();
+        }
+    }
+
+    static double metricsDepth(ServingMetrics metrics) {
+        return metrics.scrape()
+                .lines()
+                .filter(l -> l.startsWith("jacktf_serving_queue_depth{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    static List<Float> floats(float[] values) {
+        List<Float> out = new ArrayList<>();
+        for (float v : values) {
+            out.add(v);
+        }
+        return out;
+    }
+
+    @Test
+    void aRequestPastItsDeadlineIs504AndItsRunIsNotLost() throws Exception {
+        try (ModelServer server = ModelServer.start(ModelServer.Config.defaults(dir.resolve("tiny"))
+                .withPorts(0, -1)
+                .withLimits(64, 4, 200, 1 << 20)
+                .withThreads(1, 4, 3600))) {
+            ModelServerTest.Reply late = ModelServerTest.send(
+                    server,
+                    "POST",
+                    "/v1/models/tiny:predict",
+                    "{\"signature_name\": \"wait\", \"inputs\": {\"ticket\": 1}}");
+            assertEquals(504, late.status(), late.text());
+            assertTrue(late.error().contains("deadline"), late.text());
+            // the run still blocked in the graph keeps its version open until it ends: let it end
+            try (ModelVersions.Lease lease =
+                    server.service().registry().model("tiny").lease(Optional.empty(), Optional.empty())) {
+                signal(lease.loaded().model, 0f);
+            }
+            assertEquals(
+                    200,
+                    ModelServerTest.send(server, "POST", "/v1/models/tiny:predict", "{\"instances\": [\"abc\"]}")
+                            .status());
+        }
+    }
+
+    @Test
+    void aChangedModelConfigFileIsApplied() throws Exception {
+        Files.createDirectories(dir.resolve("hpt"));
+        Files.createSymbolicLink(
+                dir.resolve("hpt/1"),
+                TestData.savedModels().resolve("half_plus_two_tf1").toAbsolutePath());
+        Path config = dir.resolve("models.config");
+        Files.writeString(
+                config, "model_config_list { config { name: \"tiny\" base_path: \"" + dir.resolve("tiny") + "\" } }");
+        try (ModelServer server = ModelServer.start(ModelServer.Config.defaultsForConfigFile(config)
+                .withPorts(0, -1)
+                .withThreads(1, 4, 3600))) {
+            assertEquals(
+                    404,
+                    ModelServerTest.send(server, "GET", "/v1/models/hpt", null).status());
+            Files.writeString(
+                    config, "model_config_list { config { name: \"hpt\" base_path: \"" + dir.resolve("hpt") + "\" } }");
+            server.service().registry().poll(); // what the poller does every --file-system-poll-wait-seconds
+            assertEquals(
+                    JsonParser.parseString("{\"predictions\": [[2.5]]}"),
+                    ModelServerTest.send(server, "POST", "/v1/models/hpt:predict", "{\"instances\": [[1.0]]}")
+                            .json());
+            assertEquals(
+                    404,
+                    ModelServerTest.send(server, "GET", "/v1/models/tiny", null).status(),
+                    "tiny left the config");
+            // a broken config is not applied: the server keeps serving
+            Files.writeString(config, "model_config_list { config { nme: \"x\" } }");
+            server.service().registry().poll();
+            assertEquals(
+                    200,
+                    ModelServerTest.send(server, "GET", "/v1/models/hpt", null).status());
+        }
+        ConfigException bad = assertThrows(
+                ConfigException.class,
+                () -> ModelConfigFile.parse("m.config", "model_config_list { config { nme: \"x\" } }"));
+        assertEquals("modelConfigFile", bad.field());
+        assertTrue(bad.getMessage().contains("nme"), bad.getMessage());
+        assertThrows(
+                ConfigException.class,
+                () -> ModelConfigFile.parse("m.config", "model_config_list { config { name: \"a\" } }"));
+    }
+}
