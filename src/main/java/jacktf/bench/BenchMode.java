@@ -23,6 +23,8 @@ public enum BenchMode {
     HTTP(HttpMeasurement::new),
     /** The gRPC PredictionService under concurrent clients. */
     GRPC(GrpcMeasurement::new),
+    /** The REST server well above its limits: admitted latency and time to refuse. */
+    OVERLOAD(OverloadMeasurement::new),
     /** The machine's MatMul peak alone. */
     PEAK(PeakMeasurement::new);
 

@@ -24,7 +24,19 @@ public record BenchResult(
         Double flopsPerImage,
         Double fractionOfPeak,
         Double peakGflops,
-        String cpu) {
+        String cpu,
+        Shed shed) {
+    /**
+     * {@link BenchMode#OVERLOAD}: what the server refused (503) beside what it admitted (the result's
+     * latencies are the admitted requests').
+     *
+     * @param admitted requests answered 200
+     * @param rejected requests answered 503 at once
+     * @param rejectP50Ms median time to the 503
+     * @param rejectP99Ms 99th percentile time to the 503
+     */
+    public record Shed(int admitted, int rejected, double rejectP50Ms, double rejectP99Ms) {}
+
     /** A result on this machine: {@code cpu} is {@link CpuFeatures#describe()}. */
     public BenchResult(
             String mode,
@@ -60,6 +72,30 @@ public record BenchResult(
                 flopsPerImage,
                 fractionOfPeak,
                 peakGflops,
-                CpuFeatures.detect().describe());
+                CpuFeatures.detect().describe(),
+                null);
+    }
+
+    /** This result with an overload run's refusals. */
+    public BenchResult withShed(Shed shed) {
+        return new BenchResult(
+                mode,
+                model,
+                precision,
+                batchSize,
+                imageSize,
+                steps,
+                medianMs,
+                p99Ms,
+                minMs,
+                maxMs,
+                imagesPerSec,
+                cpuPerWall,
+                peakRssMb,
+                flopsPerImage,
+                fractionOfPeak,
+                peakGflops,
+                cpu,
+                shed);
     }
 }

@@ -28,13 +28,14 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description =
-                "Measure train/head/infer/pipeline/restore/serve/http/grpc speed against the machine's MatMul peak.")
+                "Measure train/head/infer/pipeline/restore/serve/http/grpc/overload speed against the machine's MatMul peak.")
 final class BenchCommand implements Callable<Integer> {
     @Parameters(
             paramLabel = "MODE",
             description = "train, head, infer, pipeline, restore, serve (SavedModel through "
                     + "the Classifier API), http (the REST server under concurrent clients), grpc (its gRPC "
-                    + "PredictionService under concurrent clients) or peak.")
+                    + "PredictionService under concurrent clients), overload (the REST server well above its "
+                    + "limits: admitted latency and time to refuse) or peak.")
     String mode;
 
     @Option(names = "--model", description = "Network (default: ${DEFAULT-VALUE}).")
@@ -160,6 +161,14 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("  MatMul peak %.0f GFLOP/s%n", r.peakGflops());
             }
             out.printf("  cpu/wall %.2f, peak RSS %.0f MB%n", r.cpuPerWall(), r.peakRssMb());
+            if (r.shed() != null) {
+                out.printf(
+                        "  admitted %d (latency above), refused %d with 503: time to refuse p50 %.1f ms, p99 %.1f ms%n",
+                        r.shed().admitted(),
+                        r.shed().rejected(),
+                        r.shed().rejectP50Ms(),
+                        r.shed().rejectP99Ms());
+            }
             out.println("  cpu: " + r.cpu());
             Path table = profile == null ? null : profile.resolve(StepProfile.TABLE_FILE);
             if (table != null && Files.exists(table)) {

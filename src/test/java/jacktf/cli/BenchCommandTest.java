@@ -82,7 +82,7 @@ class BenchCommandTest {
         assertTrue(
                 r.err()
                         .contains(
-                                "Unknown mode 'fly'. Valid: train, head, infer, pipeline, restore, serve, http, grpc, peak"),
+                                "Unknown mode 'fly'. Valid: train, head, infer, pipeline, restore, serve, http, grpc, overload, peak"),
                 r.err());
     }
 
@@ -114,5 +114,33 @@ class BenchCommandTest {
         JsonObject trace = JsonParser.parseString(Files.readString(profile.resolve(StepProfile.TRACE_FILE)))
                 .getAsJsonObject();
         assertTrue(trace.getAsJsonArray("traceEvents").size() > 100, "every op of 3 steps");
+    }
+
+    @Test
+    @Tag("slow") // exports a resnet_v1_50 and loads it in a server
+    void overloadReportsAdmittedLatencyAndTheTimeToRefuse(@TempDir Path work) {
+        CliTest.Run r = CliTest.run(
+                "bench",
+                "overload",
+                "--image-size",
+                "32",
+                "--clients",
+                "12",
+                "--steps",
+                "5",
+                "--warmup",
+                "1",
+                "--json",
+                "--work-dir",
+                work.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        JsonObject shed = o.getAsJsonObject("shed");
+        int admitted = shed.get("admitted").getAsInt();
+        int rejected = shed.get("rejected").getAsInt();
+        // 12 clients against room for 2 in flight and 2 queued: every request is either answered or refused
+        assertEquals(12 * 5, admitted + rejected, o.toString());
+        assertTrue(admitted > 0 && rejected > 0, o.toString());
+        assertEquals(admitted, o.get("steps").getAsInt());
     }
 }
