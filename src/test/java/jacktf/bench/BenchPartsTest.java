@@ -19,12 +19,12 @@ class BenchPartsTest {
     @Test
     void modesAreNamedAsOnTheCommandLine() {
         assertEquals(
-                List.of("train", "head", "infer", "pipeline", "restore", "serve", "http", "grpc", "peak"),
+                List.of("train", "head", "infer", "pipeline", "restore", "serve", "http", "grpc", "overload", "peak"),
                 Arrays.stream(BenchMode.values()).map(BenchMode::label).toList());
         assertEquals(BenchMode.HTTP, BenchMode.byName("http"));
         JacktfException e = assertThrows(JacktfException.class, () -> BenchMode.byName("TRAIN"));
         assertEquals(
-                "Unknown mode 'TRAIN'. Valid: train, head, infer, pipeline, restore, serve, http, grpc, peak",
+                "Unknown mode 'TRAIN'. Valid: train, head, infer, pipeline, restore, serve, http, grpc, overload, peak",
                 e.getMessage());
     }
 
