@@ -1,11 +1,9 @@
 package jacktf.bench;
 
-import jacktf.runtime.CpuFeatures;
-
 /**
  * One benchmark run, in the fields other tools compare ({@code --json}). Times are per step;
- * {@code cpuPerWall} near the core count means the run had the machine to itself; {@code cpu} says which
- * kernels the figures measured (AVX2, AVX-512, AVX512_BF16 or AMX).
+ * {@code cpuPerWall} near the core count means the run had the machine to itself; {@code cpu} (a {@code
+ * jacktf.runtime.CpuFeatures} description) says which kernels the figures measured (AVX2, AVX-512, AVX512_BF16 or AMX).
  */
 public record BenchResult(
         String mode,
@@ -36,45 +34,6 @@ public record BenchResult(
      * @param rejectP99Ms 99th percentile time to the 503
      */
     public record Shed(int admitted, int rejected, double rejectP50Ms, double rejectP99Ms) {}
-
-    /** A result on this machine: {@code cpu} is {@link CpuFeatures#describe()}. */
-    public BenchResult(
-            String mode,
-            String model,
-            String precision,
-            int batchSize,
-            int imageSize,
-            int steps,
-            double medianMs,
-            double p99Ms,
-            double minMs,
-            double maxMs,
-            double imagesPerSec,
-            double cpuPerWall,
-            double peakRssMb,
-            Double flopsPerImage,
-            Double fractionOfPeak,
-            Double peakGflops) {
-        this(
-                mode,
-                model,
-                precision,
-                batchSize,
-                imageSize,
-                steps,
-                medianMs,
-                p99Ms,
-                minMs,
-                maxMs,
-                imagesPerSec,
-                cpuPerWall,
-                peakRssMb,
-                flopsPerImage,
-                fractionOfPeak,
-                peakGflops,
-                CpuFeatures.detect().describe(),
-                null);
-    }
 
     /** This result with an overload run's refusals. */
     public BenchResult withShed(Shed shed) {

@@ -55,24 +55,12 @@ final class GrpcMeasurement implements Measurement {
                 double wallSeconds = load[load.length - 2];
                 double cpuPerWall = load[load.length - 1];
                 double[] ms = Arrays.copyOf(load, load.length - 2);
-                BenchResult latency = new Timing(ms, cpuPerWall).result(config, BenchMode.GRPC, 1, null, null);
-                return new BenchResult(
-                        latency.mode(),
-                        latency.model(),
-                        latency.precision(),
-                        config.serverBatchSize(),
-                        latency.imageSize(),
-                        ms.length,
-                        latency.medianMs(),
-                        latency.p99Ms(),
-                        latency.minMs(),
-                        latency.maxMs(),
-                        ms.length * (double) config.imagesPerRequest() / wallSeconds,
-                        cpuPerWall,
-                        ProcessStats.peakRssMb(),
-                        null,
-                        null,
-                        null);
+                return new Timing(ms, cpuPerWall)
+                        .loadResult(
+                                config,
+                                BenchMode.GRPC,
+                                config.serverBatchSize(),
+                                ms.length * (double) config.imagesPerRequest() / wallSeconds);
             } finally {
                 channel.shutdownNow();
             }

@@ -30,24 +30,12 @@ final class HttpMeasurement implements Measurement {
                     URI.create("http://127.0.0.1:" + server.port() + "/v1/models/bench:predict"), body);
             HttpLoadClient.Load load = client.run(config.clients(), config.steps(), config.warmup());
             double[] ms = load.ms();
-            BenchResult latency = new Timing(ms, load.cpuPerWall()).result(config, BenchMode.HTTP, 1, null, null);
-            return new BenchResult(
-                    latency.mode(),
-                    latency.model(),
-                    latency.precision(),
-                    config.serverBatchSize(),
-                    latency.imageSize(),
-                    ms.length,
-                    latency.medianMs(),
-                    latency.p99Ms(),
-                    latency.minMs(),
-                    latency.maxMs(),
-                    ms.length * (double) config.imagesPerRequest() / load.wallSeconds(),
-                    load.cpuPerWall(),
-                    ProcessStats.peakRssMb(),
-                    null,
-                    null,
-                    null);
+            return new Timing(ms, load.cpuPerWall())
+                    .loadResult(
+                            config,
+                            BenchMode.HTTP,
+                            config.serverBatchSize(),
+                            ms.length * (double) config.imagesPerRequest() / load.wallSeconds());
         }
     }
 }

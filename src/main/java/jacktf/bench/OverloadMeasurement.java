@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -88,26 +87,13 @@ final class OverloadMeasurement implements Measurement {
             if (admitted.length == 0) {
                 throw new IOException("no request was admitted in " + answers.size() + ": the server refused all");
             }
-            BenchResult latency = new Timing(admitted, cpuPerWall).result(config, BenchMode.OVERLOAD, 1, null, null);
-            return new BenchResult(
-                            latency.mode(),
-                            latency.model(),
-                            latency.precision(),
-                            1,
-                            latency.imageSize(),
-                            admitted.length,
-                            latency.medianMs(),
-                            latency.p99Ms(),
-                            latency.minMs(),
-                            latency.maxMs(),
-                            admitted.length / wallSeconds,
-                            cpuPerWall,
-                            ProcessStats.peakRssMb(),
-                            null,
-                            null,
-                            null)
+            return new Timing(admitted, cpuPerWall)
+                    .loadResult(config, BenchMode.OVERLOAD, 1, admitted.length / wallSeconds)
                     .withShed(new BenchResult.Shed(
-                            admitted.length, rejected.length, percentile(rejected, 0.5), percentile(rejected, 0.99)));
+                            admitted.length,
+                            rejected.length,
+                            Timing.percentile(rejected, 0.5),
+                            Timing.percentile(rejected, 0.99)));
         }
     }
 
@@ -117,15 +103,5 @@ final class OverloadMeasurement implements Measurement {
                 .mapToDouble(Answer::ms)
                 .sorted()
                 .toArray();
-    }
-
-    /** The nearest-rank percentile of sorted values; NaN for none. */
-    static double percentile(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        double[] copy = sorted.clone();
-        Arrays.sort(copy);
-        return copy[Math.min(copy.length - 1, Math.max(0, (int) Math.ceil(p * copy.length) - 1))];
     }
 }

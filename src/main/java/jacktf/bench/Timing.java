@@ -1,5 +1,6 @@
 package jacktf.bench;
 
+import jacktf.runtime.CpuFeatures;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -46,7 +47,7 @@ record Timing(double[] ms, double cpuPerWall) {
                 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
         double imagesPerSec = imagesPerStep / (median / 1000);
-        double p99 = sorted[Math.min(sorted.length - 1, (int) Math.ceil(0.99 * sorted.length) - 1)];
+        double p99 = percentile(sorted, 0.99);
         Double fraction = flopsPerImage == null || peakFlops == null ? null : flopsPerImage * imagesPerSec / peakFlops;
         return new BenchResult(
                 mode.label(),
@@ -64,6 +65,43 @@ record Timing(double[] ms, double cpuPerWall) {
                 ProcessStats.peakRssMb(),
                 flopsPerImage,
                 fraction,
-                peakFlops == null ? null : peakFlops / 1e9);
+                peakFlops == null ? null : peakFlops / 1e9,
+                CpuFeatures.detect().describe(),
+                null);
+    }
+
+    /**
+     * A server under load ({@code http}, {@code grpc}, {@code overload}): the latency per request,
+     * {@code imagesPerSecond} over the load's wall time, and the server's batch size as the batch.
+     */
+    BenchResult loadResult(BenchConfig config, BenchMode mode, int serverBatchSize, double imagesPerSecond) {
+        BenchResult r = result(config, mode, 1, null, null);
+        return new BenchResult(
+                r.mode(),
+                r.model(),
+                r.precision(),
+                serverBatchSize,
+                r.imageSize(),
+                r.steps(),
+                r.medianMs(),
+                r.p99Ms(),
+                r.minMs(),
+                r.maxMs(),
+                imagesPerSecond,
+                r.cpuPerWall(),
+                r.peakRssMb(),
+                null,
+                null,
+                null,
+                r.cpu(),
+                null);
+    }
+
+    /** The nearest-rank percentile {@code p} of ascending values; NaN for none. */
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, Math.max(0, (int) Math.ceil(p * sorted.length) - 1))];
     }
 }
