@@ -139,6 +139,12 @@ class CliTest {
                 List.of("jacktf train: error: --learning-rate must be a finite number > 0. Received: -1.0"),
                 negative.err().lines().toList());
 
+        Run backwards = run("train", "--dataset-dir", "x", "--train-dir", "y", "--profile-steps", "5:2");
+        assertEquals(1, backwards.exitCode());
+        assertEquals(
+                List.of("jacktf train: error: --profile-steps must be steps A:B with 1 <= A <= B. Received: 5:2"),
+                backwards.err().lines().toList());
+
         Run both =
                 run("train", "--dataset-dir", "x", "--train-dir", "y", "--epochs", "2", "--max-number-of-steps", "3");
         assertEquals(1, both.exitCode());
