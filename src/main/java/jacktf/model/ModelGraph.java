@@ -19,7 +19,7 @@ public final class ModelGraph {
     public ModelGraph(Graph graph, Placement placement, long seed) {
         this.graph = graph;
         this.placement = placement;
-        this.scopes = new NameScopes(Ops.create(graph));
+        this.scopes = new NameScopes(GraphScope.rootOps(graph));
         this.variables = new VariableStore(graph, scopes, placement, seed);
     }
 
