@@ -61,8 +61,6 @@ class GraphScopeTest {
                             "conv2",
                             "conv2_1/Const",
                             "init",
-                            "conv1/BatchNorm/Const",
-                            "conv1/Const_1",
                             "conv1/Identity"),
                     expected);
         }
