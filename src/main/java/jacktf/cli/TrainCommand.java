@@ -165,9 +165,9 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
     @Option(
             names = "--preprocessing-name",
             paramLabel = "vgg|inception",
-            description =
-                    "slim's preprocessing: vgg (resnet_v1's: means subtracted) or inception (distorted crop, "
-                            + "colour, [-1, 1]); stored in the train dir for eval, export and serve (default: ${DEFAULT-VALUE}).")
+            description = "slim's preprocessing: vgg (resnet_v1's: means subtracted) or inception (distorted crop, "
+                    + "colour, [-1, 1]); stored in the train dir for eval, export and serve "
+                    + "(default: ${DEFAULT-VALUE}).")
     Preprocessing preprocessing = Defaults.PREPROCESSING_DEFAULT;
 
     @Option(

@@ -20,7 +20,8 @@ import org.tensorflow.Session;
 
 /**
  * A checkpoint's network applied once to every image of a dataset: the model's eval preprocessing at
- * its image size (both from its train dir's {@link ModelInfo}), batch norm in inference mode, variables restored, the pipeline started.
+ * its image size (both from its train dir's {@link ModelInfo}), batch norm in inference mode, variables
+ * restored, the pipeline started.
  */
 final class EvaluationGraph implements AutoCloseable {
     final Checkpoint checkpoint;

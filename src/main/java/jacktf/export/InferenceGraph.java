@@ -31,9 +31,9 @@ import org.tensorflow.types.family.TType;
 
 /**
  * The lean inference graph of a trained model: encoded image bytes are decoded and
- * eval-preprocessed in the graph (the model's preprocessing; {@code predict_images} takes its output), one tower runs with batch norm in inference mode, and the
- * outputs are probabilities, class ids and class names. Exported as a SavedModel and used
- * in memory by predict.
+ * eval-preprocessed in the graph (the model's preprocessing; {@code predict_images} takes its output), one
+ * tower runs with batch norm in inference mode, and the outputs are probabilities, class ids and class names.
+ * Exported as a SavedModel and used in memory by predict.
  */
 public final class InferenceGraph {
     public static final String METHOD_NAME = "tensorflow/serving/predict";

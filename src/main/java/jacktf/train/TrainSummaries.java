@@ -90,7 +90,10 @@ final class TrainSummaries {
                 trainWriter, step, tf.constant("activations/" + name), tf.dtypes.cast(value, TFloat32.class))));
     }
 
-    /** A few input images as RGB: the preprocessing's scaling undone (vgg: means added back; inception: [-1, 1] to [0, 255]). */
+    /**
+     * A few input images as RGB: the preprocessing's scaling undone (vgg: means added back; inception: [-1, 1] to
+     * [0, 255]).
+     */
     void inputImages(Operand<TFloat32> images, ImagePreprocessing preprocessing) {
         Operand<TFloat32> rgb = tf.clipByValue(preprocessing.toRgb(tf, images), tf.constant(0f), tf.constant(255f));
         trainWrites.add(tf.summary.writeImageSummary(
