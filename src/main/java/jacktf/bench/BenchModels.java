@@ -2,6 +2,7 @@ package jacktf.bench;
 
 import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.CheckpointVariable;
+import jacktf.config.Preprocessing;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
@@ -56,7 +57,7 @@ final class BenchModels {
                         .writeLabels(IntStream.range(0, 1000)
                                 .mapToObj(i -> "class_" + i)
                                 .toList());
-                TrainDir.of(dir).writeModelInfo(new ModelInfo(config.imageSize(), 0, 0));
+                TrainDir.of(dir).writeModelInfo(new ModelInfo(config.imageSize(), Preprocessing.VGG, 0, 0));
                 return saved;
             }
         }

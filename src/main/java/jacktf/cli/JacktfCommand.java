@@ -4,6 +4,7 @@ import jacktf.config.FrozenBatchNorm;
 import jacktf.config.JacktfException;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
+import jacktf.config.Preprocessing;
 import jacktf.model.Head;
 import jacktf.model.Precision;
 import java.io.PrintWriter;
@@ -65,6 +66,7 @@ public final class JacktfCommand implements Runnable {
         cli.registerConverter(OptimizerType.class, text -> convert(text, OptimizerType::byName));
         cli.registerConverter(LearningRateDecayType.class, text -> convert(text, LearningRateDecayType::byName));
         cli.registerConverter(FrozenBatchNorm.class, text -> convert(text, FrozenBatchNorm::byName));
+        cli.registerConverter(Preprocessing.class, text -> convert(text, Preprocessing::byName));
         cli.registerConverter(Head.class, text -> convert(text, Head::byName));
         cli.registerConverter(Precision.class, text -> convert(text, Precision::byName));
         cli.setExecutionExceptionHandler(new UserErrors());

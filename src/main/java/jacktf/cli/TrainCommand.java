@@ -8,6 +8,7 @@ import jacktf.config.FrozenBatchNorm;
 import jacktf.config.JacktfException;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
+import jacktf.config.Preprocessing;
 import jacktf.model.Architecture;
 import jacktf.model.ScopeSet;
 import jacktf.train.Optimizer;
@@ -162,6 +163,14 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
     int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
 
     @Option(
+            names = "--preprocessing-name",
+            paramLabel = "vgg|inception",
+            description = "slim's preprocessing: vgg (resnet_v1's: means subtracted) or inception (distorted crop, "
+                    + "colour, [-1, 1]); stored in the train dir for eval, export and serve "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Preprocessing preprocessing = Defaults.PREPROCESSING_DEFAULT;
+
+    @Option(
             names = "--validation-split",
             description = "Hold out this fraction per class when "
                     + "the dataset has no validation folder (default: ${DEFAULT-VALUE}).")
@@ -306,6 +315,7 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
                 .precision(modelOptions.precision)
                 .numClasses(modelOptions.numClasses)
                 .imageSize(imageSize)
+                .preprocessing(preprocessing)
                 .validationSplit(validationSplit)
                 .seed(seed)
                 .checkpointPath(warmStart.checkpointPath)

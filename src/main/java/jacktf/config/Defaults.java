@@ -13,6 +13,11 @@ public final class Defaults {
 
     /** Crop size of training images: slim's {@code resnet_v1.default_image_size} ({@code --train_image_size None}). */
     public static final int IMAGE_SIZE_DEFAULT = 224;
+    /**
+     * How images become the network's input: vgg, as slim's {@code preprocessing_factory} picks for resnet_v1
+     * ({@code --preprocessing_name None} falls back to the model's).
+     */
+    public static final Preprocessing PREPROCESSING_DEFAULT = Preprocessing.VGG;
     /** Moving-average decay of batch norm: slim's {@code resnet_arg_scope(batch_norm_decay=0.997)}. */
     public static final float BATCH_NORM_DECAY_DEFAULT = 0.997f;
     /** Batch norm of frozen layers: jacktf's choice (slim has one {@code is_training} for all layers). */

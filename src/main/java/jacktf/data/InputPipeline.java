@@ -1,6 +1,7 @@
 package jacktf.data;
 
 import jacktf.config.ConfigException;
+import jacktf.config.Preprocessing;
 import jacktf.model.ModelGraph;
 import jacktf.runtime.Sessions;
 import java.util.ArrayList;
@@ -38,7 +39,12 @@ public final class InputPipeline {
     /** AUTOTUNE for parallelism and prefetch. */
     private static final long AUTOTUNE = -1;
 
-    /** How the examples are read. */
+    /**
+     * How the examples are read.
+     *
+     * @param preprocessing slim's preprocessing function applied to each image ({@link #training} and
+     *     {@link #evaluation} take vgg; {@link #withPreprocessing} another)
+     */
     public record Config(
             int batchSize,
             int imageSize,
@@ -47,10 +53,14 @@ public final class InputPipeline {
             long epochs,
             boolean dropRemainder,
             int shards,
-            int shardIndex) {
+            int shardIndex,
+            Preprocessing preprocessing) {
         public Config {
             if (batchSize < 1) {
                 throw new ConfigException("batchSize", "at least 1", batchSize);
+            }
+            if (preprocessing == null) {
+                throw new ConfigException("preprocessing", "one of " + Preprocessing.names(), null);
             }
             if (shards < 1 || shardIndex < 0 || shardIndex >= shards) {
                 throw new IllegalArgumentException("shard " + shardIndex + " of " + shards);
@@ -59,17 +69,23 @@ public final class InputPipeline {
 
         /** Only every {@code shards}-th element of the stream, starting at {@code index} (one worker's share). */
         public Config shard(int shards, int index) {
-            return new Config(batchSize, imageSize, training, seed, epochs, dropRemainder, shards, index);
+            return new Config(
+                    batchSize, imageSize, training, seed, epochs, dropRemainder, shards, index, preprocessing);
+        }
+
+        /** The same reading with another preprocessing function. */
+        public Config withPreprocessing(Preprocessing p) {
+            return new Config(batchSize, imageSize, training, seed, epochs, dropRemainder, shards, shardIndex, p);
         }
 
         /** Augmented, shuffled, repeating forever, full batches only: for training. */
         public static Config training(int batchSize, int imageSize, long seed) {
-            return new Config(batchSize, imageSize, true, seed, -1, true, 1, 0);
+            return new Config(batchSize, imageSize, true, seed, -1, true, 1, 0, Preprocessing.VGG);
         }
 
         /** One pass in file order with eval preprocessing, keeping the last partial batch. */
         public static Config evaluation(int batchSize, int imageSize) {
-            return new Config(batchSize, imageSize, false, 0, 1, false, 1, 0);
+            return new Config(batchSize, imageSize, false, 0, 1, false, 1, 0, Preprocessing.VGG);
         }
     }
 
@@ -112,7 +128,7 @@ public final class InputPipeline {
                 List.of(Shape.scalar(), Shape.scalar()),
                 dataset.size(),
                 config);
-        VggPreprocessing preprocessing = new VggPreprocessing(config.imageSize());
+        ImagePreprocessing preprocessing = ImagePreprocessing.of(config.preprocessing(), config.imageSize());
         ConcreteFunction decode = ConcreteFunction.create(fn -> {
             Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
             Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));

@@ -1,6 +1,7 @@
 package jacktf.data;
 
 import jacktf.config.ConfigException;
+import jacktf.config.Preprocessing;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -20,7 +21,7 @@ import org.tensorflow.types.TUint8;
  * left-right flip. Eval: smaller side to 256, central crop. Both subtract the RGB means and do
  * not rescale to [0, 1]. Other image sizes scale the resize sides in proportion to 224.
  */
-public final class VggPreprocessing {
+public final class VggPreprocessing implements ImagePreprocessing {
     public static final float[] RGB_MEANS = {123.68f, 116.78f, 103.94f};
     public static final int DEFAULT_IMAGE_SIZE = 224;
 
@@ -37,6 +38,12 @@ public final class VggPreprocessing {
         this.resizeSideMax = Math.round(512f * imageSize / DEFAULT_IMAGE_SIZE);
     }
 
+    @Override
+    public Preprocessing name() {
+        return Preprocessing.VGG;
+    }
+
+    @Override
     public int imageSize() {
         return imageSize;
     }
@@ -60,9 +67,13 @@ public final class VggPreprocessing {
      * Training preprocessing. Randomness is stateless, a function of {@code seed} (int64 [2]: run
      * seed, element index), so every element is augmented the same way in a resumed run.
      */
+    @Override
     public Operand<TFloat32> train(Ops tf, Operand<TUint8> image, Operand<TInt64> seed) {
         Operand<TInt32> side = tf.random.statelessRandomUniformInt(
-                tf.constant(new int[0]), draw(tf, seed, 1), tf.constant(resizeSideMin), tf.constant(resizeSideMax + 1));
+                tf.constant(new int[0]),
+                StatelessDraws.draw(tf, seed, 1),
+                tf.constant(resizeSideMin),
+                tf.constant(resizeSideMax + 1));
         Operand<TFloat32> resized = aspectPreservingResize(tf, image, side);
         Operand<TInt32> shape = tf.shape(resized);
         Operand<TInt32> maxOffsetH =
@@ -70,15 +81,17 @@ public final class VggPreprocessing {
         Operand<TInt32> maxOffsetW =
                 tf.math.add(tf.math.sub(element(tf, shape, 1), tf.constant(imageSize)), tf.constant(1));
         // uniform in [0, max): a uniform [0, 1) draw scaled, since the bound is a tensor
-        Operand<TInt32> offsetH = uniformBelow(tf, draw(tf, seed, 2), maxOffsetH);
-        Operand<TInt32> offsetW = uniformBelow(tf, draw(tf, seed, 3), maxOffsetW);
+        Operand<TInt32> offsetH = uniformBelow(tf, StatelessDraws.draw(tf, seed, 2), maxOffsetH);
+        Operand<TInt32> offsetW = uniformBelow(tf, StatelessDraws.draw(tf, seed, 3), maxOffsetW);
         Operand<TFloat32> cropped = crop(tf, resized, offsetH, offsetW);
         Operand<TBool> flip = tf.math.less(
-                tf.random.statelessRandomUniform(tf.constant(new int[0]), draw(tf, seed, 4)), tf.constant(0.5f));
+                tf.random.statelessRandomUniform(tf.constant(new int[0]), StatelessDraws.draw(tf, seed, 4)),
+                tf.constant(0.5f));
         Operand<TFloat32> flipped = tf.select(flip, tf.reverse(cropped, tf.constant(new int[] {1})), cropped);
         return subtractMeans(tf, flipped);
     }
 
+    @Override
     public Operand<TFloat32> eval(Ops tf, Operand<TUint8> image) {
         Operand<TFloat32> resized = aspectPreservingResize(tf, image, tf.constant(resizeSideMin));
         Operand<TInt32> shape = tf.shape(resized);
@@ -89,9 +102,10 @@ public final class VggPreprocessing {
         return subtractMeans(tf, crop(tf, resized, offsetH, offsetW));
     }
 
-    /** A distinct stateless seed per random draw of one element. */
-    private static Operand<TInt64> draw(Ops tf, Operand<TInt64> seed, long k) {
-        return tf.math.add(tf.math.mul(seed, tf.constant(new long[] {1, 8})), tf.constant(new long[] {0, k}));
+    /** The means added back. */
+    @Override
+    public Operand<TFloat32> toRgb(Ops tf, Operand<TFloat32> images) {
+        return tf.math.add(images, tf.constant(RGB_MEANS));
     }
 
     private static Operand<TInt32> uniformBelow(Ops tf, Operand<TInt64> seed, Operand<TInt32> bound) {

@@ -2,7 +2,8 @@
  * Datasets and their way into the graph: where labelled images come from
  * ({@link jacktf.data.DatasetSource}: an image folder through {@link jacktf.data.ImageFolder}, a
  * list of (file, label) pairs through {@link jacktf.data.ImageList}), the checks that keep unusable
- * files out ({@link jacktf.data.ImageFiles}), slim's {@code vgg_preprocessing}, the in-graph
+ * files out ({@link jacktf.data.ImageFiles}), slim's preprocessing functions
+ * ({@link jacktf.data.ImagePreprocessing}: {@code vgg_preprocessing}, {@code inception_preprocessing}), the in-graph
  * {@code tf.data} pipeline ({@link jacktf.data.InputPipeline}), synthetic datasets, and slim's
  * {@code labels.txt} format ({@link jacktf.data.Labels}), and slim's TFRecord datasets: written by
  * {@link jacktf.data.TfRecordConverter} ({@link jacktf.data.SlimExample}s framed by

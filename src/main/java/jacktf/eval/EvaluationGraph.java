@@ -11,6 +11,7 @@ import jacktf.model.Precision;
 import jacktf.model.Tower;
 import jacktf.runtime.Placement;
 import jacktf.runtime.Sessions;
+import jacktf.traindir.ModelInfo;
 import jacktf.traindir.TrainDir;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,8 +19,9 @@ import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
 /**
- * A checkpoint's network applied once to every image of a dataset: eval preprocessing at the
- * model's image size, batch norm in inference mode, variables restored, the pipeline started.
+ * A checkpoint's network applied once to every image of a dataset: the model's eval preprocessing at
+ * its image size (both from its train dir's {@link ModelInfo}), batch norm in inference mode, variables
+ * restored, the pipeline started.
  */
 final class EvaluationGraph implements AutoCloseable {
     final Checkpoint checkpoint;
@@ -40,14 +42,18 @@ final class EvaluationGraph implements AutoCloseable {
     }
 
     static EvaluationGraph open(Path checkpointPath, ImageDataset dataset, int batchSize) throws IOException {
-        int imageSize = TrainDir.containing(checkpointPath).modelInfo().imageSize();
+        ModelInfo info = TrainDir.containing(checkpointPath).modelInfo();
         Checkpoint checkpoint = Checkpoint.open(checkpointPath);
         Graph graph = new Graph();
         Session session = Sessions.open(graph);
         try {
             ModelGraph model = new ModelGraph(graph, Placement.local(), Defaults.SEED_DEFAULT);
-            InputPipeline input =
-                    InputPipeline.build(model, "input", dataset, InputPipeline.Config.evaluation(batchSize, imageSize));
+            InputPipeline input = InputPipeline.build(
+                    model,
+                    "input",
+                    dataset,
+                    InputPipeline.Config.evaluation(batchSize, info.imageSize())
+                            .withPreprocessing(info.preprocessing()));
             Tower tower = checkpoint
                     .modelSpec()
                     .network(Precision.FP32)

@@ -4,6 +4,7 @@ import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.Restorer;
 import jacktf.config.Defaults;
 import jacktf.config.JacktfException;
+import jacktf.data.ImagePreprocessing;
 import jacktf.data.VggPreprocessing;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
@@ -30,9 +31,9 @@ import org.tensorflow.types.family.TType;
 
 /**
  * The lean inference graph of a trained model: encoded image bytes are decoded and
- * eval-preprocessed in the graph, one tower runs with batch norm in inference mode, and the
- * outputs are probabilities, class ids and class names. Exported as a SavedModel and used
- * in memory by predict.
+ * eval-preprocessed in the graph (the model's preprocessing; {@code predict_images} takes its output), one
+ * tower runs with batch norm in inference mode, and the outputs are probabilities, class ids and class names.
+ * Exported as a SavedModel and used in memory by predict.
  */
 public final class InferenceGraph {
     public static final String METHOD_NAME = "tensorflow/serving/predict";
@@ -52,14 +53,15 @@ public final class InferenceGraph {
 
     /**
      * Builds the graph for the checkpoint's model into {@code graph} and restores its variables
-     * into {@code session}.
+     * into {@code session}. {@code preprocessing} is the model's (its {@code ModelInfo}'s): the eval path of
+     * the one it was trained with.
      */
     public static InferenceGraph build(
             Graph graph,
             Session session,
             Checkpoint checkpoint,
             List<String> classNames,
-            int imageSize,
+            ImagePreprocessing preprocessing,
             Precision precision,
             String featureEndpoint) {
         ModelSpec spec = checkpoint.modelSpec();
@@ -74,7 +76,7 @@ public final class InferenceGraph {
         Ops tf = model.ops("");
         Placeholder<TString> imageBytes =
                 tf.withName("image_bytes").placeholder(TString.class, Placeholder.shape(Shape.of(-1)));
-        VggPreprocessing preprocessing = new VggPreprocessing(imageSize);
+        int imageSize = preprocessing.imageSize();
         // Decode a batch of strings image by image with tf.data, then take the batch back as one element.
         ConcreteFunction decode = ConcreteFunction.create(fn -> {
             Placeholder<TString> bytes = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));

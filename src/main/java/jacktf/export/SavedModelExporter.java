@@ -39,7 +39,6 @@ public final class SavedModelExporter {
         TrainDir model = TrainDir.containing(checkpointPath);
         List<String> classNames = model.labels();
         ModelInfo info = model.modelInfo();
-        int imageSize = info.imageSize();
         Files.createDirectories(base);
         int v = version != null ? version : highestVersion(base) + 1;
         if (v < 1) {
@@ -55,8 +54,8 @@ public final class SavedModelExporter {
         try (Checkpoint checkpoint = Checkpoint.open(checkpointPath);
                 Graph graph = new Graph();
                 Session session = Sessions.open(graph)) {
-            InferenceGraph inference =
-                    InferenceGraph.build(graph, session, checkpoint, classNames, imageSize, precision, featureEndpoint);
+            InferenceGraph inference = InferenceGraph.build(
+                    graph, session, checkpoint, classNames, info.imagePreprocessing(), precision, featureEndpoint);
             SavedModelAssets.addConstant(graph, Labels.FILE_NAME);
             SavedModelBundle.exporter(staging.toString())
                     .withTags(SavedModelBundle.DEFAULT_TAG)

@@ -1,6 +1,7 @@
 package jacktf.serve;
 
 import jacktf.checkpoint.Checkpoint;
+import jacktf.data.ImagePreprocessing;
 import jacktf.data.Labels;
 import jacktf.export.InferenceGraph;
 import jacktf.model.Precision;
@@ -106,12 +107,12 @@ public final class Classifier implements AutoCloseable {
     public static Classifier fromCheckpoint(Path checkpointPath, Precision precision) throws IOException {
         TrainDir model = TrainDir.containing(checkpointPath);
         List<String> names = model.labels();
-        int imageSize = model.modelInfo().imageSize();
+        ImagePreprocessing preprocessing = model.modelInfo().imagePreprocessing();
         Graph graph = new Graph();
         Session session = Sessions.open(graph);
         try (Checkpoint checkpoint = Checkpoint.open(checkpointPath)) {
             InferenceGraph inference =
-                    InferenceGraph.build(graph, session, checkpoint, names, imageSize, precision, "global_pool");
+                    InferenceGraph.build(graph, session, checkpoint, names, preprocessing, precision, "global_pool");
             AutoCloseable owner = () -> {
                 session.close();
                 graph.close();

@@ -91,17 +91,14 @@ final class FeatureCache {
                     .precision(config.precision())
                     .build();
             int batch = Math.max(config.batchSize(), 8);
-            InputPipeline trainInput = InputPipeline.build(
-                    model, "cache_train", data.train(), InputPipeline.Config.evaluation(batch, config.imageSize()));
+            InputPipeline.Config evaluation = InputPipeline.Config.evaluation(batch, config.imageSize())
+                    .withPreprocessing(config.preprocessing());
+            InputPipeline trainInput = InputPipeline.build(model, "cache_train", data.train(), evaluation);
             Tower trainTower = backbone.apply(model, trainInput.images(), BatchNormPolicy.inference());
             InputPipeline validationInput = null;
             Tower validationTower = null;
             if (data.validation().size() > 0) {
-                validationInput = InputPipeline.build(
-                        model,
-                        "cache_validation",
-                        data.validation(),
-                        InputPipeline.Config.evaluation(batch, config.imageSize()));
+                validationInput = InputPipeline.build(model, "cache_validation", data.validation(), evaluation);
                 validationTower = backbone.apply(model, validationInput.images(), BatchNormPolicy.inference());
             }
             session.run(model.initializer());

@@ -7,6 +7,7 @@ import jacktf.config.Defaults;
 import jacktf.config.FrozenBatchNorm;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
+import jacktf.config.Preprocessing;
 import jacktf.data.DatasetSource;
 import jacktf.model.Architecture;
 import jacktf.model.Head;
@@ -27,6 +28,7 @@ public record TrainConfig(
         Integer numClasses,
         Precision precision,
         int imageSize,
+        Preprocessing preprocessing,
         double validationSplit,
         long seed,
         Path checkpointPath,
@@ -73,6 +75,7 @@ public record TrainConfig(
         required("model", model);
         required("head", head);
         required("precision", precision);
+        required("preprocessing", preprocessing);
         required("restoreOptions", restoreOptions);
         required("frozenBatchNorm", frozenBatchNorm);
         required("optimizer", optimizer);
@@ -171,6 +174,7 @@ public record TrainConfig(
         private Integer numClasses;
         private Precision precision = Precision.FP32;
         private int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
+        private Preprocessing preprocessing = Defaults.PREPROCESSING_DEFAULT;
         private double validationSplit = Defaults.VALIDATION_SPLIT_DEFAULT;
         private long seed = Defaults.SEED_DEFAULT;
         private Path checkpointPath;
@@ -230,6 +234,15 @@ public record TrainConfig(
 
         public Builder imageSize(int v) {
             this.imageSize = v;
+            return this;
+        }
+
+        /**
+         * slim's preprocessing function ({@code --preprocessing_name}): vgg (the default, slim's for resnet_v1)
+         * or inception. The train dir records it, so eval, predict, extract, export and serve apply it too.
+         */
+        public Builder preprocessing(Preprocessing v) {
+            this.preprocessing = v;
             return this;
         }
 
@@ -406,6 +419,7 @@ public record TrainConfig(
                     numClasses,
                     precision,
                     imageSize,
+                    preprocessing,
                     validationSplit,
                     seed,
                     checkpointPath,

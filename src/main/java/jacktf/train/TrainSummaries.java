@@ -1,6 +1,6 @@
 package jacktf.train;
 
-import jacktf.data.VggPreprocessing;
+import jacktf.data.ImagePreprocessing;
 import jacktf.model.ModelVariable;
 import jacktf.traindir.TrainDir;
 import java.nio.file.Path;
@@ -90,10 +90,12 @@ final class TrainSummaries {
                 trainWriter, step, tf.constant("activations/" + name), tf.dtypes.cast(value, TFloat32.class))));
     }
 
-    /** A few input images with the means added back, as RGB. */
-    void inputImages(Operand<TFloat32> images) {
-        Operand<TFloat32> rgb = tf.clipByValue(
-                tf.math.add(images, tf.constant(VggPreprocessing.RGB_MEANS)), tf.constant(0f), tf.constant(255f));
+    /**
+     * A few input images as RGB: the preprocessing's scaling undone (vgg: means added back; inception: [-1, 1] to
+     * [0, 255]).
+     */
+    void inputImages(Operand<TFloat32> images, ImagePreprocessing preprocessing) {
+        Operand<TFloat32> rgb = tf.clipByValue(preprocessing.toRgb(tf, images), tf.constant(0f), tf.constant(255f));
         trainWrites.add(tf.summary.writeImageSummary(
                 trainWriter,
                 step,

@@ -97,7 +97,8 @@ public final class Trainer {
         if (writer) {
             CheckpointSaver.removeTemporaries(trainDir);
             dir.writeLabels(data.classNames());
-            dir.writeModelInfo(new ModelInfo(config.imageSize(), config.validationSplit(), config.seed()));
+            dir.writeModelInfo(
+                    new ModelInfo(config.imageSize(), config.preprocessing(), config.validationSplit(), config.seed()));
         }
         FeatureCache cache = config.cacheFeatures() ? cacheFeatures(data) : null;
 

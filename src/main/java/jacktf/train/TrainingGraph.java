@@ -7,6 +7,7 @@ import jacktf.cluster.SyncReplicas;
 import jacktf.config.ConfigException;
 import jacktf.config.FrozenBatchNorm;
 import jacktf.config.LearningRateDecayType;
+import jacktf.data.ImagePreprocessing;
 import jacktf.data.InputPipeline;
 import jacktf.model.BatchNormMode;
 import jacktf.model.BatchNormPolicy;
@@ -160,8 +161,9 @@ final class TrainingGraph {
     // ---- inputs and network
 
     private Inputs imagesThroughNetwork(TrainingData data) {
-        InputPipeline.Config training =
-                InputPipeline.Config.training(config.batchSize(), config.imageSize(), config.seed());
+        InputPipeline.Config training = InputPipeline.Config.training(
+                        config.batchSize(), config.imageSize(), config.seed())
+                .withPreprocessing(config.preprocessing());
         Replicas replicas = config.replicas();
         if (replicas != null) {
             // Each worker reads every n-th element of the one shuffled stream: together they see
@@ -345,7 +347,8 @@ final class TrainingGraph {
         if (!hasValidation) {
             return null;
         }
-        InputPipeline.Config evaluation = InputPipeline.Config.evaluation(config.batchSize(), config.imageSize());
+        InputPipeline.Config evaluation = InputPipeline.Config.evaluation(config.batchSize(), config.imageSize())
+                .withPreprocessing(config.preprocessing());
         InputPipeline images;
         Operand<TFloat32> evalLogits;
         if (cache == null) {
@@ -393,7 +396,7 @@ final class TrainingGraph {
         }
         s.histograms(trainable, blocks);
         if (tower != null) {
-            s.inputImages(input.images());
+            s.inputImages(input.images(), ImagePreprocessing.of(config.preprocessing(), config.imageSize()));
         }
         return s;
     }

@@ -27,7 +27,7 @@ import java.util.Optional;
  * <tr><td>{@code labels.txt}</td><td>the trainer ({@link #writeLabels})</td>
  *     <td>slim's {@code 0:name} per class ({@link #labels()})</td></tr>
  * <tr><td>{@code jacktf.properties}</td><td>the trainer ({@link #writeModelInfo})</td>
- *     <td>image size and validation hold-out ({@link #modelInfo()})</td></tr>
+ *     <td>image size, preprocessing and validation hold-out ({@link #modelInfo()})</td></tr>
  * <tr><td>{@code train_plan.json}</td><td>the trainer, at every start ({@link #writePlan})</td>
  *     <td>classes, split, trainable/frozen variables, restore plan ({@link #plan()})</td></tr>
  * <tr><td>{@code events.out.tfevents.*}</td><td>the trainer's summaries</td>

@@ -157,6 +157,15 @@ class CliTest {
                         .startsWith("Invalid value for option '--optimizer': Unknown optimizer 'adamw'. "
                                 + "Valid: sgd, momentum, rmsprop, adam, adagrad, adadelta, ftrl"),
                 unknown.err());
+
+        Run preprocessing = run("train", "--dataset-dir", "x", "--train-dir", "y", "--preprocessing-name", "lenet");
+        assertEquals(2, preprocessing.exitCode());
+        assertTrue(
+                preprocessing
+                        .err()
+                        .startsWith("Invalid value for option '--preprocessing-name': Unknown preprocessing 'lenet'. "
+                                + "Valid: vgg, inception"),
+                preprocessing.err());
     }
 
     @Test
@@ -169,6 +178,8 @@ class CliTest {
         assertTrue(help.contains("Initial learning rate (default: 0.01)"), help);
         assertTrue(help.contains("(default: inference)"), help);
         assertTrue(help.contains("lower it for short runs) (default: 0.997)"), help);
+        assertTrue(help.contains("--preprocessing-name=vgg|inception"), help);
+        assertTrue(help.contains("stored in the train dir for eval, export and serve (default: vgg)"), help);
     }
 
     @Test

@@ -9,6 +9,7 @@ import jacktf.config.ConfigException;
 import jacktf.config.FrozenBatchNorm;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
+import jacktf.config.Preprocessing;
 import jacktf.model.Architecture;
 import jacktf.model.Head;
 import jacktf.model.Precision;
@@ -66,6 +67,7 @@ class TrainConfigTest {
                         .replicas(new Replicas(
                                 Cluster.parse("ps=127.0.0.1:1;worker=127.0.0.1:2", "worker", 0), false, 60))),
                 bad("optimizer", "set", "null", b -> b.optimizer(null)),
+                bad("preprocessing", "set", "null", b -> b.preprocessing(null)),
                 bad("datasetDir", "set, or a dataset given", "null", b -> TrainConfig.builder(null, Path.of("train"))));
     }
 
@@ -90,6 +92,8 @@ class TrainConfigTest {
         // train_image_classifier.py's flag defaults, resnet_arg_scope's batch_norm_decay, resnet_v1's image size
         TrainConfig c = valid().build();
         assertEquals(OptimizerType.RMSPROP, c.optimizer());
+        // preprocessing_factory: resnet_v1_* -> vgg_preprocessing
+        assertEquals(Preprocessing.VGG, c.preprocessing());
         assertEquals(0.01f, c.learningRate());
         assertEquals(32, c.batchSize());
         assertEquals(0.00004f, c.weightDecay());

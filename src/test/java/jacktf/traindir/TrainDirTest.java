@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.config.JacktfException;
+import jacktf.config.Preprocessing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,11 +43,26 @@ class TrainDirTest {
                 Files.createDirectories(root.resolve("models")).resolve("resnet_v1_50.ckpt"), "x");
         TrainDir models = TrainDir.containing(zoo);
         assertEquals(zoo.getParent().toAbsolutePath(), models.path());
-        // slim's zoo files come without jacktf.properties: 224 pixels (vgg_preprocessing's default), no hold-out
-        assertEquals(new ModelInfo(224, 0, 0), models.modelInfo());
+        // slim's zoo files come without jacktf.properties: 224 pixels (vgg_preprocessing's default), vgg
+        // (slim's preprocessing_factory for resnet_v1), no hold-out
+        assertEquals(new ModelInfo(224, Preprocessing.VGG, 0, 0), models.modelInfo());
         IOException noLabels = assertThrows(IOException.class, models::labels);
         assertTrue(noLabels.getMessage().contains("labels.txt"), noLabels.getMessage());
         assertTrue(models.latestCheckpoint().isEmpty());
+    }
+
+    @Test
+    void aModelInfoWithoutPreprocessingIsVggAndAnUnknownOneIsNamed(@TempDir Path root) throws IOException {
+        TrainDir dir = TrainDir.of(root);
+        // what jacktf wrote before --preprocessing-name existed
+        Files.writeString(dir.modelInfoFile(), "image_size=64\nvalidation_split=0.5\nsplit_seed=3\n");
+        assertEquals(new ModelInfo(64, Preprocessing.VGG, 0.5, 3), dir.modelInfo());
+        Files.writeString(dir.modelInfoFile(), "image_size=64\npreprocessing_name=lenet\n");
+        IOException unknown = assertThrows(IOException.class, dir::modelInfo);
+        assertTrue(
+                unknown.getMessage().contains("preprocessing_name 'lenet'")
+                        && unknown.getMessage().contains("vgg, inception"),
+                unknown.getMessage());
     }
 
     @Test
@@ -56,14 +72,15 @@ class TrainDirTest {
         assertEquals("0:cat\n1:dog\n", Files.readString(dir.labelsFile()));
         assertEquals(List.of("cat", "dog"), dir.labels());
 
-        dir.writeModelInfo(new ModelInfo(96, 0.25, 7));
+        dir.writeModelInfo(new ModelInfo(96, Preprocessing.INCEPTION, 0.25, 7));
         String properties = Files.readString(dir.modelInfoFile());
         assertTrue(
                 properties.contains("image_size=96")
+                        && properties.contains("preprocessing_name=inception")
                         && properties.contains("validation_split=0.25")
                         && properties.contains("split_seed=7"),
                 properties);
-        assertEquals(new ModelInfo(96, 0.25, 7), dir.modelInfo());
+        assertEquals(new ModelInfo(96, Preprocessing.INCEPTION, 0.25, 7), dir.modelInfo());
 
         assertTrue(dir.plan().isEmpty());
         TrainingPlan plan = new TrainingPlan(
