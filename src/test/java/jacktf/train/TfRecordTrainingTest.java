@@ -29,9 +29,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * same order train bit for bit the same (plain and GZIP shards), {@code data convert}'s shuffled
  * shards evaluate exactly as the folder and train within a stated tolerance of it, and a corrupt
  * record, a truncated shard, a record that is no Example and an undecodable image are named, skipped
- * and counted while training and resuming run to the end.
+ * and counted while training and resuming run to the end. The stream itself equals the folder's element
+ * for element in the fast tier ({@code TfRecordDatasetTest}); the runs here are the slow tier but for the
+ * damaged dataset.
  */
 class TfRecordTrainingTest {
 
@@ -91,6 +95,7 @@ class TfRecordTrainingTest {
     }
 
     @Test
+    @Tag("slow")
     void theSameExamplesInTheSameOrderTrainAndEvaluateExactlyAsTheFolderPlainAndGzip(@TempDir Path dir)
             throws Exception {
         Path data = dir.resolve("data");
@@ -142,6 +147,7 @@ class TfRecordTrainingTest {
     }
 
     @Test
+    @Tag("slow")
     void convertedShardsEvaluateExactlyAsTheFolderAndTrainWithinTolerance(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
         SyntheticImages.generate(data, 2, 10, 32, 3, 0, SyntheticImages.Layout.FOLDERS);
@@ -189,7 +195,8 @@ class TfRecordTrainingTest {
      * Shard 0: circles 0..3, a record that is not an Example, an Example whose JPEG does not decode; the
      * data of circle 1 has a flipped byte. Shard 1: squares 0..3, cut inside square 2's record.
      */
-    private record Damaged(Path dir, Path shard0, Path shard1, long corrupt, long notExample, long garbled, long lost) {}
+    private record Damaged(
+            Path dir, Path shard0, Path shard1, long corrupt, long notExample, long garbled, long lost) {}
 
     private static Damaged damaged(Path dir) throws IOException {
         Path data = dir.resolve("data");
@@ -220,7 +227,7 @@ class TfRecordTrainingTest {
         Path shard1 = records.resolve("shapes_train_00001-of-00002.tfrecord");
         long[] at1 = writeShard(shard1, second);
         byte[] whole = Files.readAllBytes(shard1);
-        Files.write(shard1, java.util.Arrays.copyOf(whole, (int) at1[2] + 12 + 10));
+        Files.write(shard1, Arrays.copyOf(whole, (int) at1[2] + 12 + 10));
         labels(records, classes);
         return new Damaged(records, shard0, shard1, at0[1], at0[4], at0[5], at1[2]);
     }
@@ -239,8 +246,9 @@ class TfRecordTrainingTest {
         assertEquals(3, rejected.size(), rejected.toString());
         String s0 = d.shard0().getFileName().toString();
         String s1 = d.shard1().getFileName().toString();
-        assertTrue(rejected.contains(s0 + ": record at offset " + d.corrupt()
-                        + ": corrupt: its data does not match its checksum"),
+        assertTrue(
+                rejected.contains(
+                        s0 + ": record at offset " + d.corrupt() + ": corrupt: its data does not match its checksum"),
                 rejected.toString());
         assertTrue(
                 rejected.stream().anyMatch(r -> r.startsWith(s0 + ": record at offset " + d.notExample() + ": not a")),
@@ -292,13 +300,13 @@ class TfRecordTrainingTest {
     }
 
     @Test
+    @Tag("slow")
     void resumingOnRecordsGivesTheSameStateAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
         Damaged d = damaged(dir);
         // the garbled record drops out of every epoch, so the stream's position is not step x batch
         Path straight = dir.resolve("straight");
-        TrainResult uninterrupted = Trainer.create(
-                        TinyRun.config(d.dir(), straight, 5).build())
-                .train();
+        TrainResult uninterrupted =
+                Trainer.create(TinyRun.config(d.dir(), straight, 5).build()).train();
         Path resumed = dir.resolve("resumed");
         Trainer.create(TinyRun.config(d.dir(), resumed, 2).build()).train();
         TrainResult after =
