@@ -215,10 +215,11 @@ public final class InputPipeline {
 
     /**
      * The one record at {@code offset} of {@code shard}: TFRecordDatasetV2 started at that byte offset
-     * (for GZIP, a position in the uncompressed stream), its first element. Reading no further than
-     * the record keeps a corrupt record behind it from mattering. The op is built by hand: TF Java
-     * 1.1.0's generated {@code tfRecordDataset} has no {@code byte_offsets} input, which TF's kernel
-     * requires of V2.
+     * (for GZIP, a position in the uncompressed stream), its first element. Reading no further than the
+     * record keeps a corrupt record behind it from mattering. The dataset lives inside the per-element
+     * function on purpose: TF's kernel serializes a TFRecordDatasetV2 with 3 of its 4 inputs (it drops
+     * {@code byte_offsets}), so one in the top-level pipeline fails MakeIterator's graph rewrite ("3 inputs
+     * specified of 4"); one made per element is iterated directly and never serialized.
      */
     @SuppressWarnings("unchecked")
     private static Operand<TString> readRecord(
@@ -229,15 +230,8 @@ public final class InputPipeline {
             Operand<TString> compression) {
         List<Class<? extends TType>> types = List.of(TString.class);
         List<Shape> shapes = List.of(Shape.scalar());
-        Operand<? extends TType> records = (Operand<? extends TType>) fn.scope()
-                .opBuilder("TFRecordDatasetV2", "records")
-                .addInput(shard.asOutput())
-                .addInput(compression.asOutput())
-                // uncompressed: one read of exactly the record; GZIP: the buffer of the compressed file
-                .addInput(frameLength.asOutput())
-                .addInput(offset.asOutput())
-                .build()
-                .output(0);
+        // buffer: uncompressed, one read of exactly the record; GZIP, the compressed file's read size
+        Operand<? extends TType> records = fn.data.tfRecordDataset(shard, compression, frameLength, offset);
         records = fn.data.takeDataset(records, fn.constant(1L), types, shapes);
         return (Operand<TString>) fn.data
                 .datasetToSingleElement(records, types, shapes)
