@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Where a training run's labelled images come from: an image folder ({@link ImageFolder#at}), slim's TFRecord shards
- * ({@link TfRecordDataset}), a
- * list of (file, label) pairs ({@link ImageList}), or any other source that can name its files and
- * their classes.
+ * Where a training run's labelled images come from: an image folder ({@link ImageFolder#at}), slim's
+ * TFRecord shards ({@link TfRecordDataset}), a list of (file, label) pairs ({@link ImageList}), or any
+ * other source that can name its examples and their classes.
  */
 public interface DatasetSource {
     /**

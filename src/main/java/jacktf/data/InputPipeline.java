@@ -157,7 +157,6 @@ public final class InputPipeline {
                 List.of(Shape.scalar(), Shape.scalar(), Shape.scalar(), Shape.scalar(), Shape.scalar()),
                 dataset.size(),
                 config);
-        VggPreprocessing preprocessing = new VggPreprocessing(config.imageSize());
         ConcreteFunction decode = ConcreteFunction.create(fn -> {
             Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
             Placeholder<TString> id = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
@@ -170,7 +169,7 @@ public final class InputPipeline {
             Operand<TString> encoded = (Operand<TString>) example.denseValues().get(0);
             @SuppressWarnings("unchecked")
             Operand<TInt64> label = (Operand<TInt64>) example.denseValues().get(1);
-            Operand<TFloat32> processed = recordImage(fn, encoded, index, preprocessing, config);
+            Operand<TFloat32> processed = recordImage(fn, encoded, index, config);
             return elementSignature(fn, processed, label, id, index, index, id, shard, offset, length, compression);
         });
         Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
@@ -187,9 +186,13 @@ public final class InputPipeline {
         return batched(tf, ds, imageShape, numbered.skip(), dataset.size(), config);
     }
 
-    /** A record's encoded image, decoded and preprocessed as an image file's (the one step shared with files). */
+    /**
+     * A record's encoded image, decoded and preprocessed as an image file's in {@link #build}: the one
+     * place the record path chooses its preprocessing.
+     */
     private static Operand<TFloat32> recordImage(
-            Ops fn, Operand<TString> encoded, Operand<TInt64> index, VggPreprocessing preprocessing, Config config) {
+            Ops fn, Operand<TString> encoded, Operand<TInt64> index, Config config) {
+        VggPreprocessing preprocessing = new VggPreprocessing(config.imageSize());
         var image = VggPreprocessing.decode(fn, encoded);
         return config.training()
                 ? preprocessing.train(fn, image, fn.stack(List.of(fn.constant(config.seed()), index)))
