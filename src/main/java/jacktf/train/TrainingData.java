@@ -17,8 +17,7 @@ record TrainingData(DatasetSplits splits, int numClasses, long maxSteps) {
 
     /**
      * Loads the config's dataset ({@code dataset}, else the image folder or TFRecord shards in
-     * {@code datasetDir}) and checks
-     * that it can train a classifier as configured.
+     * {@code datasetDir}) and checks that it can train a classifier as configured.
      */
     static TrainingData load(TrainConfig config) throws IOException {
         DatasetSource source = config.dataset() != null ? config.dataset() : DatasetSource.of(config.datasetDir());
