@@ -73,6 +73,7 @@ public record TfRecordScan(
     /** Gets the data of each intact record during a scan. */
     @FunctionalInterface
     public interface Visitor {
+        /** Called in file order for each record whose checksums hold, with its data (framing removed). */
         void intact(Record record, byte[] data) throws IOException;
     }
 
