@@ -2,9 +2,10 @@ package jacktf.cli;
 
 import jacktf.config.Defaults;
 import jacktf.config.JacktfException;
+import jacktf.data.DatasetSource;
 import jacktf.data.DatasetSplits;
 import jacktf.data.ImageDataset;
-import jacktf.data.ImageFolder;
+import jacktf.data.TfRecordDataset;
 import jacktf.eval.EvalReport;
 import jacktf.eval.Evaluator;
 import jacktf.traindir.ModelInfo;
@@ -30,7 +31,11 @@ final class EvalCommand implements Callable<Integer> {
             description = "What to evaluate.")
     Path checkpointPath;
 
-    @Option(names = "--dataset-dir", required = true, paramLabel = "DIR", description = "The image folder.")
+    @Option(
+            names = "--dataset-dir",
+            required = true,
+            paramLabel = "DIR",
+            description = "The image folder, or the directory of slim's TFRecord shards and labels.txt.")
     Path datasetDir;
 
     @Option(
@@ -53,8 +58,10 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainDir model = TrainDir.containing(checkpointPath);
         ModelInfo info = model.modelInfo();
-        DatasetSplits splits =
-                ImageFolder.load(datasetDir, split.equals("all") ? 0 : info.validationSplit(), info.splitSeed());
+        DatasetSource source = DatasetSource.of(datasetDir);
+        // a TFRecord dataset's split is its shards', never a hold-out
+        boolean holdOut = !split.equals("all") && !(source instanceof TfRecordDataset);
+        DatasetSplits splits = source.load(holdOut ? info.validationSplit() : 0, info.splitSeed());
         ImageDataset dataset =
                 switch (split) {
                     case "all", "train" -> splits.train();

@@ -1,7 +1,7 @@
 package jacktf.cli;
 
 import jacktf.config.Defaults;
-import jacktf.data.ImageFolder;
+import jacktf.data.DatasetSource;
 import jacktf.eval.FeatureExtractor;
 import jacktf.model.Shapes;
 import java.nio.file.Path;
@@ -44,7 +44,12 @@ final class ExtractCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var result = FeatureExtractor.extract(
-                checkpointPath, endpoint, ImageFolder.load(datasetDir, 0, 0).train(), output, projector, batchSize);
+                checkpointPath,
+                endpoint,
+                DatasetSource.of(datasetDir).load(0, 0).train(),
+                output,
+                projector,
+                batchSize);
         spec.commandLine()
                 .getOut()
                 .printf("%s: %s [%s]%n", result.endpoint(), result.npy(), Shapes.format(result.shape()));

@@ -43,7 +43,9 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
             required = true,
             paramLabel = "DIR",
             description =
-                    "Images: DIR/<class>/*.jpg, " + "DIR/{train,validation}/<class>/, or Kaggle-style cat.1.jpg files.")
+                    "Images: DIR/<class>/*.jpg, " + "DIR/{train,validation}/<class>/, or Kaggle-style cat.1.jpg files; "
+                            + "or slim's TFRecords: NAME_{train,validation}_00000-of-0000N.tfrecord shards (plain or "
+                            + "GZIP) with labels.txt.")
     Path datasetDir;
 
     @Option(
@@ -173,7 +175,8 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
     @Option(
             names = "--validation-split",
             description = "Hold out this fraction per class when "
-                    + "the dataset has no validation folder (default: ${DEFAULT-VALUE}).")
+                    + "the dataset has no validation folder (default: ${DEFAULT-VALUE}); "
+                    + "not for TFRecords, whose shards name their split.")
     double validationSplit = Defaults.VALIDATION_SPLIT_DEFAULT;
 
     @Option(

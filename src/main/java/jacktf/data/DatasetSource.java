@@ -1,13 +1,22 @@
 package jacktf.data;
 
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
- * Where a training run's labelled images come from: an image folder ({@link ImageFolder#at}), a
- * list of (file, label) pairs ({@link ImageList}), or any other source that can name its files and
- * their classes.
+ * Where a training run's labelled images come from: an image folder ({@link ImageFolder#at}), slim's
+ * TFRecord shards ({@link TfRecordDataset}), a list of (file, label) pairs ({@link ImageList}), or any
+ * other source that can name its examples and their classes.
  */
 public interface DatasetSource {
+    /**
+     * What {@code --dataset-dir} names: slim's TFRecord shards ({@link TfRecordDataset}) when the
+     * directory holds any, else an image folder ({@link ImageFolder#at}). The one place that tells them apart.
+     */
+    static DatasetSource of(Path dir) throws IOException {
+        return TfRecordDataset.holdsShards(dir) ? TfRecordDataset.at(dir) : ImageFolder.at(dir);
+    }
+
     /**
      * The training and validation parts. A source without its own validation part holds out
      * {@code validationSplit} of each class, stratified and deterministic for {@code seed}

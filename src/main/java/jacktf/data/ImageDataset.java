@@ -13,6 +13,16 @@ public record ImageDataset(List<String> classNames, List<Example> examples, List
         classNames = List.copyOf(classNames);
         examples = List.copyOf(examples);
         rejected = List.copyOf(rejected);
+        long records = examples.stream().filter(e -> e.record() != null).count();
+        if (records != 0 && records != examples.size()) {
+            throw new IllegalArgumentException("A dataset holds image files or TFRecords, not both: " + records + " of "
+                    + examples.size() + " examples are records");
+        }
+    }
+
+    /** Whether the examples are records of TFRecord shards ({@link Example#record()}) rather than image files. */
+    public boolean fromRecords() {
+        return !examples.isEmpty() && examples.get(0).record() != null;
     }
 
     public int numClasses() {
@@ -34,9 +44,10 @@ public record ImageDataset(List<String> classNames, List<Example> examples, List
         return new ImageDataset(classNames, subset, List.of());
     }
 
+    /** Each example's {@link Example#id()}: the file's path, or {@code SHARD@OFFSET} for a record. */
     public List<String> files() {
         List<String> files = new ArrayList<>(examples.size());
-        examples.forEach(e -> files.add(e.file().toString()));
+        examples.forEach(e -> files.add(e.id()));
         return files;
     }
 }

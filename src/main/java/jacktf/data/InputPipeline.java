@@ -23,6 +23,7 @@ import org.tensorflow.op.data.IgnoreErrorsDataset;
 import org.tensorflow.op.data.IteratorGetNext;
 import org.tensorflow.op.data.ParallelMapDataset;
 import org.tensorflow.op.data.ShuffleDataset;
+import org.tensorflow.op.io.ParseSingleExample;
 import org.tensorflow.op.random.AnonymousSeedGenerator;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -118,6 +119,9 @@ public final class InputPipeline {
         if (dataset.size() == 0) {
             throw new DatasetException("The dataset has no usable images");
         }
+        if (dataset.fromRecords()) {
+            return fromRecords(graph, scope, dataset, config);
+        }
         Ops tf = graph.ops(scope);
         Numbered numbered = numbered(
                 tf,
@@ -128,15 +132,11 @@ public final class InputPipeline {
                 List.of(Shape.scalar(), Shape.scalar()),
                 dataset.size(),
                 config);
-        ImagePreprocessing preprocessing = ImagePreprocessing.of(config.preprocessing(), config.imageSize());
         ConcreteFunction decode = ConcreteFunction.create(fn -> {
             Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
             Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
             Placeholder<TInt64> label = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
-            var image = VggPreprocessing.decode(fn, fn.io.readFile(file));
-            Operand<TFloat32> processed = config.training()
-                    ? preprocessing.train(fn, image, fn.stack(List.of(fn.constant(config.seed()), index)))
-                    : preprocessing.eval(fn, image);
+            Operand<TFloat32> processed = preprocessed(fn, fn.io.readFile(file), index, config);
             return elementSignature(fn, processed, label, file, index, index, file, label);
         });
         Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
@@ -154,6 +154,121 @@ public final class InputPipeline {
     }
 
     /**
+     * The pipeline of a TFRecord dataset: one element per intact record (the scan found them), numbered,
+     * shuffled and skipped exactly as a folder's files, so the same examples in the same order give the
+     * same stream. Each element reads its one record alone ({@link #readRecord}), parses it as slim's
+     * Example and decodes and preprocesses its image as a file's; a record that does not parse or decode
+     * is dropped and shows as a missing index, as an undecodable file does.
+     */
+    private static InputPipeline fromRecords(ModelGraph graph, String scope, ImageDataset dataset, Config config) {
+        Ops tf = graph.ops(scope);
+        Numbered numbered = numbered(
+                tf,
+                recordColumns(tf, dataset),
+                List.of(TString.class, TString.class, TInt64.class, TInt64.class, TString.class),
+                List.of(Shape.scalar(), Shape.scalar(), Shape.scalar(), Shape.scalar(), Shape.scalar()),
+                dataset.size(),
+                config);
+        ConcreteFunction decode = ConcreteFunction.create(fn -> {
+            Placeholder<TInt64> index = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TString> id = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TString> shard = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TInt64> offset = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TInt64> length = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TString> compression = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+            ParseSingleExample example = parseSlimExample(fn, readRecord(fn, shard, offset, length, compression));
+            @SuppressWarnings("unchecked")
+            Operand<TString> encoded = (Operand<TString>) example.denseValues().get(0);
+            @SuppressWarnings("unchecked")
+            Operand<TInt64> label = (Operand<TInt64>) example.denseValues().get(1);
+            Operand<TFloat32> processed = preprocessed(fn, encoded, index, config);
+            return elementSignature(fn, processed, label, id, index, index, id, shard, offset, length, compression);
+        });
+        Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
+        Operand<? extends TType> ds = tf.data.parallelMapDataset(
+                numbered.dataset(),
+                List.of(),
+                tf.constant(AUTOTUNE),
+                decode,
+                elementTypes(),
+                elementShapes(imageShape),
+                ParallelMapDataset.deterministic("true"));
+        ds = tf.data.ignoreErrorsDataset(
+                ds, elementTypes(), elementShapes(imageShape), IgnoreErrorsDataset.logWarning(true));
+        return batched(tf, ds, imageShape, numbered.skip(), dataset.size(), config);
+    }
+
+    /**
+     * An encoded image (a file's bytes or a record's {@code image/encoded}) decoded and preprocessed
+     * with the configured preprocessing, its random draws seeded by the element's number: the one
+     * place both paths choose it.
+     */
+    private static Operand<TFloat32> preprocessed(
+            Ops fn, Operand<TString> encoded, Operand<TInt64> index, Config config) {
+        ImagePreprocessing preprocessing = ImagePreprocessing.of(config.preprocessing(), config.imageSize());
+        var image = VggPreprocessing.decode(fn, encoded);
+        return config.training()
+                ? preprocessing.train(fn, image, fn.stack(List.of(fn.constant(config.seed()), index)))
+                : preprocessing.eval(fn, image);
+    }
+
+    /** (id, shard, offset, frame length, compression) per record: what {@link #readRecord} takes. */
+    private static List<Operand<?>> recordColumns(Ops tf, ImageDataset dataset) {
+        List<Example> examples = dataset.examples();
+        return List.of(
+                tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))),
+                tf.constant(NdArrays.vectorOfObjects(
+                        examples.stream().map(e -> e.file().toString()).toArray(String[]::new))),
+                tf.constant(
+                        examples.stream().mapToLong(e -> e.record().offset()).toArray()),
+                tf.constant(examples.stream()
+                        .mapToLong(e -> e.record().frameLength())
+                        .toArray()),
+                tf.constant(NdArrays.vectorOfObjects(examples.stream()
+                        .map(e -> e.record().compression().tfName())
+                        .toArray(String[]::new))));
+    }
+
+    /**
+     * The one record at {@code offset} of {@code shard}: TFRecordDatasetV2 started at that byte offset
+     * (for GZIP, a position in the uncompressed stream), its first element. Reading no further than the
+     * record keeps a corrupt record behind it from mattering. The dataset lives inside the per-element
+     * function on purpose: TF's kernel serializes a TFRecordDatasetV2 with 3 of its 4 inputs (it drops
+     * {@code byte_offsets}), so one in the top-level pipeline fails MakeIterator's graph rewrite ("3 inputs
+     * specified of 4"); one made per element is iterated directly and never serialized.
+     */
+    @SuppressWarnings("unchecked")
+    private static Operand<TString> readRecord(
+            Ops fn,
+            Operand<TString> shard,
+            Operand<TInt64> offset,
+            Operand<TInt64> frameLength,
+            Operand<TString> compression) {
+        List<Class<? extends TType>> types = List.of(TString.class);
+        List<Shape> shapes = List.of(Shape.scalar());
+        // buffer: uncompressed, one read of exactly the record; GZIP, the compressed file's read size
+        Operand<? extends TType> records = fn.data.tfRecordDataset(shard, compression, frameLength, offset);
+        records = fn.data.takeDataset(records, fn.constant(1L), types, shapes);
+        return (Operand<TString>) fn.data
+                .datasetToSingleElement(records, types, shapes)
+                .components()
+                .get(0);
+    }
+
+    /** slim's TFExampleDecoder's view of a record: {@code image/encoded} (string) and {@code image/class/label}. */
+    private static ParseSingleExample parseSlimExample(Ops fn, Operand<TString> serialized) {
+        // empty defaults: both features are required, a record without them fails to parse and is dropped
+        return fn.io.parseSingleExample(
+                serialized,
+                List.of(fn.constant(Shape.of(0), DataBuffers.ofObjects(String.class, 0)), fn.constant(new long[0])),
+                0L,
+                List.of(),
+                List.of(SlimExample.ENCODED, SlimExample.LABEL),
+                List.of(),
+                List.of(Shape.scalar(), Shape.scalar()));
+    }
+
+    /**
      * Whether TensorFlow decodes at least one of the dataset's images. Training skips images that
      * fail to decode and repeats forever, so a dataset of which none decodes (they can all pass the
      * header checks, e.g. JPEGs with garbage entropy data) would spin without a single batch; this
@@ -162,18 +277,45 @@ public final class InputPipeline {
     public static boolean anyDecodable(ImageDataset dataset) {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
-            ConcreteFunction decode = ConcreteFunction.create(fn -> {
-                Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
-                return Signature.builder()
-                        .input("file", file)
-                        .output("shape", fn.shape(VggPreprocessing.decode(fn, fn.io.readFile(file)), TInt64.class))
-                        .build();
-            });
+            ConcreteFunction decode = dataset.fromRecords()
+                    ? ConcreteFunction.create(fn -> {
+                        Placeholder<TString> id = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+                        Placeholder<TString> shard = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+                        Placeholder<TInt64> offset = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+                        Placeholder<TInt64> length = fn.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
+                        Placeholder<TString> compression =
+                                fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+                        @SuppressWarnings("unchecked")
+                        Operand<TString> encoded = (Operand<TString>)
+                                parseSlimExample(fn, readRecord(fn, shard, offset, length, compression))
+                                        .denseValues()
+                                        .get(0);
+                        return Signature.builder()
+                                .input("id", id)
+                                .input("shard", shard)
+                                .input("offset", offset)
+                                .input("length", length)
+                                .input("compression", compression)
+                                .output("shape", fn.shape(VggPreprocessing.decode(fn, encoded), TInt64.class))
+                                .build();
+                    })
+                    : ConcreteFunction.create(fn -> {
+                        Placeholder<TString> file = fn.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
+                        return Signature.builder()
+                                .input("file", file)
+                                .output(
+                                        "shape",
+                                        fn.shape(VggPreprocessing.decode(fn, fn.io.readFile(file)), TInt64.class))
+                                .build();
+                    });
             List<Class<? extends TType>> types = List.of(TInt64.class);
             List<Shape> shapes = List.of(Shape.of(3));
+            List<Operand<?>> columns = dataset.fromRecords()
+                    ? recordColumns(tf, dataset)
+                    : List.of(
+                            tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))));
             Operand<? extends TType> ds = tf.data.tensorSliceDataset(
-                    List.of(tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new)))),
-                    List.of(Shape.scalar()));
+                    columns, columns.stream().map(c -> Shape.scalar()).toList());
             ds = tf.data.mapDataset(ds, List.of(), decode, types, shapes);
             ds = tf.data.ignoreErrorsDataset(ds, types, shapes);
             ds = tf.data.takeDataset(ds, tf.constant(1L), types, shapes);
@@ -294,7 +436,7 @@ public final class InputPipeline {
             Operand<TInt64> index,
             Operand<?>... arguments) {
         Signature.Builder b = Signature.builder();
-        String[] names = {"index", "a", "b", "c"};
+        String[] names = {"index", "a", "b", "c", "d", "e"};
         for (int i = 0; i < arguments.length; i++) {
             b.input(names[i], arguments[i]);
         }

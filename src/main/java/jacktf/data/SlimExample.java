@@ -1,6 +1,8 @@
 package jacktf.data;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.util.Map;
 import org.tensorflow.proto.BytesList;
 import org.tensorflow.proto.Example;
 import org.tensorflow.proto.Feature;
@@ -40,6 +42,47 @@ public final class SlimExample {
     /** {@link #of} serialized, as a TFRecord holds it. */
     public static byte[] serialize(byte[] encoded, String format, int height, int width, long label) {
         return of(encoded, format, height, width, label).toByteArray();
+    }
+
+    /**
+     * What jacktf reads of a slim Example in Java (the graph parses the image itself).
+     *
+     * @param label {@code image/class/label}
+     * @param width {@code image/width}, or 0 when absent
+     * @param height {@code image/height}, or 0 when absent
+     */
+    public record Fields(long label, int width, int height) {}
+
+    /**
+     * Parses a serialized Example as slim's decoder would read it: one encoded image and one label.
+     *
+     * @throws IllegalArgumentException naming what is wrong, when it is not such an Example
+     */
+    public static Fields read(byte[] serialized) {
+        Example example;
+        try {
+            example = Example.parseFrom(serialized);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException("not a tf.train.Example (" + e.getMessage() + ")", e);
+        }
+        Map<String, Feature> features = example.getFeatures().getFeatureMap();
+        Feature encoded = features.get(ENCODED);
+        if (encoded == null || encoded.getBytesList().getValueCount() != 1) {
+            throw new IllegalArgumentException("no " + ENCODED + " (one bytes value) in the example");
+        }
+        Feature label = features.get(LABEL);
+        if (label == null || label.getInt64List().getValueCount() != 1) {
+            throw new IllegalArgumentException("no " + LABEL + " (one int64 value) in the example");
+        }
+        return new Fields(
+                label.getInt64List().getValue(0), (int) int64(features, WIDTH), (int) int64(features, HEIGHT));
+    }
+
+    private static long int64(Map<String, Feature> features, String key) {
+        Feature f = features.get(key);
+        return f == null || f.getInt64List().getValueCount() == 0
+                ? 0
+                : f.getInt64List().getValue(0);
     }
 
     private static Feature bytes(ByteString value) {

@@ -7,7 +7,9 @@
  * {@code tf.data} pipeline ({@link jacktf.data.InputPipeline}), synthetic datasets, and slim's
  * {@code labels.txt} format ({@link jacktf.data.Labels}), and slim's TFRecord datasets: written by
  * {@link jacktf.data.TfRecordConverter} ({@link jacktf.data.SlimExample}s framed by
- * {@link jacktf.data.TfRecordWriter}), their records found by {@link jacktf.data.TfRecordScan}.
+ * {@link jacktf.data.TfRecordWriter}), their records found by {@link jacktf.data.TfRecordScan} and read
+ * back as a dataset by {@link jacktf.data.TfRecordDataset} ({@link jacktf.data.DatasetSource#of} tells
+ * shards from a folder).
  *
  * <p>Imports config, runtime and model only.
  */

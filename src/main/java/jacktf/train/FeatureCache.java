@@ -133,13 +133,13 @@ final class FeatureCache {
         });
         List<Example> decoded = new ArrayList<>();
         for (Example e : dataset.examples()) {
-            if (byFile.containsKey(e.file().toString())) {
+            if (byFile.containsKey(e.id())) {
                 decoded.add(e);
             }
         }
         float[] features = new float[decoded.size() * dim];
         for (int i = 0; i < decoded.size(); i++) {
-            System.arraycopy(byFile.get(decoded.get(i).file().toString()), 0, features, i * dim, dim);
+            System.arraycopy(byFile.get(decoded.get(i).id()), 0, features, i * dim, dim);
         }
         return new Cached(new ImageDataset(dataset.classNames(), decoded, dataset.rejected()), features);
     }

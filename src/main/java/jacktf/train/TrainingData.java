@@ -5,7 +5,6 @@ import jacktf.config.Defaults;
 import jacktf.config.JacktfException;
 import jacktf.data.DatasetSource;
 import jacktf.data.DatasetSplits;
-import jacktf.data.ImageFolder;
 import jacktf.data.InputPipeline;
 import java.io.IOException;
 import java.util.List;
@@ -17,11 +16,11 @@ import java.util.List;
 record TrainingData(DatasetSplits splits, int numClasses, long maxSteps) {
 
     /**
-     * Loads the config's dataset ({@code dataset}, else the image folder {@code datasetDir}) and checks
-     * that it can train a classifier as configured.
+     * Loads the config's dataset ({@code dataset}, else the image folder or TFRecord shards in
+     * {@code datasetDir}) and checks that it can train a classifier as configured.
      */
     static TrainingData load(TrainConfig config) throws IOException {
-        DatasetSource source = config.dataset() != null ? config.dataset() : ImageFolder.at(config.datasetDir());
+        DatasetSource source = config.dataset() != null ? config.dataset() : DatasetSource.of(config.datasetDir());
         DatasetSplits data = source.load(config.validationSplit(), config.seed());
         int numClasses = data.train().numClasses();
         if (config.numClasses() != null && config.numClasses() != numClasses) {
