@@ -217,8 +217,9 @@ public final class InputPipeline {
         List<Example> examples = dataset.examples();
         return List.of(
                 tf.constant(NdArrays.vectorOfObjects(dataset.files().toArray(String[]::new))),
-                tf.constant(NdArrays.vectorOfObjects(
-                        examples.stream().map(e -> e.file().toString()).toArray(String[]::new))),
+                tf.constant(NdArrays.vectorOfObjects(examples.stream()
+                        .map(e -> e.record().readFrom().toString())
+                        .toArray(String[]::new))),
                 tf.constant(
                         examples.stream().mapToLong(e -> e.record().offset()).toArray()),
                 tf.constant(examples.stream()
@@ -231,7 +232,7 @@ public final class InputPipeline {
 
     /**
      * The one record at {@code offset} of {@code shard}: TFRecordDatasetV2 started at that byte offset
-     * (for GZIP, a position in the uncompressed stream), its first element. Reading no further than the
+     * (GZIP shards are read from their unpacked copies), its first element. Reading no further than the
      * record keeps a corrupt record behind it from mattering. The dataset lives inside the per-element
      * function on purpose: TF's kernel serializes a TFRecordDatasetV2 with 3 of its 4 inputs (it drops
      * {@code byte_offsets}), so one in the top-level pipeline fails MakeIterator's graph rewrite ("3 inputs

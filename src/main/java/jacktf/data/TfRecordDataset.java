@@ -127,8 +127,10 @@ public final class TfRecordDataset implements DatasetSource {
             }
         }
         for (Path shard : shards.values()) {
-            TfRecordScan.Compression compression = TfRecordScan.compressionOf(shard);
-            TfRecordScan scan = TfRecordScan.scan(shard, (record, data) -> {
+            boolean gzip = TfRecordScan.compressionOf(shard) == TfRecordScan.Compression.GZIP;
+            // a GZIP shard is read from its plain copy: TensorFlow cannot seek in a compressed stream
+            List<Example> found = new ArrayList<>();
+            TfRecordScan.Visitor visitor = (record, data) -> {
                 SlimExample.Fields fields;
                 try {
                     fields = SlimExample.read(data);
@@ -144,12 +146,38 @@ public final class TfRecordDataset implements DatasetSource {
                                     + " (ids 0.." + (classNames.size() - 1) + ")"));
                     return;
                 }
-                examples.add(new Example(
+                found.add(new Example(
                         shard,
                         (int) fields.label(),
                         new TfRecordRef(
-                                record.offset(), record.frameLength(), compression, fields.width(), fields.height())));
-            });
+                                shard,
+                                record.offset(),
+                                record.frameLength(),
+                                TfRecordScan.Compression.NONE,
+                                fields.width(),
+                                fields.height())));
+            };
+            TfRecordScan scan;
+            if (gzip) {
+                UnpackedShards.Unpacked unpacked = UnpackedShards.scan(shard, visitor);
+                scan = unpacked.scan();
+                for (Example e : found) {
+                    TfRecordRef r = e.record();
+                    examples.add(new Example(
+                            shard,
+                            e.label(),
+                            new TfRecordRef(
+                                    unpacked.copy(),
+                                    r.offset(),
+                                    r.frameLength(),
+                                    TfRecordScan.Compression.NONE,
+                                    r.width(),
+                                    r.height())));
+                }
+            } else {
+                scan = TfRecordScan.scan(shard, visitor);
+                examples.addAll(found);
+            }
             for (TfRecordScan.Record corrupt : scan.corrupt()) {
                 rejected.add(ImageFiles.ImageInfo.bad(
                         shard, FORMAT, at(corrupt.offset()) + "corrupt: its data does not match its checksum"));

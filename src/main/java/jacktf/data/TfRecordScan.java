@@ -2,8 +2,10 @@ package jacktf.data;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -103,6 +105,14 @@ public record TfRecordScan(
 
     /** Scans {@code file}, handing every intact record's data to {@code visitor}. */
     public static TfRecordScan scan(Path file, Visitor visitor) throws IOException {
+        return scan(file, visitor, null);
+    }
+
+    /**
+     * Scans {@code file} as {@link #scan(Path, Visitor)} does and writes every byte it reads, decompressed,
+     * to {@code copy} (when not null): a GZIP shard's records at the scan's offsets, in one pass.
+     */
+    public static TfRecordScan scan(Path file, Visitor visitor, OutputStream copy) throws IOException {
         Compression compression = compressionOf(file);
         long size = Files.size(file);
         try (InputStream raw = Files.newInputStream(file)) {
@@ -110,8 +120,34 @@ public record TfRecordScan(
             if (compression == Compression.GZIP) {
                 in = new GZIPInputStream(in, 1 << 16);
             }
+            if (copy != null) {
+                in = copying(in, copy);
+            }
             return scan(file, size, compression, in, visitor);
         }
+    }
+
+    /** {@code in}, writing what is read from it to {@code copy}. */
+    private static InputStream copying(InputStream in, OutputStream copy) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    copy.write(b);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n = super.read(buffer, offset, length);
+                if (n > 0) {
+                    copy.write(buffer, offset, n);
+                }
+                return n;
+            }
+        };
     }
 
     /**

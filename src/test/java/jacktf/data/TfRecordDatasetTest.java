@@ -3,11 +3,13 @@ package jacktf.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.config.ConfigException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +103,17 @@ class TfRecordDatasetTest {
                 ids.add(s1 + "@" + at);
             }
             assertEquals(ids, splits.train().files());
+            // a GZIP shard is read from its plain copy: the uncompressed bytes, where the offsets point
+            Example first = splits.train().examples().get(0);
+            if (compressed) {
+                assertNotEquals(s0, first.record().readFrom());
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(s0))) {
+                    assertArrayEquals(
+                            in.readAllBytes(), Files.readAllBytes(first.record().readFrom()));
+                }
+            } else {
+                assertEquals(s0, first.record().readFrom());
+            }
 
             // training: shuffled, augmented (seeded by each element's number), two epochs
             InputPipeline.Config training = InputPipeline.Config.training(4, 32, 11);
