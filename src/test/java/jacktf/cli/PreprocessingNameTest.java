@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -41,6 +42,7 @@ import org.tensorflow.types.TFloat32;
  * {@code --preprocessing-name inception} is a property of the model: the train dir records it, and
  * eval and the exported SavedModel apply inception's eval preprocessing to what they are given.
  */
+@Tag("slow")
 class PreprocessingNameTest {
     private static final int SIZE = 32;
 

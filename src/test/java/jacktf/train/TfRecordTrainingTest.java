@@ -233,6 +233,7 @@ class TfRecordTrainingTest {
     }
 
     @Test
+    @Tag("slow")
     void aCorruptRecordAndATruncatedShardAreNamedSkippedAndCountedAndTrainingFinishes(@TempDir Path dir)
             throws Exception {
         Damaged d = damaged(dir);
