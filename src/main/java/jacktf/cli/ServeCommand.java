@@ -119,6 +119,14 @@ final class ServeCommand implements Callable<Integer> {
     long maxBodyBytes;
 
     @Option(
+            names = "--max-tensor-bytes",
+            defaultValue = "" + ModelServer.Config.DEFAULT_MAX_TENSOR_BYTES,
+            description = "Largest input tensor (elements times their width), checked before it is allocated: "
+                    + "a gRPC TensorProto can declare a huge shape and fill it from one value; "
+                    + "larger is refused with 400/INVALID_ARGUMENT (default: ${DEFAULT-VALUE}).")
+    long maxTensorBytes;
+
+    @Option(
             names = "--file-system-poll-wait-seconds",
             defaultValue = "2",
             description = "How often new versions and a changed --model-config-file are looked for "
@@ -150,6 +158,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withPorts(port, grpcPort)
                 .withBatching(Math.max(1, maxBatchSize), batchTimeoutMicros)
                 .withLimits(maxQueuedRequests, maxInFlight, requestTimeoutMillis, maxBodyBytes)
+                .withMaxTensorBytes(maxTensorBytes)
                 .withThreads(batchThreads, base.threads(), pollSeconds);
         ModelServer server = ModelServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -111,7 +111,11 @@ final class GrpcApi {
                 d == null ? Optional.empty() : Optional.of(System.nanoTime() + d.timeRemaining(TimeUnit.NANOSECONDS)));
     }
 
-    /** Admits, runs {@code body}, and answers its failure with the matching status (counted). */
+    /**
+     * Admits, runs {@code body}, and answers its failure with the matching status (counted). Any
+     * throwable, an Error too, finishes the call (else its in-flight slot would never be released)
+     * and is answered INTERNAL with a generic message, the details in the log.
+     */
     private <T> void call(String method, ModelSpec spec, StreamObserver<T> out, Body<T> body) {
         InferenceService.Call call;
         try {
@@ -122,7 +126,7 @@ final class GrpcApi {
         }
         try {
             body.run(call);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             fail(call, out, e);
         }
     }
@@ -157,25 +161,32 @@ final class GrpcApi {
                 SignatureSpec signature = model.signature(signatureName(spec));
                 call.signature = signature.key();
                 return new InferenceService.RunRequest(
-                        signature, inputs(signature, request.getInputsMap()), outputs(signature, request));
+                        signature,
+                        inputs(signature, request.getInputsMap(), service.maxTensorBytes()),
+                        outputs(signature, request));
             };
             service.run(call, ref(spec), decode, deadline()).whenComplete((result, e) -> {
                 if (e != null) {
                     fail(call, out, e);
                     return;
                 }
-                PredictResponse.Builder reply = PredictResponse.newBuilder()
-                        .setModelSpec(answeredSpec(
-                                spec.getName(),
-                                result.version(),
-                                result.signature().key()));
-                result.outputs().forEach((name, t) -> reply.putOutputs(name, ProtoTensors.toProto(t)));
-                succeed(call, out, reply.build());
+                try {
+                    PredictResponse.Builder reply = PredictResponse.newBuilder()
+                            .setModelSpec(answeredSpec(
+                                    spec.getName(),
+                                    result.version(),
+                                    result.signature().key()));
+                    result.outputs().forEach((name, t) -> reply.putOutputs(name, ProtoTensors.toProto(t)));
+                    succeed(call, out, reply.build());
+                } catch (Throwable bad) {
+                    fail(call, out, bad);
+                }
             });
         });
     }
 
-    private static Map<String, HostTensor> inputs(SignatureSpec signature, Map<String, TensorProto> given) {
+    private static Map<String, HostTensor> inputs(
+            SignatureSpec signature, Map<String, TensorProto> given, long maxTensorBytes) {
         for (String name : given.keySet()) {
             if (!signature.inputs().containsKey(name)) {
                 throw ServingException.invalidArgument("Signature '" + signature.key() + "' has no input '" + name
@@ -189,7 +200,7 @@ final class GrpcApi {
                 throw ServingException.invalidArgument("Missing input '" + spec.alias() + "'; signature '"
                         + signature.key() + "' takes " + signature.inputs().keySet());
             }
-            inputs.put(spec.alias(), ProtoTensors.fromProto(spec, proto));
+            inputs.put(spec.alias(), ProtoTensors.fromProto(spec, proto, maxTensorBytes));
         }
         return inputs;
     }
@@ -314,7 +325,7 @@ final class GrpcApi {
                                             result.signature().key()))
                                     .setResult(classifications(result.outputs(), examples.size()))
                                     .build());
-                } catch (RuntimeException bad) {
+                } catch (Throwable bad) {
                     fail(call, out, bad);
                 }
             });

@@ -109,7 +109,7 @@ final class HttpTransport implements AutoCloseable {
             RestReply reply;
             try {
                 reply = OVERFLOW.get() ? handler.overloaded(request) : handler.handle(request);
-            } catch (RuntimeException e) { // a handler bug still answers, as a 500
+            } catch (Throwable e) { // a handler bug, or an Error, still answers, as a 500 (details logged)
                 reply = RestReply.of(ServingException.of(e));
             }
             byte[] bytes;

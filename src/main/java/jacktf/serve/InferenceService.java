@@ -67,10 +67,13 @@ final class InferenceService {
     private final ServingMetrics metrics;
     private final int maxInFlight;
     private final long timeoutNanos;
+    private final long maxTensorBytes;
     private final AtomicInteger inFlight;
     private volatile boolean shuttingDown;
 
-    InferenceService(ModelRegistry registry, ServingMetrics metrics, int maxInFlight, long timeoutMillis) {
+    InferenceService(
+            ModelRegistry registry, ServingMetrics metrics, int maxInFlight, long timeoutMillis, long maxTensorBytes) {
+        this.maxTensorBytes = maxTensorBytes;
         this.registry = registry;
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
@@ -84,6 +87,11 @@ final class InferenceService {
 
     ServingMetrics metrics() {
         return metrics;
+    }
+
+    /** The most bytes one request tensor may hold (--max-tensor-bytes), checked before it is allocated. */
+    long maxTensorBytes() {
+        return maxTensorBytes;
     }
 
     /** Refuses new requests from now on (UNAVAILABLE). */
@@ -143,7 +151,7 @@ final class InferenceService {
                 }
             });
             return answer;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (a decode out of memory): the lease must not leak
             lease.close();
             throw e;
         }

@@ -51,7 +51,7 @@ final class RestApi implements HttpTransport.Handler {
             JsonElement body = answer(call, route, request);
             call.finish(Code.OK);
             return RestReply.ok(body);
-        } catch (Exception e) {
+        } catch (Throwable e) { // an Error too: the call must finish, or its in-flight slot is lost
             ServingException failure = ServingException.of(e);
             call.finish(failure.code());
             return RestReply.of(failure);
@@ -117,7 +117,8 @@ final class RestApi implements HttpTransport.Handler {
                         call,
                         ref,
                         model -> {
-                            PredictCodec.PredictRequest p = PredictCodec.decode(json, model::signature);
+                            PredictCodec.PredictRequest p =
+                                    PredictCodec.decode(json, model::signature, service.maxTensorBytes());
                             format[0] = p.format();
                             return new InferenceService.RunRequest(
                                     p.signature(),

@@ -118,6 +118,76 @@ class LimitsTest {
         }
     }
 
+    /** A float TensorProto of {@code shape} with the given values (none: TF fills the shape with zeros). */
+    static TensorProto floatProto(long[] shape, float... values) {
+        TensorShapeProto.Builder dims = TensorShapeProto.newBuilder();
+        for (long d : shape) {
+            dims.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+        }
+        TensorProto.Builder t =
+                TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(dims);
+        for (float v : values) {
+            t.addFloatVal(v);
+        }
+        return t.build();
+    }
+
+    static PredictRequest doubleRequest(TensorProto x) {
+        return PredictRequest.newBuilder()
+                .setModelSpec(ModelSpec.newBuilder().setName("tiny").setSignatureName("double"))
+                .putInputs("x", x)
+                .build();
+    }
+
+    @Test
+    void aTensorPastTheLimitIsRefusedBeforeItIsAllocatedAndTheServerStaysUsable() throws Exception {
+        // one slot in flight: a request whose failure did not release it would lock every later one out
+        try (ModelServer server = ModelServer.start(ModelServer.Config.defaults(dir.resolve("tiny"))
+                .withPorts(0, 0)
+                .withLimits(64, 1, 30_000, 1 << 20)
+                .withMaxTensorBytes(64)
+                .withThreads(1, 4, 3600))) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                    .usePlaintext()
+                    .build();
+            var grpc = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+            // a message of a few dozen bytes declaring (2^30 - 1) x 2 floats, 8 GB, and no values
+            PredictRequest huge = doubleRequest(floatProto(new long[] {(1L << 30) - 1, 2}));
+            assertTrue(huge.getSerializedSize() < 64, "a tiny message: " + huge.getSerializedSize());
+            for (int i = 0; i < 2; i++) { // twice: the first refusal released its slot
+                StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> grpc.predict(huge));
+                assertEquals(Status.Code.INVALID_ARGUMENT, refused.getStatus().getCode(), refused.toString());
+                assertTrue(
+                        refused.getStatus().getDescription().contains("the server's --max-tensor-bytes"),
+                        refused.getStatus().getDescription());
+            }
+            // 9 x 2 floats are 72 bytes, past the limit of 64; 8 x 2 are 64, within it
+            StringBuilder rows = new StringBuilder("[0, 0]");
+            for (int i = 1; i < 9; i++) {
+                rows.append(", [").append(i).append(", 1]");
+            }
+            ModelServerTest.Reply tooBig = ModelServerTest.send(
+                    server,
+                    "POST",
+                    "/v1/models/tiny:predict",
+                    "{\"signature_name\": \"double\", \"instances\": [" + rows + "]}");
+            assertEquals(400, tooBig.status(), tooBig.text());
+            assertTrue(tooBig.error().contains("--max-tensor-bytes"), tooBig.text());
+
+            // the next requests are answered: y = 2x
+            var answered = grpc.predict(doubleRequest(floatProto(new long[] {1, 2}, 1.5f, -3f)));
+            assertEquals(List.of(3f, -6f), answered.getOutputsOrThrow("y").getFloatValList());
+            ModelServerTest.Reply ok = ModelServerTest.send(
+                    server,
+                    "POST",
+                    "/v1/models/tiny:predict",
+                    "{\"signature_name\": \"double\", \"instances\": [[1, 2], [3, 4]]}");
+            assertEquals(JsonParser.parseString("{\"predictions\": [[2, 4], [6, 8]]}"), ok.json(), ok.text());
+            assertEquals(0, server.service().metrics().inFlight().get(), "every slot released");
+            channel.shutdownNow();
+        }
+    }
+
     @Test
     void aFullQueueRefusesAndBatchesNeverExceedTheMaximum() throws Exception {
         ServingMetrics metrics = new ServingMetrics();
