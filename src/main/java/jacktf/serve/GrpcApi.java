@@ -165,23 +165,25 @@ final class GrpcApi {
                         inputs(signature, request.getInputsMap(), service.maxTensorBytes()),
                         outputs(signature, request));
             };
-            service.run(call, ref(spec), decode, deadline()).whenComplete((result, e) -> {
-                if (e != null) {
-                    fail(call, out, e);
-                    return;
-                }
-                try {
-                    PredictResponse.Builder reply = PredictResponse.newBuilder()
-                            .setModelSpec(answeredSpec(
-                                    spec.getName(),
-                                    result.version(),
-                                    result.signature().key()));
-                    result.outputs().forEach((name, t) -> reply.putOutputs(name, ProtoTensors.toProto(t)));
-                    succeed(call, out, reply.build());
-                } catch (Throwable bad) {
-                    fail(call, out, bad);
-                }
-            });
+            long deadline = deadline();
+            InferenceService.within(service.run(call, ref(spec), decode, deadline), deadline)
+                    .whenComplete((result, e) -> {
+                        if (e != null) {
+                            fail(call, out, e);
+                            return;
+                        }
+                        try {
+                            PredictResponse.Builder reply = PredictResponse.newBuilder()
+                                    .setModelSpec(answeredSpec(
+                                            spec.getName(),
+                                            result.version(),
+                                            result.signature().key()));
+                            result.outputs().forEach((name, t) -> reply.putOutputs(name, ProtoTensors.toProto(t)));
+                            succeed(call, out, reply.build());
+                        } catch (Throwable bad) {
+                            fail(call, out, bad);
+                        }
+                    });
         });
     }
 
@@ -309,26 +311,28 @@ final class GrpcApi {
                         Map.of(input, new HostTensor(DataType.DT_STRING, new long[] {serialized.length}, serialized)),
                         outputs);
             };
-            service.run(call, ref(spec), decode, deadline()).whenComplete((result, e) -> {
-                if (e != null) {
-                    fail(call, out, e);
-                    return;
-                }
-                try {
-                    succeed(
-                            call,
-                            out,
-                            ClassificationResponse.newBuilder()
-                                    .setModelSpec(answeredSpec(
-                                            spec.getName(),
-                                            result.version(),
-                                            result.signature().key()))
-                                    .setResult(classifications(result.outputs(), examples.size()))
-                                    .build());
-                } catch (Throwable bad) {
-                    fail(call, out, bad);
-                }
-            });
+            long deadline = deadline();
+            InferenceService.within(service.run(call, ref(spec), decode, deadline), deadline)
+                    .whenComplete((result, e) -> {
+                        if (e != null) {
+                            fail(call, out, e);
+                            return;
+                        }
+                        try {
+                            succeed(
+                                    call,
+                                    out,
+                                    ClassificationResponse.newBuilder()
+                                            .setModelSpec(answeredSpec(
+                                                    spec.getName(),
+                                                    result.version(),
+                                                    result.signature().key()))
+                                            .setResult(classifications(result.outputs(), examples.size()))
+                                            .build());
+                        } catch (Throwable bad) {
+                            fail(call, out, bad);
+                        }
+                    });
         });
     }
 

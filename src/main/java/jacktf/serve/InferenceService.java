@@ -146,7 +146,7 @@ final class InferenceService {
             CompletableFuture<RunResult> answer =
                     job.result().thenApply(outputs -> new RunResult(version, run.signature(), outputs));
             answer.whenComplete((r, e) -> {
-                if (answer.isCancelled()) {
+                if (e != null) { // cancelled or timed out by the caller: not run if not started
                     job.abandon();
                 }
             });
@@ -157,13 +157,22 @@ final class InferenceService {
         }
     }
 
+    /**
+     * The run, failed with a {@link java.util.concurrent.TimeoutException} (DEADLINE_EXCEEDED, see
+     * {@link ServingException#of}) when not answered by the deadline; the run is then abandoned if
+     * not started. For callers that do not wait (gRPC).
+     */
+    static CompletableFuture<RunResult> within(CompletableFuture<RunResult> result, long deadlineNanos) {
+        return result.orTimeout(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
     /** Waits for a run until the deadline (DEADLINE_EXCEEDED after it: the run is abandoned if not started). */
     static RunResult await(CompletableFuture<RunResult> result, long deadlineNanos) {
         try {
             return result.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             result.cancel(false);
-            throw new ServingException(Code.DEADLINE_EXCEEDED, "The request did not finish within its deadline");
+            throw ServingException.of(e);
         } catch (ExecutionException e) {
             throw ServingException.of(e.getCause());
         } catch (InterruptedException e) {

@@ -307,6 +307,74 @@ class LimitsTest {
     }
 
     @Test
+    void aGrpcRequestPastItsDeadlineIsDeadlineExceededAndItsRunIsNotLost() throws Exception {
+        try (ModelServer server = ModelServer.start(ModelServer.Config.defaults(dir.resolve("tiny"))
+                .withPorts(0, 0)
+                .withLimits(64, 4, 200, 1 << 20)
+                .withThreads(1, 4, 3600))) {
+            ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                    .usePlaintext()
+                    .build();
+            // the client allows 20 s; the server's --request-timeout-ms of 200 ms is what ends it
+            var grpc = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(20, TimeUnit.SECONDS);
+            long start = System.nanoTime();
+            StatusRuntimeException late = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> grpc.predict(PredictRequest.newBuilder()
+                            .setModelSpec(ModelSpec.newBuilder().setName("tiny").setSignatureName("wait"))
+                            .putInputs("ticket", floatProto(new long[] {}, 1f))
+                            .build()));
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, late.getStatus().getCode(), late.toString());
+            assertTrue(late.getStatus().getDescription().contains("deadline"), late.toString());
+            assertTrue(
+                    System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10),
+                    "answered at the server's deadline, not the client's");
+            assertEquals(0, server.service().metrics().inFlight().get(), "its slot is released");
+            // the run still blocked in the graph keeps its version open until it ends: let it end
+            try (ModelVersions.Lease lease =
+                    server.service().registry().model("tiny").lease(Optional.empty(), Optional.empty())) {
+                signal(lease.loaded().model, 0f);
+            }
+            var answered = grpc.predict(doubleRequest(floatProto(new long[] {1, 2}, 2f, 5f)));
+            assertEquals(List.of(4f, 10f), answered.getOutputsOrThrow("y").getFloatValList());
+            channel.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWorkerThatHitsAnErrorFailsTheJobsItHeldAndKeepsWorking() throws Exception {
+        try (ServedModel model = ServedModel.load(dir.resolve("tiny/1"))) {
+            SignatureRunner doubles = new SignatureRunner(
+                    "tiny",
+                    1,
+                    model,
+                    model.signature("double"),
+                    new SignatureRunner.Options(4, 0, 1, 8),
+                    new ServingMetrics());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            HostTensor x = new HostTensor(DataType.DT_FLOAT, new long[] {1, 2}, new float[] {1, 2});
+            // inputs whose reading fails with an Error, as an allocation out of memory would
+            Map<String, HostTensor> poisoned = new java.util.LinkedHashMap<>(Map.of("x", x)) {
+                @Override
+                public HostTensor get(Object key) {
+                    throw new OutOfMemoryError("a test's inputs that cannot be read");
+                }
+            };
+            SignatureRunner.Job failing = doubles.submit(poisoned, List.of("y"), deadline);
+            var e = assertThrows(
+                    ExecutionException.class, () -> failing.result().get(20, TimeUnit.SECONDS));
+            assertEquals(
+                    500,
+                    ((ServingException) e.getCause()).httpStatus(),
+                    e.getCause().toString());
+            SignatureRunner.Job next = doubles.submit(Map.of("x", x), List.of("y"), deadline);
+            assertEquals(List.of(2f, 4f), floats((float[])
+                    next.result().get(20, TimeUnit.SECONDS).get("y").values));
+            doubles.close();
+        }
+    }
+
+    @Test
     void aChangedModelConfigFileIsApplied() throws Exception {
         Files.createDirectories(dir.resolve("hpt"));
         Files.createSymbolicLink(
