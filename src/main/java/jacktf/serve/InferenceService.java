@@ -21,6 +21,8 @@ import org.tensorflow.proto.error.Code;
  */
 final class InferenceService {
     private static final Logger LOG = Logger.getLogger(InferenceService.class.getName());
+    /** The {@code model} label of requests for a model the registry does not know. */
+    static final String UNKNOWN_MODEL = "_unknown";
 
     /** Which model version a request names: a number, a label, or neither (the newest served). */
     record ModelRef(String name, Optional<Long> version, Optional<String> label) {}
@@ -59,7 +61,10 @@ final class InferenceService {
             if (admitted) {
                 inFlight.decrementAndGet();
             }
-            metrics.request(api, model, method, signature, code, System.nanoTime() - start);
+            // clients choose the name: only the registry's names become label values, so random
+            // names cannot grow the metrics (heap and Prometheus series) without bound
+            String label = registry.serves(model) ? model : UNKNOWN_MODEL;
+            metrics.request(api, label, method, signature, code, System.nanoTime() - start);
         }
     }
 

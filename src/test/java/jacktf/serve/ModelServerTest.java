@@ -452,6 +452,14 @@ class ModelServerTest {
     void prometheusMetricsCountRequestsBatchesAndLoads() throws Exception {
         send("POST", "/v1/models/half_plus_two:predict", "{\"instances\": [[1.0]]}");
         send("POST", "/v1/models/nope:predict", "{}");
+        send("GET", "/v1/models/random-name-42", null);
+        StatusRuntimeException unknown = assertThrows(
+                StatusRuntimeException.class,
+                () -> grpc.predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("also-not-served"))
+                        .putInputs("x", floats(new long[] {1, 1}, 1))
+                        .build()));
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
         Reply metrics = send("GET", "/monitoring/prometheus/metrics", null);
         assertEquals(200, metrics.status());
         String text = metrics.text();
@@ -468,9 +476,13 @@ class ModelServerTest {
         assertTrue(
                 text.lines()
                         .anyMatch(l -> l.startsWith("jacktf_serving_requests_total{")
-                                && l.contains("model=\"nope\"")
+                                && l.contains("model=\"_unknown\"")
                                 && l.contains("status=\"NOT_FOUND\"")),
                 text);
+        // names a client made up are no label values: they would grow the series without bound
+        assertFalse(text.contains("nope"), text);
+        assertFalse(text.contains("random-name-42"), text);
+        assertFalse(text.contains("also-not-served"), text);
         assertTrue(text.contains("jacktf_serving_request_latency_seconds_bucket{"), "a latency histogram");
         assertTrue(text.contains("jacktf_serving_batch_size_bucket{"), "a batch size histogram");
         assertTrue(text.contains("jacktf_serving_queue_depth{"), "queue depth");
