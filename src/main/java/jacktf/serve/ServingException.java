@@ -79,8 +79,9 @@ final class ServingException extends RuntimeException {
     }
 
     /**
-     * Any failure as a ServingException: TensorFlow's runtime errors by their code (TF Java has a
-     * class per code it distinguishes; the rest are internal), JSON syntax errors as bad input, a
+     * Any failure as a ServingException: TensorFlow's runtime errors by their code where TF Java
+     * 1.1.0 has a class for it (7 codes; a NOT_FOUND, UNAVAILABLE, ABORTED... of the runtime comes
+     * as a plain TensorFlowException without its code, so it is internal), JSON syntax errors as bad input, a
      * wait that timed out as DEADLINE_EXCEEDED, and
      * everything else, a bug or a native failure, as internal.
      */
