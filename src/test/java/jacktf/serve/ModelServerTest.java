@@ -484,6 +484,20 @@ class ModelServerTest {
         assertFalse(text.contains("random-name-42"), text);
         assertFalse(text.contains("also-not-served"), text);
         assertTrue(text.contains("jacktf_serving_request_latency_seconds_bucket{"), "a latency histogram");
+        // answered and refused requests are separate latency series
+        assertTrue(
+                text.lines()
+                        .anyMatch(l -> l.startsWith("jacktf_serving_request_latency_seconds_count{")
+                                && l.contains("model=\"half_plus_two\"")
+                                && l.contains("method=\"predict\"")
+                                && l.contains("outcome=\"ok\"")),
+                text);
+        assertTrue(
+                text.lines()
+                        .anyMatch(l -> l.startsWith("jacktf_serving_request_latency_seconds_count{")
+                                && l.contains("model=\"_unknown\"")
+                                && l.contains("outcome=\"client_error\"")),
+                text);
         assertTrue(text.contains("jacktf_serving_batch_size_bucket{"), "a batch size histogram");
         assertTrue(text.contains("jacktf_serving_queue_depth{"), "queue depth");
         assertTrue(
