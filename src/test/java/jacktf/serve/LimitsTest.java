@@ -22,9 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -371,6 +373,53 @@ class LimitsTest {
             assertEquals(List.of(2f, 4f), floats((float[])
                     next.result().get(20, TimeUnit.SECONDS).get("y").values));
             doubles.close();
+        }
+    }
+
+    @Test
+    void aVersionThatFailedToLoadIsRetriedWhenItsDirectoryChanges() throws Exception {
+        // an exporter that writes saved_model.pb first and variables/ after it: the poll between the two sees a
+        // version that cannot load yet
+        Path base = dir.resolve("half-written");
+        Path version = Files.createDirectories(base.resolve("1"));
+        Files.copy(dir.resolve("tiny/1/saved_model.pb"), version.resolve("saved_model.pb"));
+        ServingMetrics metrics = new ServingMetrics();
+        try (ModelVersions versions = new ModelVersions(
+                "half", base, VersionPolicy.latest(), Map.of(), new SignatureRunner.Options(1, 0, 1, 4), metrics)) {
+            versions.refresh();
+            assertEquals(Set.of(), versions.servedVersions(), "no variables yet");
+            assertEquals("END", versions.states().get(0).state());
+            versions.refresh();
+            assertEquals(Set.of(), versions.servedVersions(), "unchanged: not loaded again");
+            assertTrue(
+                    metrics.scrape()
+                            .lines()
+                            .anyMatch(l -> l.startsWith("jacktf_serving_model_events_total{")
+                                    && l.contains("event=\"load_failed\"")
+                                    && l.endsWith(" 1.0")),
+                    "one failed load, not one per poll: " + metrics.scrape());
+            try (Stream<Path> files = Files.walk(dir.resolve("tiny/1"))) {
+                for (Path from : files.toList()) {
+                    Path to = version.resolve(
+                            dir.resolve("tiny/1").relativize(from).toString());
+                    if (Files.isDirectory(from)) {
+                        Files.createDirectories(to);
+                    } else if (!Files.exists(to)) {
+                        Files.copy(from, to);
+                    }
+                }
+            }
+            versions.refresh();
+            assertEquals(Set.of(1L), versions.servedVersions(), "retried once its directory changed");
+            try (ModelVersions.Lease lease = versions.lease(Optional.empty(), Optional.empty())) {
+                ServedModel model = lease.loaded().model;
+                HostTensor y = model.run(
+                                model.signature("double"),
+                                Map.of("x", new HostTensor(DataType.DT_FLOAT, new long[] {1, 2}, new float[] {1, 3})),
+                                List.of("y"))
+                        .get("y");
+                assertEquals(List.of(2f, 6f), floats((float[]) y.values));
+            }
         }
     }
 
