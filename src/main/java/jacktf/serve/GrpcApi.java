@@ -119,7 +119,9 @@ final class GrpcApi {
     private <T> void call(String method, ModelSpec spec, StreamObserver<T> out, Body<T> body) {
         InferenceService.Call call;
         try {
-            call = service.admit("grpc", spec.getName(), method);
+            call = method.equals("status") // no model runs: not held to --max-in-flight
+                    ? service.admitUnlimited("grpc", spec.getName(), method)
+                    : service.admit("grpc", spec.getName(), method);
         } catch (ServingException refused) {
             out.onError(status(refused));
             return;

@@ -109,11 +109,7 @@ final class InferenceService {
      * UNAVAILABLE (counted); the caller must {@link Call#finish} the returned call.
      */
     Call admit(String api, String model, String method) {
-        Call call = new Call(api, model, method);
-        if (shuttingDown) {
-            call.finish(Code.UNAVAILABLE);
-            throw ServingException.unavailable("The server is shutting down");
-        }
+        Call call = admitUnlimited(api, model, method);
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             call.finish(Code.UNAVAILABLE);
@@ -121,6 +117,20 @@ final class InferenceService {
                     "The server is at its limit of " + maxInFlight + " requests in flight (--max-in-flight); retry");
         }
         call.admitted = true;
+        return call;
+    }
+
+    /**
+     * Admits a status request: refused (UNAVAILABLE, counted) only while shutting down, not held
+     * to the limit of requests in flight, as it runs no model and is what an operator looks at
+     * when the server is overloaded.
+     */
+    Call admitUnlimited(String api, String model, String method) {
+        Call call = new Call(api, model, method);
+        if (shuttingDown) {
+            call.finish(Code.UNAVAILABLE);
+            throw ServingException.unavailable("The server is shutting down");
+        }
         return call;
     }
 

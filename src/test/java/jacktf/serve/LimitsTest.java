@@ -99,6 +99,10 @@ class LimitsTest {
                                                     .build())
                                     .build()));
             assertEquals(Status.Code.UNAVAILABLE, grpcRefused.getStatus().getCode());
+            assertEquals(
+                    200,
+                    ModelServerTest.send(server, "GET", "/v1/models/tiny", null).status(),
+                    "status runs no model: answered even at the limit");
             try (ModelVersions.Lease lease =
                     server.service().registry().model("tiny").lease(Optional.empty(), Optional.empty())) {
                 signal(lease.loaded().model, 2f);

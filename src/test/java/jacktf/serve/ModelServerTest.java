@@ -448,6 +448,46 @@ class ModelServerTest {
         assertTrue(wrongType.getStatus().getDescription().contains("Input 'x' is DT_FLOAT. Received: DT_DOUBLE"));
     }
 
+    static HttpTransport.Request request(String method, String path) {
+        return new HttpTransport.Request() {
+            @Override
+            public String method() {
+                return method;
+            }
+
+            @Override
+            public String rawPath() {
+                return path;
+            }
+
+            @Override
+            public String body() {
+                throw new AssertionError("an overloaded request's body is never read");
+            }
+        };
+    }
+
+    @Test
+    void metricsAndStatusAreAnsweredWhenNoRequestThreadIsFree() {
+        RestApi api = new RestApi(server.service());
+        RestReply metrics = api.overloaded(request("GET", "/monitoring/prometheus/metrics"));
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.text().contains("jacktf_serving_requests_in_flight"), metrics.text());
+        RestReply status = api.overloaded(request("GET", "/v1/models/half_plus_two"));
+        assertEquals(200, status.status(), String.valueOf(status.body()));
+        assertEquals(
+                "AVAILABLE",
+                status.body()
+                        .getAsJsonObject()
+                        .getAsJsonArray("model_version_status")
+                        .get(0)
+                        .getAsJsonObject()
+                        .get("state")
+                        .getAsString());
+        RestReply predict = api.overloaded(request("POST", "/v1/models/half_plus_two:predict"));
+        assertEquals(503, predict.status(), "a predict is refused without reading its body");
+    }
+
     @Test
     void prometheusMetricsCountRequestsBatchesAndLoads() throws Exception {
         send("POST", "/v1/models/half_plus_two:predict", "{\"instances\": [[1.0]]}");
