@@ -195,6 +195,42 @@ class LimitsTest {
     }
 
     @Test
+    void closingLetsTheRestRequestsBeingAnsweredFinish() throws Exception {
+        ModelServer server = ModelServer.start(ModelServer.Config.defaults(dir.resolve("tiny"))
+                .withPorts(0, -1)
+                .withThreads(1, 4, 3600));
+        CompletableFuture<ModelServerTest.Reply> blocked = CompletableFuture.supplyAsync(() -> {
+            try {
+                return ModelServerTest.send(
+                        server,
+                        "POST",
+                        "/v1/models/tiny:predict",
+                        "{\"signature_name\": \"wait\", \"inputs\": {\"ticket\": 1}}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (server.service().metrics().inFlight().get() < 1 && System.nanoTime() < until) {
+            Thread.sleep(10); // admitted, blocked in the graph until signalled
+        }
+        ModelVersions versions = server.service().registry().model("tiny");
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+        until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (ModelServerTest.send(server, "GET", "/v1/models/tiny", null).status() != 503
+                && System.nanoTime() < until) {
+            Thread.sleep(10); // closing: new requests are refused while the one running drains
+        }
+        try (ModelVersions.Lease lease = versions.lease(Optional.empty(), Optional.empty())) {
+            signal(lease.loaded().model, 2f);
+        }
+        ModelServerTest.Reply answered = blocked.get(20, TimeUnit.SECONDS);
+        assertEquals(200, answered.status(), answered.text());
+        assertEquals(JsonParser.parseString("{\"outputs\": 3.0}"), answered.json(), "1 + the signalled 2");
+        closing.get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aFullQueueRefusesAndBatchesNeverExceedTheMaximum() throws Exception {
         ServingMetrics metrics = new ServingMetrics();
         try (ServedModel model = ServedModel.load(dir.resolve("tiny/1"))) {
