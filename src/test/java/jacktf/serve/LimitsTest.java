@@ -120,6 +120,14 @@ class LimitsTest {
             ModelServerTest.Reply shuttingDown = ModelServerTest.send(server, "GET", "/v1/models/tiny", null);
             assertEquals(503, shuttingDown.status());
             assertTrue(shuttingDown.error().contains("shutting down"), shuttingDown.text());
+            StatusRuntimeException grpcShuttingDown =
+                    assertThrows(StatusRuntimeException.class, () -> PredictionServiceGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(20, TimeUnit.SECONDS)
+                            .predict(doubleRequest(floatProto(new long[] {1, 2}, 1f, 2f))));
+            assertEquals(Status.Code.UNAVAILABLE, grpcShuttingDown.getStatus().getCode());
+            assertTrue(
+                    grpcShuttingDown.getStatus().getDescription().contains("shutting down"),
+                    grpcShuttingDown.toString());
             channel.shutdownNow();
         }
     }
@@ -303,6 +311,46 @@ class LimitsTest {
                     System.nanoTime() - 1);
             var e = assertThrows(ExecutionException.class, () -> late.result().get(20, TimeUnit.SECONDS));
             assertEquals(504, ((ServingException) e.getCause()).httpStatus());
+            doubles.close();
+        }
+    }
+
+    @Test
+    void concurrentOneRowRequestsAreCombinedIntoOneBatch() throws Exception {
+        ServingMetrics metrics = new ServingMetrics();
+        try (ServedModel model = ServedModel.load(dir.resolve("tiny/1"))) {
+            // one worker that waits up to 1 s to fill a batch of 4: four one-row requests queued at once share a run
+            SignatureRunner doubles = new SignatureRunner(
+                    "tiny",
+                    1,
+                    model,
+                    model.signature("double"),
+                    new SignatureRunner.Options(4, 1_000_000, 1, 64),
+                    metrics);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            List<SignatureRunner.Job> jobs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                jobs.add(doubles.submit(
+                        Map.of("x", new HostTensor(DataType.DT_FLOAT, new long[] {1, 2}, new float[] {i, i + 10})),
+                        List.of("y"),
+                        deadline));
+            }
+            for (int i = 0; i < 4; i++) {
+                float[] y =
+                        (float[]) jobs.get(i).result().get(20, TimeUnit.SECONDS).get("y").values;
+                assertEquals(List.of(2f * i, 2f * i + 20), floats(y), "each request gets its own rows back");
+            }
+            String scrape = metrics.scrape();
+            String max = scrape.lines()
+                    .filter(l -> l.startsWith("jacktf_serving_batch_size_max{"))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(4.0, Double.parseDouble(max.substring(max.lastIndexOf(' ') + 1)), max);
+            String count = scrape.lines()
+                    .filter(l -> l.startsWith("jacktf_serving_batch_size_count{"))
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals(1.0, Double.parseDouble(count.substring(count.lastIndexOf(' ') + 1)), "one run: " + count);
             doubles.close();
         }
     }
