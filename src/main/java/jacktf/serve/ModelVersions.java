@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -77,11 +78,24 @@ final class ModelVersions implements AutoCloseable {
         }
     }
 
-    /** The version one request uses, open until the lease is closed. */
-    record Lease(Loaded loaded) implements AutoCloseable {
+    /** The version one request uses, open until the lease is closed (once: closing again does nothing). */
+    static final class Lease implements AutoCloseable {
+        private final Loaded loaded;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Lease(Loaded loaded) {
+            this.loaded = loaded;
+        }
+
+        Loaded loaded() {
+            return loaded;
+        }
+
         @Override
         public void close() {
-            loaded.release();
+            if (closed.compareAndSet(false, true)) { // a second release would unload a version others still use
+                loaded.release();
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package jacktf.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -508,6 +509,14 @@ class LimitsTest {
                         .get("y");
                 assertEquals(List.of(2f, 6f), floats((float[]) y.values));
             }
+            // a lease closed twice releases its version once: the served version stays loaded
+            ModelVersions.Lease twice = versions.lease(Optional.empty(), Optional.empty());
+            twice.close();
+            twice.close();
+            try (ModelVersions.Lease other = versions.lease(Optional.empty(), Optional.empty())) {
+                assertEquals(1L, other.loaded().version);
+            }
+            assertFalse(metrics.scrape().contains("event=\"unload\""), metrics.scrape());
         }
     }
 
@@ -544,6 +553,15 @@ class LimitsTest {
                     200,
                     ModelServerTest.send(server, "GET", "/v1/models/hpt", null).status());
         }
+        // fields of real TF Serving config files that jacktf does not use are accepted and ignored
+        List<ModelConfigFile.Entry> real = ModelConfigFile.parse(
+                "m.config",
+                "model_config_list { config { name: \"a\" base_path: \"/models/a\" model_type: TENSORFLOW "
+                        + "model_platform: \"tensorflow\" logging_config { log_collector_config { type: \"\" "
+                        + "filename_prefix: \"/tmp/log\" } sampling_config { sampling_rate: 0.01 attributes: 1 } } } }");
+        assertEquals(1, real.size());
+        assertEquals("a", real.get(0).name());
+        assertEquals(Path.of("/models/a"), real.get(0).basePath());
         ConfigException bad = assertThrows(
                 ConfigException.class,
                 () -> ModelConfigFile.parse("m.config", "model_config_list { config { nme: \"x\" } }"));
