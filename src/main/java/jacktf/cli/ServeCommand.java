@@ -27,8 +27,11 @@ import picocli.CommandLine.Spec;
             "",
             "Not compatible: Regress, MultiInference and REST :classify/:regress (answered UNIMPLEMENTED/501); "
                     + "ModelService.HandleReloadConfigRequest (the config file is reloaded instead); TF Serving's "
-                    + "batching parameters file, monitoring config and SSL; float16/complex/quantized tensors; "
-                    + "metric names (jacktf_serving_*, not TF Serving's :tensorflow:serving:*).",
+                    + "batching parameters file, monitoring config, SSL and request logging (logging_config is "
+                    + "accepted and ignored); float16/complex/quantized tensors; metric names (jacktf_serving_*, not "
+                    + "TF Serving's :tensorflow:serving:*); TF runtime errors other than the 7 codes TF Java "
+                    + "distinguishes (INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, RESOURCE_EXHAUSTED, "
+                    + "UNIMPLEMENTED, PERMISSION_DENIED, UNAUTHENTICATED) are answered 500/INTERNAL.",
             "",
             "Note: TF Serving's own --port is its gRPC port; here --port is the REST port (as --rest-api-port) and "
                     + "gRPC has --grpc-port.",
