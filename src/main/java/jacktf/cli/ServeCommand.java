@@ -27,8 +27,11 @@ import picocli.CommandLine.Spec;
             "",
             "Not compatible: Regress, MultiInference and REST :classify/:regress (answered UNIMPLEMENTED/501); "
                     + "ModelService.HandleReloadConfigRequest (the config file is reloaded instead); TF Serving's "
-                    + "batching parameters file, monitoring config and SSL; float16/complex/quantized tensors; "
-                    + "metric names (jacktf_serving_*, not TF Serving's :tensorflow:serving:*).",
+                    + "batching parameters file, monitoring config, SSL and request logging (logging_config is "
+                    + "accepted and ignored); float16/complex/quantized tensors; metric names (jacktf_serving_*, not "
+                    + "TF Serving's :tensorflow:serving:*); TF runtime errors other than the 7 codes TF Java "
+                    + "distinguishes (INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, RESOURCE_EXHAUSTED, "
+                    + "UNIMPLEMENTED, PERMISSION_DENIED, UNAUTHENTICATED) are answered 500/INTERNAL.",
             "",
             "Note: TF Serving's own --port is its gRPC port; here --port is the REST port (as --rest-api-port) and "
                     + "gRPC has --grpc-port.",
@@ -119,6 +122,14 @@ final class ServeCommand implements Callable<Integer> {
     long maxBodyBytes;
 
     @Option(
+            names = "--max-tensor-bytes",
+            defaultValue = "" + ModelServer.Config.DEFAULT_MAX_TENSOR_BYTES,
+            description = "Largest input tensor (elements times their width), checked before it is allocated: "
+                    + "a gRPC TensorProto can declare a huge shape and fill it from one value; "
+                    + "larger is refused with 400/INVALID_ARGUMENT (default: ${DEFAULT-VALUE}).")
+    long maxTensorBytes;
+
+    @Option(
             names = "--file-system-poll-wait-seconds",
             defaultValue = "2",
             description = "How often new versions and a changed --model-config-file are looked for "
@@ -150,6 +161,7 @@ final class ServeCommand implements Callable<Integer> {
                 .withPorts(port, grpcPort)
                 .withBatching(Math.max(1, maxBatchSize), batchTimeoutMicros)
                 .withLimits(maxQueuedRequests, maxInFlight, requestTimeoutMillis, maxBodyBytes)
+                .withMaxTensorBytes(maxTensorBytes)
                 .withThreads(batchThreads, base.threads(), pollSeconds);
         ModelServer server = ModelServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

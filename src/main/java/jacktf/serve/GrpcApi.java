@@ -111,18 +111,24 @@ final class GrpcApi {
                 d == null ? Optional.empty() : Optional.of(System.nanoTime() + d.timeRemaining(TimeUnit.NANOSECONDS)));
     }
 
-    /** Admits, runs {@code body}, and answers its failure with the matching status (counted). */
+    /**
+     * Admits, runs {@code body}, and answers its failure with the matching status (counted). Any
+     * throwable, an Error too, finishes the call (else its in-flight slot would never be released)
+     * and is answered INTERNAL with a generic message, the details in the log.
+     */
     private <T> void call(String method, ModelSpec spec, StreamObserver<T> out, Body<T> body) {
         InferenceService.Call call;
         try {
-            call = service.admit("grpc", spec.getName(), method);
+            call = method.equals("status") // no model runs: not held to --max-in-flight
+                    ? service.admitUnlimited("grpc", spec.getName(), method)
+                    : service.admit("grpc", spec.getName(), method);
         } catch (ServingException refused) {
             out.onError(status(refused));
             return;
         }
         try {
             body.run(call);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             fail(call, out, e);
         }
     }
@@ -157,25 +163,34 @@ final class GrpcApi {
                 SignatureSpec signature = model.signature(signatureName(spec));
                 call.signature = signature.key();
                 return new InferenceService.RunRequest(
-                        signature, inputs(signature, request.getInputsMap()), outputs(signature, request));
+                        signature,
+                        inputs(signature, request.getInputsMap(), service.maxTensorBytes()),
+                        outputs(signature, request));
             };
-            service.run(call, ref(spec), decode, deadline()).whenComplete((result, e) -> {
-                if (e != null) {
-                    fail(call, out, e);
-                    return;
-                }
-                PredictResponse.Builder reply = PredictResponse.newBuilder()
-                        .setModelSpec(answeredSpec(
-                                spec.getName(),
-                                result.version(),
-                                result.signature().key()));
-                result.outputs().forEach((name, t) -> reply.putOutputs(name, ProtoTensors.toProto(t)));
-                succeed(call, out, reply.build());
-            });
+            long deadline = deadline();
+            InferenceService.within(service.run(call, ref(spec), decode, deadline), deadline)
+                    .whenComplete((result, e) -> {
+                        if (e != null) {
+                            fail(call, out, e);
+                            return;
+                        }
+                        try {
+                            PredictResponse.Builder reply = PredictResponse.newBuilder()
+                                    .setModelSpec(answeredSpec(
+                                            spec.getName(),
+                                            result.version(),
+                                            result.signature().key()));
+                            result.outputs().forEach((name, t) -> reply.putOutputs(name, ProtoTensors.toProto(t)));
+                            succeed(call, out, reply.build());
+                        } catch (Throwable bad) {
+                            fail(call, out, bad);
+                        }
+                    });
         });
     }
 
-    private static Map<String, HostTensor> inputs(SignatureSpec signature, Map<String, TensorProto> given) {
+    private static Map<String, HostTensor> inputs(
+            SignatureSpec signature, Map<String, TensorProto> given, long maxTensorBytes) {
         for (String name : given.keySet()) {
             if (!signature.inputs().containsKey(name)) {
                 throw ServingException.invalidArgument("Signature '" + signature.key() + "' has no input '" + name
@@ -189,7 +204,7 @@ final class GrpcApi {
                 throw ServingException.invalidArgument("Missing input '" + spec.alias() + "'; signature '"
                         + signature.key() + "' takes " + signature.inputs().keySet());
             }
-            inputs.put(spec.alias(), ProtoTensors.fromProto(spec, proto));
+            inputs.put(spec.alias(), ProtoTensors.fromProto(spec, proto, maxTensorBytes));
         }
         return inputs;
     }
@@ -298,26 +313,28 @@ final class GrpcApi {
                         Map.of(input, new HostTensor(DataType.DT_STRING, new long[] {serialized.length}, serialized)),
                         outputs);
             };
-            service.run(call, ref(spec), decode, deadline()).whenComplete((result, e) -> {
-                if (e != null) {
-                    fail(call, out, e);
-                    return;
-                }
-                try {
-                    succeed(
-                            call,
-                            out,
-                            ClassificationResponse.newBuilder()
-                                    .setModelSpec(answeredSpec(
-                                            spec.getName(),
-                                            result.version(),
-                                            result.signature().key()))
-                                    .setResult(classifications(result.outputs(), examples.size()))
-                                    .build());
-                } catch (RuntimeException bad) {
-                    fail(call, out, bad);
-                }
-            });
+            long deadline = deadline();
+            InferenceService.within(service.run(call, ref(spec), decode, deadline), deadline)
+                    .whenComplete((result, e) -> {
+                        if (e != null) {
+                            fail(call, out, e);
+                            return;
+                        }
+                        try {
+                            succeed(
+                                    call,
+                                    out,
+                                    ClassificationResponse.newBuilder()
+                                            .setModelSpec(answeredSpec(
+                                                    spec.getName(),
+                                                    result.version(),
+                                                    result.signature().key()))
+                                            .setResult(classifications(result.outputs(), examples.size()))
+                                            .build());
+                        } catch (Throwable bad) {
+                            fail(call, out, bad);
+                        }
+                    });
         });
     }
 

@@ -64,6 +64,41 @@ final class HostTensor {
         };
     }
 
+    /**
+     * The element count of a request tensor of {@code shape}, checked before anything is
+     * allocated: unknown (negative) sizes, and counts whose bytes (elements times the width Java
+     * holds them in) pass {@code maxBytes}, are INVALID_ARGUMENT. A request must not make the
+     * server allocate for a shape it only declares.
+     */
+    static int checkedSize(String input, DataType dtype, long[] shape, long maxBytes) {
+        long n = 1;
+        boolean overflow = false;
+        for (long d : shape) {
+            if (d < 0) {
+                throw ServingException.invalidArgument("Input '" + input + "' has shape " + Arrays.toString(shape)
+                        + "; expected known (non-negative) sizes");
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                overflow = true; // a later 0 cannot be trusted to bring it back: refuse
+            }
+        }
+        long width =
+                switch (dtype) {
+                    case DT_BOOL -> 1;
+                    case DT_FLOAT, DT_INT32, DT_UINT8 -> 4; // uint8 is held as int
+                    default -> 8; // double, int64, and a reference per string
+                };
+        if (overflow || n > maxBytes / width || n > Integer.MAX_VALUE - 8) {
+            throw ServingException.invalidArgument("Input '" + input + "' has shape " + Arrays.toString(shape)
+                    + (overflow ? "" : ", " + n + " " + dtype + " values of " + width + " bytes")
+                    + ", more than the limit of " + maxBytes
+                    + " bytes per tensor (the server's --max-tensor-bytes); send a smaller tensor");
+        }
+        return (int) n;
+    }
+
     static long size(long[] shape) {
         long n = 1;
         for (long d : shape) {

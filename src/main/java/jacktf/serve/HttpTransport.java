@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,12 +53,17 @@ final class HttpTransport implements AutoCloseable {
         RestReply overloaded(Request request);
     }
 
+    /** How long {@link #close} lets requests being answered finish (gRPC's transport allows as long). */
+    static final Duration GRACE = Duration.ofSeconds(5);
+
     private final HttpServer http;
     private final ThreadPoolExecutor executor;
+    private final AtomicInteger active;
 
-    private HttpTransport(HttpServer http, ThreadPoolExecutor executor) {
+    private HttpTransport(HttpServer http, ThreadPoolExecutor executor, AtomicInteger active) {
         this.http = http;
         this.executor = executor;
+        this.active = active;
     }
 
     /** Binds {@code host:port} (0: any free port) and serves with {@code threads} request threads. */
@@ -80,10 +87,18 @@ final class HttpTransport implements AutoCloseable {
                         OVERFLOW.set(false);
                     }
                 });
-        http.createContext("/", exchange -> exchange(exchange, limits, handler));
+        AtomicInteger active = new AtomicInteger();
+        http.createContext("/", exchange -> {
+            active.incrementAndGet();
+            try {
+                exchange(exchange, limits, handler);
+            } finally {
+                active.decrementAndGet();
+            }
+        });
         http.setExecutor(executor);
         http.start();
-        return new HttpTransport(http, executor);
+        return new HttpTransport(http, executor, active);
     }
 
     private static void exchange(HttpExchange exchange, RequestLimits limits, Handler handler) throws IOException {
@@ -109,7 +124,7 @@ final class HttpTransport implements AutoCloseable {
             RestReply reply;
             try {
                 reply = OVERFLOW.get() ? handler.overloaded(request) : handler.handle(request);
-            } catch (RuntimeException e) { // a handler bug still answers, as a 500
+            } catch (Throwable e) { // a handler bug, or an Error, still answers, as a 500 (details logged)
                 reply = RestReply.of(ServingException.of(e));
             }
             byte[] bytes;
@@ -134,8 +149,21 @@ final class HttpTransport implements AutoCloseable {
         return http.getAddress().getPort();
     }
 
+    /**
+     * Lets the requests being answered finish, for up to {@link #GRACE}, then stops listening and
+     * cuts what is left. The handler is expected to refuse new requests by then (503: the server
+     * is shutting down), so those end at once and do not hold the drain up.
+     */
     @Override
     public void close() {
+        long until = System.nanoTime() + GRACE.toNanos();
+        try {
+            while (active.get() > 0 && System.nanoTime() - until < 0) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         http.stop(0);
         executor.shutdownNow();
     }

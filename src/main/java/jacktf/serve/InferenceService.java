@@ -21,6 +21,8 @@ import org.tensorflow.proto.error.Code;
  */
 final class InferenceService {
     private static final Logger LOG = Logger.getLogger(InferenceService.class.getName());
+    /** The {@code model} label of requests for a model the registry does not know. */
+    static final String UNKNOWN_MODEL = "_unknown";
 
     /** Which model version a request names: a number, a label, or neither (the newest served). */
     record ModelRef(String name, Optional<Long> version, Optional<String> label) {}
@@ -59,7 +61,10 @@ final class InferenceService {
             if (admitted) {
                 inFlight.decrementAndGet();
             }
-            metrics.request(api, model, method, signature, code, System.nanoTime() - start);
+            // clients choose the name: only the registry's names become label values, so random
+            // names cannot grow the metrics (heap and Prometheus series) without bound
+            String label = registry.serves(model) ? model : UNKNOWN_MODEL;
+            metrics.request(api, label, method, signature, code, System.nanoTime() - start);
         }
     }
 
@@ -67,10 +72,13 @@ final class InferenceService {
     private final ServingMetrics metrics;
     private final int maxInFlight;
     private final long timeoutNanos;
+    private final long maxTensorBytes;
     private final AtomicInteger inFlight;
     private volatile boolean shuttingDown;
 
-    InferenceService(ModelRegistry registry, ServingMetrics metrics, int maxInFlight, long timeoutMillis) {
+    InferenceService(
+            ModelRegistry registry, ServingMetrics metrics, int maxInFlight, long timeoutMillis, long maxTensorBytes) {
+        this.maxTensorBytes = maxTensorBytes;
         this.registry = registry;
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
@@ -86,6 +94,11 @@ final class InferenceService {
         return metrics;
     }
 
+    /** The most bytes one request tensor may hold (--max-tensor-bytes), checked before it is allocated. */
+    long maxTensorBytes() {
+        return maxTensorBytes;
+    }
+
     /** Refuses new requests from now on (UNAVAILABLE). */
     void shutDown() {
         shuttingDown = true;
@@ -96,11 +109,7 @@ final class InferenceService {
      * UNAVAILABLE (counted); the caller must {@link Call#finish} the returned call.
      */
     Call admit(String api, String model, String method) {
-        Call call = new Call(api, model, method);
-        if (shuttingDown) {
-            call.finish(Code.UNAVAILABLE);
-            throw ServingException.unavailable("The server is shutting down");
-        }
+        Call call = admitUnlimited(api, model, method);
         if (inFlight.incrementAndGet() > maxInFlight) {
             inFlight.decrementAndGet();
             call.finish(Code.UNAVAILABLE);
@@ -108,6 +117,20 @@ final class InferenceService {
                     "The server is at its limit of " + maxInFlight + " requests in flight (--max-in-flight); retry");
         }
         call.admitted = true;
+        return call;
+    }
+
+    /**
+     * Admits a status request: refused (UNAVAILABLE, counted) only while shutting down, not held
+     * to the limit of requests in flight, as it runs no model and is what an operator looks at
+     * when the server is overloaded.
+     */
+    Call admitUnlimited(String api, String model, String method) {
+        Call call = new Call(api, model, method);
+        if (shuttingDown) {
+            call.finish(Code.UNAVAILABLE);
+            throw ServingException.unavailable("The server is shutting down");
+        }
         return call;
     }
 
@@ -138,15 +161,24 @@ final class InferenceService {
             CompletableFuture<RunResult> answer =
                     job.result().thenApply(outputs -> new RunResult(version, run.signature(), outputs));
             answer.whenComplete((r, e) -> {
-                if (answer.isCancelled()) {
+                if (e != null) { // cancelled or timed out by the caller: not run if not started
                     job.abandon();
                 }
             });
             return answer;
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (a decode out of memory): the lease must not leak
             lease.close();
             throw e;
         }
+    }
+
+    /**
+     * The run, failed with a {@link java.util.concurrent.TimeoutException} (DEADLINE_EXCEEDED, see
+     * {@link ServingException#of}) when not answered by the deadline; the run is then abandoned if
+     * not started. For callers that do not wait (gRPC).
+     */
+    static CompletableFuture<RunResult> within(CompletableFuture<RunResult> result, long deadlineNanos) {
+        return result.orTimeout(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** Waits for a run until the deadline (DEADLINE_EXCEEDED after it: the run is abandoned if not started). */
@@ -155,7 +187,7 @@ final class InferenceService {
             return result.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             result.cancel(false);
-            throw new ServingException(Code.DEADLINE_EXCEEDED, "The request did not finish within its deadline");
+            throw ServingException.of(e);
         } catch (ExecutionException e) {
             throw ServingException.of(e.getCause());
         } catch (InterruptedException e) {

@@ -20,13 +20,17 @@ import org.tensorflow.proto.DataType;
 final class JsonTensors {
     private JsonTensors() {}
 
-    /** The tensor a JSON value gives for a signature input; refusals are INVALID_ARGUMENT naming the input. */
-    static HostTensor fromJson(SignatureSpec.TensorSpec spec, JsonElement value) {
+    /**
+     * The tensor a JSON value gives for a signature input, of at most {@code maxBytes}; refusals
+     * are INVALID_ARGUMENT naming the input.
+     */
+    static HostTensor fromJson(SignatureSpec.TensorSpec spec, JsonElement value, long maxBytes) {
         List<Long> dims = new ArrayList<>();
         List<JsonElement> leaves = new ArrayList<>();
         flatten(spec, value, 0, dims, leaves, new boolean[] {false});
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         checkShape(spec, shape);
+        HostTensor.checkedSize(spec.alias(), spec.dtype(), shape, maxBytes);
         Object values = HostTensor.newValues(spec.dtype(), leaves.size(), spec.alias());
         for (int i = 0; i < leaves.size(); i++) {
             set(spec, values, i, leaves.get(i));

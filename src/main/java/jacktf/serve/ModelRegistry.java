@@ -98,6 +98,11 @@ final class ModelRegistry implements AutoCloseable {
         return m;
     }
 
+    /** Whether {@code name} is a model of the registry (served or loading). */
+    boolean serves(String name) {
+        return models.containsKey(name);
+    }
+
     Collection<ModelVersions> models() {
         return models.values();
     }

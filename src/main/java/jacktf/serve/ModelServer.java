@@ -42,6 +42,7 @@ public final class ModelServer implements AutoCloseable {
             int maxInFlight,
             long requestTimeoutMillis,
             long maxBodyBytes,
+            long maxTensorBytes,
             long pollSeconds,
             int threads) {
         public Config {
@@ -49,11 +50,22 @@ public final class ModelServer implements AutoCloseable {
                 throw new IllegalArgumentException("Give exactly one of --model-base-path and --model-config-file. "
                         + "Received: " + (basePath == null ? "neither" : "both"));
             }
+            if (maxTensorBytes < 1) {
+                throw new IllegalArgumentException(
+                        "--max-tensor-bytes must be at least 1. Received: " + maxTensorBytes);
+            }
             if (maxBatchSize < 1 || batchThreads < 1 || maxQueuedRequests < 1 || maxInFlight < 1 || threads < 1) {
                 throw new IllegalArgumentException("--max-batch-size, --batch-threads, --max-queued-requests, "
                         + "--max-in-flight and the thread count must be at least 1");
             }
         }
+
+        /**
+         * The default of {@code --max-tensor-bytes}: four times the default body limit, room for
+         * any tensor a body can spell out in JSON, while a {@code TensorProto} that fills a huge
+         * declared shape from one value is refused before anything is allocated.
+         */
+        public static final long DEFAULT_MAX_TENSOR_BYTES = 128L << 20;
 
         /** The {@code jacktf serve} defaults for one base path, the model named after its folder. */
         public static Config defaults(Path basePath) {
@@ -71,6 +83,7 @@ public final class ModelServer implements AutoCloseable {
                     64,
                     30_000,
                     32L << 20,
+                    DEFAULT_MAX_TENSOR_BYTES,
                     2,
                     16);
         }
@@ -92,6 +105,7 @@ public final class ModelServer implements AutoCloseable {
                     d.maxInFlight(),
                     d.requestTimeoutMillis(),
                     d.maxBodyBytes(),
+                    d.maxTensorBytes(),
                     d.pollSeconds(),
                     d.threads());
         }
@@ -112,6 +126,7 @@ public final class ModelServer implements AutoCloseable {
                     maxInFlight,
                     requestTimeoutMillis,
                     maxBodyBytes,
+                    maxTensorBytes,
                     pollSeconds,
                     threads);
         }
@@ -132,6 +147,7 @@ public final class ModelServer implements AutoCloseable {
                     maxInFlight,
                     requestTimeoutMillis,
                     maxBodyBytes,
+                    maxTensorBytes,
                     pollSeconds,
                     threads);
         }
@@ -152,6 +168,28 @@ public final class ModelServer implements AutoCloseable {
                     maxInFlight,
                     requestTimeoutMillis,
                     maxBodyBytes,
+                    maxTensorBytes,
+                    pollSeconds,
+                    threads);
+        }
+
+        /** This config with another limit on the bytes of one request tensor (its elements times their width). */
+        public Config withMaxTensorBytes(long maxTensorBytes) {
+            return new Config(
+                    basePath,
+                    modelName,
+                    modelConfigFile,
+                    host,
+                    port,
+                    grpcPort,
+                    maxBatchSize,
+                    batchTimeoutMicros,
+                    batchThreads,
+                    maxQueuedRequests,
+                    maxInFlight,
+                    requestTimeoutMillis,
+                    maxBodyBytes,
+                    maxTensorBytes,
                     pollSeconds,
                     threads);
         }
@@ -172,6 +210,7 @@ public final class ModelServer implements AutoCloseable {
                     maxInFlight,
                     requestTimeoutMillis,
                     maxBodyBytes,
+                    maxTensorBytes,
                     pollSeconds,
                     threads);
         }
@@ -192,6 +231,7 @@ public final class ModelServer implements AutoCloseable {
                     maxInFlight,
                     requestTimeoutMillis,
                     maxBodyBytes,
+                    maxTensorBytes,
                     pollSeconds,
                     threads);
         }
@@ -212,6 +252,7 @@ public final class ModelServer implements AutoCloseable {
                     maxInFlight,
                     requestTimeoutMillis,
                     maxBodyBytes,
+                    maxTensorBytes,
                     pollSeconds,
                     threads);
         }
@@ -243,8 +284,8 @@ public final class ModelServer implements AutoCloseable {
                 metrics);
         HttpTransport http = null;
         try {
-            InferenceService service =
-                    new InferenceService(registry, metrics, config.maxInFlight(), config.requestTimeoutMillis());
+            InferenceService service = new InferenceService(
+                    registry, metrics, config.maxInFlight(), config.requestTimeoutMillis(), config.maxTensorBytes());
             // a request thread per admitted request and a few more, so a refusal never waits for a thread
             int threads = Math.max(config.threads(), config.maxInFlight() + 4);
             http = HttpTransport.start(

@@ -2,7 +2,9 @@ package jacktf.serve;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -75,11 +78,24 @@ final class ModelVersions implements AutoCloseable {
         }
     }
 
-    /** The version one request uses, open until the lease is closed. */
-    record Lease(Loaded loaded) implements AutoCloseable {
+    /** The version one request uses, open until the lease is closed (once: closing again does nothing). */
+    static final class Lease implements AutoCloseable {
+        private final Loaded loaded;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Lease(Loaded loaded) {
+            this.loaded = loaded;
+        }
+
+        Loaded loaded() {
+            return loaded;
+        }
+
         @Override
         public void close() {
-            loaded.release();
+            if (closed.compareAndSet(false, true)) { // a second release would unload a version others still use
+                loaded.release();
+            }
         }
     }
 
@@ -93,7 +109,10 @@ final class ModelVersions implements AutoCloseable {
     private volatile VersionPolicy policy;
     private volatile Map<String, Long> labels;
     private volatile NavigableMap<Long, Loaded> served = new TreeMap<>();
-    private final Map<Long, String> failed = new ConcurrentHashMap<>();
+    /** A failed load: its error, and its directory's {@link #fingerprint} then, to retry when that changes. */
+    private record Failure(String error, long fingerprint) {}
+
+    private final Map<Long, Failure> failed = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     ModelVersions(
@@ -176,9 +195,9 @@ final class ModelVersions implements AutoCloseable {
     List<VersionState> states() {
         List<VersionState> out = new ArrayList<>();
         served.keySet().forEach(v -> out.add(new VersionState(v, "AVAILABLE", "")));
-        failed.forEach((v, error) -> {
+        failed.forEach((v, failure) -> {
             if (!served.containsKey(v)) {
-                out.add(new VersionState(v, "END", error));
+                out.add(new VersionState(v, "END", failure.error()));
             }
         });
         out.sort((a, b) -> Long.compare(b.version(), a.version()));
@@ -188,7 +207,8 @@ final class ModelVersions implements AutoCloseable {
     /**
      * Loads the versions the policy picks that are not loaded yet and unloads the ones it no
      * longer picks. A version that fails to load is logged, reported as END with its error, and
-     * not tried again (a new version number is).
+     * tried again once its directory changes (an exporter still writing it, a file fixed by hand);
+     * an unchanged directory is not reloaded on every poll.
      */
     synchronized void refresh() throws IOException {
         if (closed) {
@@ -197,16 +217,23 @@ final class ModelVersions implements AutoCloseable {
         NavigableSet<Long> wanted = policy.select(onDisk());
         NavigableMap<Long, Loaded> next = new TreeMap<>(served);
         for (Long v : wanted) {
-            if (next.containsKey(v) || failed.containsKey(v)) {
+            if (next.containsKey(v)) {
+                continue;
+            }
+            Path dir = basePath.resolve(Long.toString(v));
+            long fingerprint = fingerprint(dir);
+            Failure before = failed.get(v);
+            if (before != null && before.fingerprint() == fingerprint) {
                 continue;
             }
             try {
-                ServedModel model = ServedModel.load(basePath.resolve(Long.toString(v)));
+                ServedModel model = ServedModel.load(dir);
                 next.put(v, new Loaded(name, v, model, options, metrics));
+                failed.remove(v);
                 metrics.modelEvent(name, v, "load");
                 LOG.info("Serving version " + v + " of " + name + " from " + basePath);
             } catch (IOException | RuntimeException e) {
-                failed.put(v, String.valueOf(e.getMessage()));
+                failed.put(v, new Failure(String.valueOf(e.getMessage()), fingerprint));
                 metrics.modelEvent(name, v, "load_failed");
                 LOG.log(Level.WARNING, "Loading version " + v + " of " + name + " failed", e);
             }
@@ -221,6 +248,25 @@ final class ModelVersions implements AutoCloseable {
         });
         served = next;
         dropped.forEach(Loaded::release);
+    }
+
+    /**
+     * What changes when anything in a version directory is written: every file's path, size and
+     * modification time (a few levels deep, as a SavedModel is), hashed.
+     */
+    private static long fingerprint(Path dir) throws IOException {
+        long hash = 17;
+        try (Stream<Path> files = Files.walk(dir, 4)) {
+            for (Path p : files.sorted().toList()) {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+                hash = 31 * hash + dir.relativize(p).toString().hashCode();
+                hash = 31 * hash + a.size();
+                hash = 31 * hash + a.lastModifiedTime().toMillis();
+            }
+        } catch (NoSuchFileException gone) {
+            return 0; // deleted while looked at: the next poll sees what is left
+        }
+        return hash;
     }
 
     private NavigableSet<Long> onDisk() throws IOException {

@@ -53,8 +53,11 @@ final class PredictCodec {
         return parsed.getAsJsonObject();
     }
 
-    /** Decodes a parsed predict body; {@code signatures} looks a signature up by key (NOT_FOUND when unknown). */
-    static PredictRequest decode(JsonObject request, Function<String, SignatureSpec> signatures) {
+    /**
+     * Decodes a parsed predict body; {@code signatures} looks a signature up by key (NOT_FOUND when
+     * unknown); an input tensor of more than {@code maxTensorBytes} is INVALID_ARGUMENT.
+     */
+    static PredictRequest decode(JsonObject request, Function<String, SignatureSpec> signatures, long maxTensorBytes) {
         String key = DEFAULT_SIGNATURE;
         if (request.has("signature_name")) {
             JsonElement name = request.get("signature_name");
@@ -87,7 +90,7 @@ final class PredictCodec {
                 throw ServingException.invalidArgument("Missing input '" + spec.alias() + "'; signature '"
                         + signature.key() + "' takes " + signature.inputs().keySet());
             }
-            inputs.put(spec.alias(), JsonTensors.fromJson(spec, value));
+            inputs.put(spec.alias(), JsonTensors.fromJson(spec, value, maxTensorBytes));
         }
         if (rowFormat) {
             int rows = inputs.values().iterator().next().rows();

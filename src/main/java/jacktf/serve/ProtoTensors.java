@@ -3,7 +3,6 @@ package jacktf.serve;
 import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
@@ -16,8 +15,11 @@ import org.tensorflow.proto.TensorShapeProto;
 final class ProtoTensors {
     private ProtoTensors() {}
 
-    /** The tensor for input {@code spec}; a wrong dtype or a value count that fits no shape is INVALID_ARGUMENT. */
-    static HostTensor fromProto(SignatureSpec.TensorSpec spec, TensorProto proto) {
+    /**
+     * The tensor for input {@code spec}; a wrong dtype, a value count that fits no shape, or a
+     * shape of more than {@code maxBytes} (checked before allocating) is INVALID_ARGUMENT.
+     */
+    static HostTensor fromProto(SignatureSpec.TensorSpec spec, TensorProto proto, long maxBytes) {
         if (proto.getDtype() != spec.dtype()) {
             throw ServingException.invalidArgument("Input '" + spec.alias() + "' is " + spec.dtype() + ". Received: "
                     + proto.getDtype() + " (set the TensorProto's dtype to " + spec.dtype() + ")");
@@ -25,12 +27,7 @@ final class ProtoTensors {
         long[] shape = proto.getTensorShape().getDimList().stream()
                 .mapToLong(TensorShapeProto.Dim::getSize)
                 .toArray();
-        long size = HostTensor.size(shape);
-        if (size > Integer.MAX_VALUE || Arrays.stream(shape).anyMatch(d -> d < 0)) {
-            throw ServingException.invalidArgument(
-                    "Input '" + spec.alias() + "' has shape " + Arrays.toString(shape) + "; expected known sizes");
-        }
-        int n = (int) size;
+        int n = HostTensor.checkedSize(spec.alias(), spec.dtype(), shape, maxBytes);
         Object values = HostTensor.newValues(spec.dtype(), n, spec.alias());
         if (!proto.getTensorContent().isEmpty()) {
             readContent(spec, proto.getTensorContent(), values, n);

@@ -18,9 +18,17 @@ final class RestApi implements HttpTransport.Handler {
         this.service = service;
     }
 
+    /**
+     * No request thread is free: metrics and model status are still answered (on the accepting
+     * thread: they are cheap and read no body), since they are what shows an operator the overload;
+     * anything else is refused 503 without reading its body.
+     */
     @Override
     public RestReply overloaded(HttpTransport.Request request) {
         Optional<RequestRouter.Route> route = RequestRouter.route(request.method(), request.rawPath());
+        if (isMetrics(request) || isStatus(route)) {
+            return handle(request);
+        }
         return RestReply.of(service.reject(
                 "rest",
                 route.map(RequestRouter.Route::model).orElse(""),
@@ -31,19 +39,19 @@ final class RestApi implements HttpTransport.Handler {
 
     @Override
     public RestReply handle(HttpTransport.Request request) {
-        if (request.rawPath().equals(RequestRouter.METRICS_PATH)
-                && request.method().equals("GET")) {
+        if (isMetrics(request)) {
             return RestReply.text(service.metrics().scrape());
         }
         Optional<RequestRouter.Route> route = RequestRouter.route(request.method(), request.rawPath());
         InferenceService.Call call;
         try {
-            call = service.admit(
-                    "rest",
-                    route.map(RequestRouter.Route::model).orElse(""),
-                    route.flatMap(RequestRouter.Route::endpoint)
-                            .map(e -> e.name().toLowerCase())
-                            .orElse(""));
+            String model = route.map(RequestRouter.Route::model).orElse("");
+            String method = route.flatMap(RequestRouter.Route::endpoint)
+                    .map(e -> e.name().toLowerCase())
+                    .orElse("");
+            call = isStatus(route) // no model runs: not held to --max-in-flight
+                    ? service.admitUnlimited("rest", model, method)
+                    : service.admit("rest", model, method);
         } catch (ServingException refused) {
             return RestReply.of(refused);
         }
@@ -51,11 +59,20 @@ final class RestApi implements HttpTransport.Handler {
             JsonElement body = answer(call, route, request);
             call.finish(Code.OK);
             return RestReply.ok(body);
-        } catch (Exception e) {
+        } catch (Throwable e) { // an Error too: the call must finish, or its in-flight slot is lost
             ServingException failure = ServingException.of(e);
             call.finish(failure.code());
             return RestReply.of(failure);
         }
+    }
+
+    private static boolean isMetrics(HttpTransport.Request request) {
+        return request.rawPath().equals(RequestRouter.METRICS_PATH)
+                && request.method().equals("GET");
+    }
+
+    private static boolean isStatus(Optional<RequestRouter.Route> route) {
+        return route.flatMap(RequestRouter.Route::endpoint).equals(Optional.of(RequestRouter.Endpoint.STATUS));
     }
 
     private JsonElement answer(
@@ -117,7 +134,8 @@ final class RestApi implements HttpTransport.Handler {
                         call,
                         ref,
                         model -> {
-                            PredictCodec.PredictRequest p = PredictCodec.decode(json, model::signature);
+                            PredictCodec.PredictRequest p =
+                                    PredictCodec.decode(json, model::signature, service.maxTensorBytes());
                             format[0] = p.format();
                             return new InferenceService.RunRequest(
                                     p.signature(),

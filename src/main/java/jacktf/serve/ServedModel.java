@@ -61,6 +61,13 @@ final class ServedModel implements AutoCloseable {
         this.warnings = warnings;
     }
 
+    private static boolean hasVariables(MetaGraphDef meta) {
+        return meta.getGraphDef().getNodeList().stream()
+                .anyMatch(n -> n.getOp().equals("VariableV2")
+                        || n.getOp().equals("VarHandleOp")
+                        || n.getOp().equals("Variable"));
+    }
+
     /** Loads the SavedModel in {@code dir} (which holds saved_model.pb). */
     static ServedModel load(Path dir) throws IOException {
         TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
@@ -80,6 +87,12 @@ final class ServedModel implements AutoCloseable {
                         + savedModel.getMetaGraphsList().stream()
                                 .map(m -> m.getMetaInfoDef().getTagsList())
                                 .toList()));
+        if (hasVariables(meta) && !Files.isRegularFile(dir.resolve("variables").resolve("variables.index"))) {
+            // TF loads such a model without restoring anything and it would answer from uninitialized
+            // variables: most likely an exporter is still writing it (saved_model.pb first, variables/ next)
+            throw new IOException("SavedModel " + dir + " has variables but no variables/variables.index (still "
+                    + "being written?); expected the checkpoint an export writes next to saved_model.pb");
+        }
         List<String> warnings = new ArrayList<>();
         MetaGraphDef served = meta;
         SavedModelBundle bundle;

@@ -2,6 +2,7 @@ package jacktf.serve;
 
 import com.google.gson.JsonParseException;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.tensorflow.exceptions.TFFailedPreconditionException;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
 import org.tensorflow.exceptions.TFOutOfRangeException;
@@ -78,13 +79,18 @@ final class ServingException extends RuntimeException {
     }
 
     /**
-     * Any failure as a ServingException: TensorFlow's runtime errors by their code (TF Java has a
-     * class per code it distinguishes; the rest are internal), JSON syntax errors as bad input, and
+     * Any failure as a ServingException: TensorFlow's runtime errors by their code where TF Java
+     * 1.1.0 has a class for it (7 codes; a NOT_FOUND, UNAVAILABLE, ABORTED... of the runtime comes
+     * as a plain TensorFlowException without its code, so it is internal), JSON syntax errors as bad input, a
+     * wait that timed out as DEADLINE_EXCEEDED, and
      * everything else, a bug or a native failure, as internal.
      */
     static ServingException of(Throwable e) {
         if (e instanceof ServingException s) {
             return s;
+        }
+        if (e instanceof TimeoutException) { // a caller's wait on a run ran out
+            return new ServingException(Code.DEADLINE_EXCEEDED, "The request did not finish within its deadline", e);
         }
         String message = e.getMessage() == null ? e.toString() : e.getMessage().strip(); // TF's end in a newline
         Code code;

@@ -144,14 +144,16 @@ final class SignatureRunner implements AutoCloseable {
 
     private void work() {
         Job carried = null;
+        List<Job> batch = List.of();
         while (!closed) {
             try {
                 Job first = carried != null ? carried : queue.poll(200, TimeUnit.MILLISECONDS);
                 carried = null;
+                batch = List.of();
                 if (first == null || skip(first)) {
                     continue;
                 }
-                List<Job> batch = new ArrayList<>(List.of(first));
+                batch = new ArrayList<>(List.of(first));
                 if (first.rows() > 0) {
                     int rows = first.rows();
                     long until = System.nanoTime() + options.batchTimeoutMicros() * 1000;
@@ -175,9 +177,18 @@ final class SignatureRunner implements AutoCloseable {
                 complete(batch);
             } catch (InterruptedException e) {
                 break;
-            } catch (RuntimeException | Error e) { // never lose a worker; fail what it held
+            } catch (Throwable e) {
+                // never lose a worker, and never leave a job unanswered: its caller (a gRPC call, a
+                // lease keeping its version loaded) waits for it
                 LOG.log(Level.SEVERE, "Batch worker failed", e);
+                ServingException failure = new ServingException(Code.INTERNAL, "The batch worker failed: " + e, e);
+                for (Job job : batch) {
+                    job.result().completeExceptionally(failure); // no effect on the jobs already answered
+                }
             }
+        }
+        for (Job job : batch) { // interrupted mid-batch (closing): what it held is answered
+            job.result().completeExceptionally(unloaded());
         }
         if (carried != null) {
             carried.result().completeExceptionally(unloaded());

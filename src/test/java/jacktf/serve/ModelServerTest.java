@@ -448,10 +448,58 @@ class ModelServerTest {
         assertTrue(wrongType.getStatus().getDescription().contains("Input 'x' is DT_FLOAT. Received: DT_DOUBLE"));
     }
 
+    static HttpTransport.Request request(String method, String path) {
+        return new HttpTransport.Request() {
+            @Override
+            public String method() {
+                return method;
+            }
+
+            @Override
+            public String rawPath() {
+                return path;
+            }
+
+            @Override
+            public String body() {
+                throw new AssertionError("an overloaded request's body is never read");
+            }
+        };
+    }
+
+    @Test
+    void metricsAndStatusAreAnsweredWhenNoRequestThreadIsFree() {
+        RestApi api = new RestApi(server.service());
+        RestReply metrics = api.overloaded(request("GET", "/monitoring/prometheus/metrics"));
+        assertEquals(200, metrics.status());
+        assertTrue(metrics.text().contains("jacktf_serving_requests_in_flight"), metrics.text());
+        RestReply status = api.overloaded(request("GET", "/v1/models/half_plus_two"));
+        assertEquals(200, status.status(), String.valueOf(status.body()));
+        assertEquals(
+                "AVAILABLE",
+                status.body()
+                        .getAsJsonObject()
+                        .getAsJsonArray("model_version_status")
+                        .get(0)
+                        .getAsJsonObject()
+                        .get("state")
+                        .getAsString());
+        RestReply predict = api.overloaded(request("POST", "/v1/models/half_plus_two:predict"));
+        assertEquals(503, predict.status(), "a predict is refused without reading its body");
+    }
+
     @Test
     void prometheusMetricsCountRequestsBatchesAndLoads() throws Exception {
         send("POST", "/v1/models/half_plus_two:predict", "{\"instances\": [[1.0]]}");
         send("POST", "/v1/models/nope:predict", "{}");
+        send("GET", "/v1/models/random-name-42", null);
+        StatusRuntimeException unknown = assertThrows(
+                StatusRuntimeException.class,
+                () -> grpc.predict(PredictRequest.newBuilder()
+                        .setModelSpec(spec("also-not-served"))
+                        .putInputs("x", floats(new long[] {1, 1}, 1))
+                        .build()));
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
         Reply metrics = send("GET", "/monitoring/prometheus/metrics", null);
         assertEquals(200, metrics.status());
         String text = metrics.text();
@@ -468,10 +516,28 @@ class ModelServerTest {
         assertTrue(
                 text.lines()
                         .anyMatch(l -> l.startsWith("jacktf_serving_requests_total{")
-                                && l.contains("model=\"nope\"")
+                                && l.contains("model=\"_unknown\"")
                                 && l.contains("status=\"NOT_FOUND\"")),
                 text);
+        // names a client made up are no label values: they would grow the series without bound
+        assertFalse(text.contains("nope"), text);
+        assertFalse(text.contains("random-name-42"), text);
+        assertFalse(text.contains("also-not-served"), text);
         assertTrue(text.contains("jacktf_serving_request_latency_seconds_bucket{"), "a latency histogram");
+        // answered and refused requests are separate latency series
+        assertTrue(
+                text.lines()
+                        .anyMatch(l -> l.startsWith("jacktf_serving_request_latency_seconds_count{")
+                                && l.contains("model=\"half_plus_two\"")
+                                && l.contains("method=\"predict\"")
+                                && l.contains("outcome=\"ok\"")),
+                text);
+        assertTrue(
+                text.lines()
+                        .anyMatch(l -> l.startsWith("jacktf_serving_request_latency_seconds_count{")
+                                && l.contains("model=\"_unknown\"")
+                                && l.contains("outcome=\"client_error\"")),
+                text);
         assertTrue(text.contains("jacktf_serving_batch_size_bucket{"), "a batch size histogram");
         assertTrue(text.contains("jacktf_serving_queue_depth{"), "queue depth");
         assertTrue(

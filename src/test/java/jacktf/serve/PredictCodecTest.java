@@ -78,7 +78,7 @@ class PredictCodecTest {
     };
 
     static PredictCodec.PredictRequest decode(String body) {
-        return PredictCodec.decode(PredictCodec.parse(body), LOOKUP);
+        return PredictCodec.decode(PredictCodec.parse(body), LOOKUP, ModelServer.Config.DEFAULT_MAX_TENSOR_BYTES);
     }
 
     @Test

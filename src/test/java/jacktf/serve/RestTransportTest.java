@@ -14,7 +14,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** URL routing, body limits and the HTTP transport, without a model. */
@@ -70,6 +78,61 @@ class RestTransportTest {
                 ServingException.class, () -> limits.readBody(new ByteArrayInputStream(new byte[11]), null));
         assertEquals(
                 "Request body exceeds the limit of 10 bytes (the server's --max-body-bytes)", undeclared.getMessage());
+    }
+
+    @Test
+    void whenItsThreadAndQueueAreFullTheTransportAnswers503AtOnce() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger overloaded = new AtomicInteger();
+        HttpTransport.Handler blocking = new HttpTransport.Handler() {
+            @Override
+            public RestReply handle(HttpTransport.Request request) {
+                entered.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return RestReply.ok(new JsonPrimitive("done"));
+            }
+
+            @Override
+            public RestReply overloaded(HttpTransport.Request request) {
+                overloaded.incrementAndGet();
+                return RestReply.of(ServingException.unavailable("full"));
+            }
+        };
+        ExecutorService clients = Executors.newFixedThreadPool(3);
+        // one request thread, one queue slot
+        try (HttpTransport transport = HttpTransport.start("127.0.0.1", 0, 1, 1, new RequestLimits(16), blocking)) {
+            HttpClient client = HttpClient.newBuilder().executor(clients).build();
+            HttpRequest get = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + transport.port() + "/v1/models/m"))
+                    .build();
+            CompletableFuture<HttpResponse<String>> running =
+                    client.sendAsync(get, HttpResponse.BodyHandlers.ofString());
+            assertTrue(entered.await(20, TimeUnit.SECONDS), "the first request holds the only thread");
+            // of the next two, one takes the queue slot and the other finds no room: 503 without waiting
+            List<CompletableFuture<HttpResponse<String>>> next = List.of(
+                    client.sendAsync(get, HttpResponse.BodyHandlers.ofString()),
+                    client.sendAsync(get, HttpResponse.BodyHandlers.ofString()));
+            HttpResponse<?> first = (HttpResponse<?>) CompletableFuture.anyOf(next.toArray(new CompletableFuture<?>[0]))
+                    .get(20, TimeUnit.SECONDS);
+            assertEquals(503, first.statusCode(), "answered while the first still runs");
+            assertEquals(1, overloaded.get(), "counted by the handler");
+            release.countDown();
+            assertEquals(200, running.get(20, TimeUnit.SECONDS).statusCode());
+            List<Integer> codes = new ArrayList<>();
+            for (var f : next) {
+                codes.add(f.get(20, TimeUnit.SECONDS).statusCode());
+            }
+            codes.sort(null);
+            assertEquals(List.of(200, 503), codes, "the queued one ran once the thread was free");
+        } finally {
+            release.countDown();
+            clients.shutdownNow();
+        }
     }
 
     @Test

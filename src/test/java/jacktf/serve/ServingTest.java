@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -384,7 +385,7 @@ class ServingTest {
             }));
         }
         for (Future<?> f : futures) {
-            f.get();
+            f.get(120, TimeUnit.SECONDS); // bounded: a hung request fails the test instead of the build
         }
         clients.shutdown();
         assertEquals(0, goodFailures.get());
