@@ -99,6 +99,12 @@ final class BenchCommand implements Callable<Integer> {
                     + ") and a Chrome trace (" + StepProfile.TRACE_FILE + ": chrome://tracing, Perfetto) to DIR.")
     Path profile;
 
+    @Option(
+            names = "--optimize",
+            description = "serve, http, grpc, overload: serve the SavedModel exported with batch norm folded "
+                    + "(jacktf export --optimize) instead of the plain one.")
+    boolean optimize;
+
     @Option(names = "--json", description = "One JSON object per run.")
     boolean json;
 
@@ -127,7 +133,8 @@ final class BenchCommand implements Callable<Integer> {
                         clients,
                         serverBatchSize,
                         imagesPerRequest,
-                        profile))
+                        profile,
+                        optimize))
                 .run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -150,6 +157,9 @@ final class BenchCommand implements Callable<Integer> {
                     r.minMs(),
                     r.maxMs(),
                     r.steps());
+            if (optimize) {
+                out.println("  SavedModel exported with --optimize (batch norm folded)");
+            }
             if (r.imagesPerSec() > 0) {
                 out.printf("  %.1f images/s%n", r.imagesPerSec());
             }

@@ -1,5 +1,6 @@
 package jacktf.cli;
 
+import jacktf.export.ExportOptions;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Precision;
 import java.nio.file.Path;
@@ -51,15 +52,24 @@ final class ExportCommand implements Callable<Integer> {
             description = "Compute precision " + "(default: ${DEFAULT-VALUE}).")
     Precision precision = Precision.FP32;
 
+    @Option(
+            names = "--optimize",
+            description = "Fold every batch norm into its convolution's weights and a bias (values read from the "
+                    + "checkpoint now), leaving no batch-norm ops or moving statistics in the graph: same signatures, "
+                    + "outputs within float rounding, lower latency (see BENCHMARKS.md).")
+    boolean optimize;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Path dir = SavedModelExporter.export(checkpointPath, output, version, precision, featureEndpoint);
+        ExportOptions options = new ExportOptions(precision, featureEndpoint, optimize);
+        Path dir = SavedModelExporter.export(checkpointPath, output, version, options);
         spec.commandLine()
                 .getOut()
-                .println("Exported " + dir + " (signatures serving_default, predict_images, features)");
+                .println("Exported " + dir + (optimize ? " with batch norm folded" : "")
+                        + " (signatures serving_default, predict_images, features)");
         spec.commandLine().getOut().flush();
         return 0;
     }
