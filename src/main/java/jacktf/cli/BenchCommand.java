@@ -92,6 +92,14 @@ final class BenchCommand implements Callable<Integer> {
     Integer intraOpThreads;
 
     @Option(
+            names = "--inter-op-threads",
+            paramLabel = "N",
+            description = "TensorFlow's inter-op pool (independent ops side by side), set with --intra-op-threads "
+                    + "before the first session; 0: one per core (default: "
+                    + RuntimeOptions.DEFAULT_INTER_OP_THREADS + ").")
+    Integer interOpThreads;
+
+    @Option(
             names = "--profile",
             paramLabel = "DIR",
             description = "train/head: after the timed steps, trace " + BenchConfig.PROFILED_STEPS
@@ -116,9 +124,16 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 1 || warmup < 0 || batchSize < 1 || imagesPerRequest < 1) {
             throw new JacktfException("--steps, --batch-size and --images-per-request must be >= 1, --warmup >= 0");
         }
-        if (intraOpThreads != null) {
-            TensorFlowRuntime.configure(
-                    RuntimeOptions.builder().intraOpThreads(intraOpThreads).build());
+        if (intraOpThreads != null || interOpThreads != null) {
+            RuntimeOptions.Builder threads = RuntimeOptions.builder()
+                    .intraOpThreads(
+                            intraOpThreads != null
+                                    ? intraOpThreads
+                                    : RuntimeOptions.fromEnvironment().intraOpThreads());
+            if (interOpThreads != null) {
+                threads.interOpThreads(interOpThreads);
+            }
+            TensorFlowRuntime.configure(threads.build());
         }
         Files.createDirectories(work);
         BenchResult r = new Benchmark(new BenchConfig(
