@@ -49,14 +49,16 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = "--precision",
             paramLabel = "fp32|bf16",
-            description = "Compute precision " + "(default: ${DEFAULT-VALUE}).")
+            description = "Compute precision; bf16 (float32 variables) is fast only on CPUs with AVX512_BF16 or AMX "
+                    + "(default: ${DEFAULT-VALUE}).")
     Precision precision = Precision.FP32;
 
     @Option(
             names = "--optimize",
             description = "Fold every batch norm into its convolution's weights and a bias (values read from the "
                     + "checkpoint now), leaving no batch-norm ops or moving statistics in the graph: same signatures, "
-                    + "outputs within float rounding, lower latency (see BENCHMARKS.md).")
+                    + "outputs within float rounding. Faster where TF does not fuse batch norm into the convolutions "
+                    + "itself; measured in BENCHMARKS.md. Combines with --precision.")
     boolean optimize;
 
     @Spec
