@@ -9,7 +9,9 @@ import java.nio.file.Path;
  * ones; generated inputs and models go under {@code work}; {@code clients},
  * {@code serverBatchSize} and {@code imagesPerRequest} apply to {@link BenchMode#HTTP} and
  * {@link BenchMode#GRPC} only; with a {@code profileDir}, {@code train} and {@code head} also profile
- * {@link #PROFILED_STEPS} steps after the timed ones and write the profile there.
+ * {@link #PROFILED_STEPS} steps after the timed ones and write the profile there; {@code optimizedExport} makes
+ * {@code serve}, {@code http}, {@code grpc} and {@code overload} serve a SavedModel exported with batch norm folded
+ * ({@code jacktf export --optimize}).
  */
 public record BenchConfig(
         BenchMode mode,
@@ -23,7 +25,8 @@ public record BenchConfig(
         int clients,
         int serverBatchSize,
         int imagesPerRequest,
-        Path profileDir) {
+        Path profileDir,
+        boolean optimizedExport) {
     /** Steps traced for a profile: TF's tracing slows them, so they are not the timed ones. */
     public static final int PROFILED_STEPS = 3;
 }

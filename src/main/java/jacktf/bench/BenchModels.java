@@ -3,6 +3,7 @@ package jacktf.bench;
 import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.CheckpointVariable;
 import jacktf.config.Preprocessing;
+import jacktf.export.ExportOptions;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
@@ -63,12 +64,21 @@ final class BenchModels {
         }
     }
 
-    /** The SavedModel base path of {@link #fullCheckpoint} in the config's precision, exported on first use. */
+    /**
+     * The SavedModel base path of {@link #fullCheckpoint} in the config's precision, plain or optimized as the config
+     * asks, exported on first use.
+     */
     static Path exportedModel(BenchConfig config) throws IOException {
         Path checkpoint = fullCheckpoint(config);
-        Path base = config.work().resolve("savedmodel_" + config.model().scope() + "_" + config.precision());
+        Path base = config.work()
+                .resolve("savedmodel_" + config.model().scope() + "_" + config.precision()
+                        + (config.optimizedExport() ? "_optimized" : ""));
         if (!Files.isDirectory(base.resolve("1"))) {
-            SavedModelExporter.export(checkpoint, base, 1, config.precision(), "global_pool");
+            SavedModelExporter.export(
+                    checkpoint,
+                    base,
+                    1,
+                    ExportOptions.defaults().withPrecision(config.precision()).withOptimize(config.optimizedExport()));
         }
         return base;
     }

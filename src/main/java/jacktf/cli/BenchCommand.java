@@ -92,12 +92,26 @@ final class BenchCommand implements Callable<Integer> {
     Integer intraOpThreads;
 
     @Option(
+            names = "--inter-op-threads",
+            paramLabel = "N",
+            description = "TensorFlow's inter-op pool (independent ops side by side), set with --intra-op-threads "
+                    + "before the first session; 0: one per core (default: "
+                    + RuntimeOptions.DEFAULT_INTER_OP_THREADS + ").")
+    Integer interOpThreads;
+
+    @Option(
             names = "--profile",
             paramLabel = "DIR",
             description = "train/head: after the timed steps, trace " + BenchConfig.PROFILED_STEPS
                     + " more and write where the time went by op type (printed, " + StepProfile.TSV_FILE
                     + ") and a Chrome trace (" + StepProfile.TRACE_FILE + ": chrome://tracing, Perfetto) to DIR.")
     Path profile;
+
+    @Option(
+            names = "--optimize",
+            description = "serve, http, grpc, overload: serve the SavedModel exported with batch norm folded "
+                    + "(jacktf export --optimize) instead of the plain one.")
+    boolean optimize;
 
     @Option(names = "--json", description = "One JSON object per run.")
     boolean json;
@@ -110,9 +124,16 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 1 || warmup < 0 || batchSize < 1 || imagesPerRequest < 1) {
             throw new JacktfException("--steps, --batch-size and --images-per-request must be >= 1, --warmup >= 0");
         }
-        if (intraOpThreads != null) {
-            TensorFlowRuntime.configure(
-                    RuntimeOptions.builder().intraOpThreads(intraOpThreads).build());
+        if (intraOpThreads != null || interOpThreads != null) {
+            RuntimeOptions.Builder threads = RuntimeOptions.builder()
+                    .intraOpThreads(
+                            intraOpThreads != null
+                                    ? intraOpThreads
+                                    : RuntimeOptions.fromEnvironment().intraOpThreads());
+            if (interOpThreads != null) {
+                threads.interOpThreads(interOpThreads);
+            }
+            TensorFlowRuntime.configure(threads.build());
         }
         Files.createDirectories(work);
         BenchResult r = new Benchmark(new BenchConfig(
@@ -127,7 +148,8 @@ final class BenchCommand implements Callable<Integer> {
                         clients,
                         serverBatchSize,
                         imagesPerRequest,
-                        profile))
+                        profile,
+                        optimize))
                 .run();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -150,6 +172,9 @@ final class BenchCommand implements Callable<Integer> {
                     r.minMs(),
                     r.maxMs(),
                     r.steps());
+            if (optimize) {
+                out.println("  SavedModel exported with --optimize (batch norm folded)");
+            }
             if (r.imagesPerSec() > 0) {
                 out.printf("  %.1f images/s%n", r.imagesPerSec());
             }

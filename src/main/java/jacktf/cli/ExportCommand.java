@@ -1,5 +1,6 @@
 package jacktf.cli;
 
+import jacktf.export.ExportOptions;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.Precision;
 import java.nio.file.Path;
@@ -48,18 +49,29 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = "--precision",
             paramLabel = "fp32|bf16",
-            description = "Compute precision " + "(default: ${DEFAULT-VALUE}).")
+            description = "Compute precision; bf16 (float32 variables) is fast only on CPUs with AVX512_BF16 or AMX "
+                    + "(default: ${DEFAULT-VALUE}).")
     Precision precision = Precision.FP32;
+
+    @Option(
+            names = "--optimize",
+            description = "Fold every batch norm into its convolution's weights and a bias (values read from the "
+                    + "checkpoint now), leaving no batch-norm ops or moving statistics in the graph: same signatures, "
+                    + "outputs within float rounding. Faster where TF does not fuse batch norm into the convolutions "
+                    + "itself; measured in BENCHMARKS.md. Combines with --precision.")
+    boolean optimize;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        Path dir = SavedModelExporter.export(checkpointPath, output, version, precision, featureEndpoint);
+        ExportOptions options = new ExportOptions(precision, featureEndpoint, optimize);
+        Path dir = SavedModelExporter.export(checkpointPath, output, version, options);
         spec.commandLine()
                 .getOut()
-                .println("Exported " + dir + " (signatures serving_default, predict_images, features)");
+                .println("Exported " + dir + (optimize ? " with batch norm folded" : "")
+                        + " (signatures serving_default, predict_images, features)");
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -64,6 +64,29 @@ public final class InferenceGraph {
             ImagePreprocessing preprocessing,
             Precision precision,
             String featureEndpoint) {
+        return build(
+                graph,
+                session,
+                checkpoint,
+                classNames,
+                preprocessing,
+                ExportOptions.defaults().withPrecision(precision).withFeatureEndpoint(featureEndpoint));
+    }
+
+    /**
+     * Builds the graph for the checkpoint's model into {@code graph} and gives its variables their
+     * values in {@code session}: restored from the checkpoint, or folded from it with
+     * {@link ExportOptions#optimize()}. {@code preprocessing} is the model's (its {@code ModelInfo}'s).
+     */
+    public static InferenceGraph build(
+            Graph graph,
+            Session session,
+            Checkpoint checkpoint,
+            List<String> classNames,
+            ImagePreprocessing preprocessing,
+            ExportOptions options) {
+        Precision precision = options.precision();
+        String featureEndpoint = options.featureEndpoint();
         ModelSpec spec = checkpoint.modelSpec();
         if (spec.numClasses() == null) {
             throw new JacktfException("Checkpoint " + checkpoint.path() + " has no classifier head to serve");
@@ -104,7 +127,8 @@ public final class InferenceGraph {
         Operand<TFloat32> images =
                 tf.withName("images").placeholderWithDefault(decoded, Shape.of(-1, imageSize, imageSize, 3));
 
-        Tower tower = spec.network(precision).apply(model, images, BatchNormPolicy.inference());
+        Tower tower = spec.network(precision)
+                .apply(model, images, options.optimize() ? BatchNormPolicy.folded() : BatchNormPolicy.inference());
         Operand<TFloat32> probabilities = tf.withName("probabilities").identity(tower.predictions());
         Operand<TInt64> classes = tf.withName("classes").math.argMax(tower.logits(), tf.constant(1));
         Operand<TString> names = tf.withName("class_names")
@@ -114,8 +138,12 @@ public final class InferenceGraph {
                         tf.constant(0));
         Operand<TFloat32> features = features(tf, tower, featureEndpoint);
 
-        session.run(model.initializer());
-        Restorer.restoreModel(session, model, checkpoint);
+        if (options.optimize()) {
+            FoldedRestore.restore(session, model, checkpoint); // every variable assigned: no initializer to run
+        } else {
+            session.run(model.initializer());
+            Restorer.restoreModel(session, model, checkpoint);
+        }
 
         Signature serving = Signature.builder()
                 .key(SERVING_DEFAULT)

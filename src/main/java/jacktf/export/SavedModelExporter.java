@@ -35,6 +35,19 @@ public final class SavedModelExporter {
     public static Path export(
             Path checkpointPath, Path base, Integer version, Precision precision, String featureEndpoint)
             throws IOException {
+        return export(
+                checkpointPath,
+                base,
+                version,
+                ExportOptions.defaults().withPrecision(precision).withFeatureEndpoint(featureEndpoint));
+    }
+
+    /**
+     * Exports with {@code options} (precision, features, batch-norm folding) and returns the version directory.
+     * {@code version} null: one above the highest present.
+     */
+    public static Path export(Path checkpointPath, Path base, Integer version, ExportOptions options)
+            throws IOException {
         TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
         TrainDir model = TrainDir.containing(checkpointPath);
         List<String> classNames = model.labels();
@@ -54,8 +67,8 @@ public final class SavedModelExporter {
         try (Checkpoint checkpoint = Checkpoint.open(checkpointPath);
                 Graph graph = new Graph();
                 Session session = Sessions.open(graph)) {
-            InferenceGraph inference = InferenceGraph.build(
-                    graph, session, checkpoint, classNames, info.imagePreprocessing(), precision, featureEndpoint);
+            InferenceGraph inference =
+                    InferenceGraph.build(graph, session, checkpoint, classNames, info.imagePreprocessing(), options);
             SavedModelAssets.addConstant(graph, Labels.FILE_NAME);
             SavedModelBundle.exporter(staging.toString())
                     .withTags(SavedModelBundle.DEFAULT_TAG)

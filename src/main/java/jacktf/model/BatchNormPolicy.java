@@ -13,4 +13,9 @@ public interface BatchNormPolicy {
     static BatchNormPolicy inference() {
         return layer -> BatchNormMode.INFERENCE;
     }
+
+    /** Every batch norm folded into its convolution ({@link BatchNormMode#FOLDED}): a lean inference graph. */
+    static BatchNormPolicy folded() {
+        return layer -> BatchNormMode.FOLDED;
+    }
 }

@@ -76,7 +76,20 @@ final class Layers {
                         Initializers.varianceScaling());
         Ops tf = ops(scope);
         Operand<TFloating> net = tf.nn.conv2d(x, read(scope, weights), strides(stride), padding);
-        net = batchNorm(scope + "/BatchNorm", net, depth);
+        String batchNormScope = BatchNormFolding.batchNormScope(scope);
+        if (batchNorm.modeFor(batchNormScope) == BatchNormMode.FOLDED) {
+            // Conv2D + BiasAdd (+ Relu) is a pattern TF's grappler fuses into one oneDNN convolution.
+            ModelVariable biases = graph.variables()
+                    .getOrCreate(
+                            scope,
+                            BatchNormFolding.BIASES,
+                            Shape.of(depth),
+                            VariableRole.BIASES,
+                            Initializers.constant(0f));
+            net = tf.nn.biasAdd(net, read(scope, biases));
+        } else {
+            net = batchNorm(batchNormScope, net, depth);
+        }
         if (relu) {
             net = tf.nn.relu(net);
         }
