@@ -139,18 +139,7 @@ public final class InputPipeline {
             Operand<TFloat32> processed = preprocessed(fn, fn.io.readFile(file), index, config);
             return elementSignature(fn, processed, label, file, index, index, file, label);
         });
-        Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
-        Operand<? extends TType> ds = tf.data.parallelMapDataset(
-                numbered.dataset(),
-                List.of(),
-                tf.constant(AUTOTUNE),
-                decode,
-                elementTypes(),
-                elementShapes(imageShape),
-                ParallelMapDataset.deterministic("true"));
-        ds = tf.data.ignoreErrorsDataset(
-                ds, elementTypes(), elementShapes(imageShape), IgnoreErrorsDataset.logWarning(true));
-        return batched(tf, ds, imageShape, numbered.skip(), dataset.size(), config);
+        return decodedAndBatched(tf, numbered, decode, dataset.size(), config);
     }
 
     /**
@@ -184,6 +173,15 @@ public final class InputPipeline {
             Operand<TFloat32> processed = preprocessed(fn, encoded, index, config);
             return elementSignature(fn, processed, label, id, index, index, id, shard, offset, length, compression);
         });
+        return decodedAndBatched(tf, numbered, decode, dataset.size(), config);
+    }
+
+    /**
+     * Runs {@code decode} on every element in parallel (in order), drops the elements it fails on
+     * (a file or record that does not decode: a missing index downstream), then batches.
+     */
+    private static InputPipeline decodedAndBatched(
+            Ops tf, Numbered numbered, ConcreteFunction decode, int size, Config config) {
         Shape imageShape = Shape.of(config.imageSize(), config.imageSize(), 3);
         Operand<? extends TType> ds = tf.data.parallelMapDataset(
                 numbered.dataset(),
@@ -195,7 +193,7 @@ public final class InputPipeline {
                 ParallelMapDataset.deterministic("true"));
         ds = tf.data.ignoreErrorsDataset(
                 ds, elementTypes(), elementShapes(imageShape), IgnoreErrorsDataset.logWarning(true));
-        return batched(tf, ds, imageShape, numbered.skip(), dataset.size(), config);
+        return batched(tf, ds, imageShape, numbered.skip(), size, config);
     }
 
     /**
