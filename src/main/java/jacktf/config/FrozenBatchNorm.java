@@ -1,9 +1,5 @@
 package jacktf.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** How the batch norm layers of frozen (not trained) layers normalise during training. */
 public enum FrozenBatchNorm {
     /**
@@ -19,22 +15,17 @@ public enum FrozenBatchNorm {
 
     /** The mode named as the flag names it ({@code inference} or {@code train}, case-insensitive). */
     public static FrozenBatchNorm byName(String name) {
-        for (FrozenBatchNorm t : values()) {
-            if (t.toString().equals(name.toLowerCase(Locale.ROOT))) {
-                return t;
-            }
-        }
-        throw new JacktfException("Unknown frozen batch norm mode '" + name + "'. Valid: " + names());
+        return SlimNames.byName(FrozenBatchNorm.class, "frozen batch norm mode", name);
     }
 
     /** The valid names, comma-separated. */
     public static String names() {
-        return Arrays.stream(values()).map(FrozenBatchNorm::toString).collect(Collectors.joining(", "));
+        return SlimNames.names(FrozenBatchNorm.class);
     }
 
     /** The name as the flag takes it. */
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return SlimNames.of(this);
     }
 }

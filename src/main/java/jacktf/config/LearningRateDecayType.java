@@ -1,9 +1,5 @@
 package jacktf.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** slim's {@code --learning_rate_decay_type} choices, plus cosine. */
 public enum LearningRateDecayType {
     /** The initial rate throughout. */
@@ -17,22 +13,17 @@ public enum LearningRateDecayType {
 
     /** The type named as the flag names it ({@code exponential}, case-insensitive). */
     public static LearningRateDecayType byName(String name) {
-        for (LearningRateDecayType t : values()) {
-            if (t.toString().equals(name.toLowerCase(Locale.ROOT))) {
-                return t;
-            }
-        }
-        throw new JacktfException("Unknown learning rate decay type '" + name + "'. Valid: " + names());
+        return SlimNames.byName(LearningRateDecayType.class, "learning rate decay type", name);
     }
 
     /** The valid names, comma-separated. */
     public static String names() {
-        return Arrays.stream(values()).map(LearningRateDecayType::toString).collect(Collectors.joining(", "));
+        return SlimNames.names(LearningRateDecayType.class);
     }
 
     /** The name as the flag takes it. */
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return SlimNames.of(this);
     }
 }

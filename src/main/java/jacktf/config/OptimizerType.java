@@ -1,9 +1,5 @@
 package jacktf.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /** slim's {@code --optimizer} choices, each applied with TF1's update rule and slot names. */
 public enum OptimizerType {
     /** {@code tf.train.GradientDescentOptimizer}. */
@@ -23,22 +19,17 @@ public enum OptimizerType {
 
     /** The optimizer named as slim's flag names it ({@code rmsprop}, case-insensitive). */
     public static OptimizerType byName(String name) {
-        for (OptimizerType t : values()) {
-            if (t.toString().equals(name.toLowerCase(Locale.ROOT))) {
-                return t;
-            }
-        }
-        throw new JacktfException("Unknown optimizer '" + name + "'. Valid: " + names());
+        return SlimNames.byName(OptimizerType.class, "optimizer", name);
     }
 
     /** The valid names, comma-separated. */
     public static String names() {
-        return Arrays.stream(values()).map(OptimizerType::toString).collect(Collectors.joining(", "));
+        return SlimNames.names(OptimizerType.class);
     }
 
     /** The name as slim's flag takes it. */
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return SlimNames.of(this);
     }
 }

@@ -1,9 +1,5 @@
 package jacktf.config;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
-
 /**
  * slim's {@code --preprocessing_name} choices that jacktf implements: how an image becomes the
  * network's input, for training (augmented) and for evaluation, export and serving. A model is
@@ -23,22 +19,17 @@ public enum Preprocessing {
 
     /** The preprocessing named as slim's flag names it ({@code vgg} or {@code inception}, case-insensitive). */
     public static Preprocessing byName(String name) {
-        for (Preprocessing p : values()) {
-            if (p.toString().equals(name.toLowerCase(Locale.ROOT))) {
-                return p;
-            }
-        }
-        throw new JacktfException("Unknown preprocessing '" + name + "'. Valid: " + names());
+        return SlimNames.byName(Preprocessing.class, "preprocessing", name);
     }
 
     /** The valid names, comma-separated. */
     public static String names() {
-        return Arrays.stream(values()).map(Preprocessing::toString).collect(Collectors.joining(", "));
+        return SlimNames.names(Preprocessing.class);
     }
 
     /** The name as slim's flag takes it. */
     @Override
     public String toString() {
-        return name().toLowerCase(Locale.ROOT);
+        return SlimNames.of(this);
     }
 }
