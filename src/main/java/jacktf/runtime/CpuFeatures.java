@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -18,8 +19,15 @@ import java.util.stream.Collectors;
  * @param avx512 AVX-512 Foundation
  * @param avx512Bf16 AVX512_BF16: bf16 dot products in vector registers
  * @param amx AMX tiles with bf16 ({@code amx_tile} and {@code amx_bf16})
+ * @param oneDnnByDefault whether TensorFlow turns its oneDNN kernels on by itself on this CPU: on Linux
+ *     only with a neural-network feature (AVX512_VNNI, AVX512_BF16, AVX_VNNI or any AMX flag; TF's
+ *     {@code DefaultOneDnnPolicy}); elsewhere TF runs its own kernels unless {@value #ONEDNN_ENV} says 1
  */
-public record CpuFeatures(String model, boolean avx2, boolean avx512, boolean avx512Bf16, boolean amx) {
+public record CpuFeatures(
+        String model, boolean avx2, boolean avx512, boolean avx512Bf16, boolean amx, boolean oneDnnByDefault) {
+    /** The environment variable TF reads, once, when its natives load: 1/true or 0/false. */
+    public static final String ONEDNN_ENV = "TF_ENABLE_ONEDNN_OPTS";
+
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
 
     /** This machine's, or a record of nothing known where {@code /proc/cpuinfo} cannot be read (not Linux). */
@@ -27,7 +35,7 @@ public record CpuFeatures(String model, boolean avx2, boolean avx512, boolean av
         try {
             return parse(Files.readString(CPUINFO));
         } catch (IOException | SecurityException e) {
-            return new CpuFeatures("unknown", false, false, false, false);
+            return new CpuFeatures("unknown", false, false, false, false, false);
         }
     }
 
@@ -55,7 +63,13 @@ public record CpuFeatures(String model, boolean avx2, boolean avx512, boolean av
                 flags.contains("avx2") && flags.contains("fma"),
                 flags.contains("avx512f"),
                 flags.contains("avx512_bf16"),
-                flags.contains("amx_tile") && flags.contains("amx_bf16"));
+                flags.contains("amx_tile") && flags.contains("amx_bf16"),
+                flags.contains("avx512_vnni")
+                        || flags.contains("avx512_bf16")
+                        || flags.contains("avx_vnni")
+                        || flags.contains("amx_tile")
+                        || flags.contains("amx_int8")
+                        || flags.contains("amx_bf16"));
     }
 
     /**
@@ -75,10 +89,50 @@ public record CpuFeatures(String model, boolean avx2, boolean avx512, boolean av
         return avx2 ? "avx2" : "sse41";
     }
 
-    /** One line for a benchmark's header, e.g. "AMD EPYC: AVX2, no AVX-512, bf16 emulated (oneDNN avx2)". */
+    /**
+     * Whether TensorFlow runs its oneDNN kernels in a process whose {@value #ONEDNN_ENV} is {@code env}
+     * (null when unset): the variable decides when it is 1/true or 0/false, else the CPU does.
+     */
+    public boolean oneDnnKernels(String env) {
+        if (env != null) {
+            switch (env.trim().toLowerCase(Locale.ROOT)) {
+                case "1", "true" -> {
+                    return true;
+                }
+                case "0", "false" -> {
+                    return false;
+                }
+                default -> {
+                    // TF warns and keeps its default
+                }
+            }
+        }
+        return oneDnnByDefault;
+    }
+
+    /** One line for a benchmark's header, with this process's {@value #ONEDNN_ENV}. */
     public String describe() {
+        return describe(System.getenv(ONEDNN_ENV));
+    }
+
+    /**
+     * One line for a benchmark's header, e.g. "AMD EPYC: AVX2, no AVX-512, bf16 emulated; TF's own kernels
+     * (oneDNN off: TF's default on this CPU)".
+     */
+    public String describe(String oneDnnEnv) {
         String bf16 = amx ? "bf16 in AMX tiles" : avx512Bf16 ? "bf16 in AVX512_BF16, no AMX" : "bf16 emulated";
         String vector = avx512 ? "AVX-512" : avx2 ? "AVX2, no AVX-512" : "no AVX2";
-        return model + ": " + vector + ", " + bf16 + " (oneDNN " + expectedOneDnnIsa() + ", inferred from cpuinfo)";
+        boolean on = oneDnnKernels(oneDnnEnv);
+        String why = oneDnnEnv != null && isBoolean(oneDnnEnv)
+                ? ONEDNN_ENV + "=" + oneDnnEnv.trim()
+                : "TF's default on this CPU";
+        String kernels = on
+                ? "oneDNN kernels (" + expectedOneDnnIsa() + ", inferred from cpuinfo; " + why + ")"
+                : "TF's own kernels (oneDNN off: " + why + ")";
+        return model + ": " + vector + ", " + bf16 + "; " + kernels;
+    }
+
+    private static boolean isBoolean(String env) {
+        return List.of("1", "true", "0", "false").contains(env.trim().toLowerCase(Locale.ROOT));
     }
 }

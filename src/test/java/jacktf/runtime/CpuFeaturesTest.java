@@ -30,16 +30,29 @@ class CpuFeaturesTest {
     @Test
     void avx2Only() {
         CpuFeatures cpu = CpuFeatures.parse(EPYC_AVX2);
-        assertEquals(new CpuFeatures("AMD EPYC", true, false, false, false), cpu);
+        assertEquals(new CpuFeatures("AMD EPYC", true, false, false, false, false), cpu);
         assertEquals("avx2", cpu.expectedOneDnnIsa());
-        assertEquals("AMD EPYC: AVX2, no AVX-512, bf16 emulated (oneDNN avx2, inferred from cpuinfo)", cpu.describe());
+        // TF's DefaultOneDnnPolicy: no VNNI, BF16 or AMX flag, so oneDNN stays off unless the variable says 1
+        assertFalse(cpu.oneDnnKernels(null));
+        assertEquals(
+                "AMD EPYC: AVX2, no AVX-512, bf16 emulated; TF's own kernels (oneDNN off: TF's default on this CPU)",
+                cpu.describe(null));
+        assertTrue(cpu.oneDnnKernels("1"));
+        assertTrue(cpu.oneDnnKernels("true"));
+        assertFalse(cpu.oneDnnKernels("yes"), "TF keeps its default for a value it cannot read");
+        assertEquals(
+                "AMD EPYC: AVX2, no AVX-512, bf16 emulated; oneDNN kernels (avx2, inferred from cpuinfo; "
+                        + "TF_ENABLE_ONEDNN_OPTS=1)",
+                cpu.describe("1"));
     }
 
     @Test
     void avx512Bf16WithoutAmx() {
         CpuFeatures cpu = CpuFeatures.parse(EPYC_ZEN4);
-        assertEquals(new CpuFeatures("AMD EPYC 9R14", true, true, true, false), cpu);
+        assertEquals(new CpuFeatures("AMD EPYC 9R14", true, true, true, false, true), cpu);
         assertEquals("avx512_core_bf16", cpu.expectedOneDnnIsa());
+        assertTrue(cpu.oneDnnKernels(null), "avx512_vnni and avx512_bf16 turn TF's oneDNN on by default");
+        assertFalse(cpu.oneDnnKernels("0"));
     }
 
     @Test
@@ -47,7 +60,8 @@ class CpuFeaturesTest {
         CpuFeatures cpu = CpuFeatures.parse(XEON_SPR);
         assertTrue(cpu.amx() && cpu.avx512Bf16() && cpu.avx512());
         assertEquals("avx512_core_amx", cpu.expectedOneDnnIsa());
-        assertTrue(cpu.describe().contains("bf16 in AMX tiles"), cpu.describe());
+        assertTrue(cpu.describe(null).contains("bf16 in AMX tiles"), cpu.describe(null));
+        assertTrue(cpu.describe(null).contains("oneDNN kernels (avx512_core_amx"), cpu.describe(null));
     }
 
     @Test
