@@ -16,6 +16,13 @@ import org.tensorflow.types.TInt64;
  * names it and says what to do, instead of a hang or a gRPC status dump.
  */
 public final class ClusterRuns {
+    /**
+     * How long ps task 0 may take to answer a read of a scalar after a wait timed out, before the
+     * message blames the ps rather than the workers: a worker's stop after a lost ps takes at most the
+     * replica timeout plus this.
+     */
+    public static final int PROBE_DEADLINE_MS = 5000;
+
     private final Replicas replicas;
     private final Coordination coordination;
     private final SyncReplicas sync;
@@ -108,6 +115,8 @@ public final class ClusterRuns {
             if (!timedOut(e)) {
                 throw translate(e, "step " + (step + 1));
             }
+            // The wait ran on the ps: a partitioned ps looks the same as a missing peer until asked.
+            psAnswers(session, e, "step " + (step + 1));
             Cluster c = replicas.cluster();
             if (replicas.isChief()) {
                 throw new ClusterException(
@@ -128,6 +137,38 @@ public final class ClusterRuns {
                             + "then this worker.",
                     e);
         }
+    }
+
+    /**
+     * Throws a ClusterException naming the ps tasks when ps task 0 does not answer a read of a scalar
+     * within {@link #PROBE_DEADLINE_MS}, after {@code waited} timed out.
+     */
+    private void psAnswers(Session session, TensorFlowException waited, String what) {
+        RunOptions probe =
+                RunOptions.newBuilder().setTimeoutInMs(PROBE_DEADLINE_MS).build();
+        try (Result r = session.runner()
+                .fetch(coordination.chiefReady)
+                .setOptions(probe)
+                .run()) {
+            // it answers: the wait was for a peer
+        } catch (TensorFlowException e) {
+            throw new ClusterException(
+                    what + " took longer than the replica timeout (timeoutSecs, " + replicas.timeoutSecs()
+                            + " s), and a ps task " + replicas.cluster().ps() + " is not answering either (no reply"
+                            + " within " + PROBE_DEADLINE_MS / 1000 + " s): it has stopped or the network to it is "
+                            + "down. The variables live there; once it is back, restart the ps tasks and then the "
+                            + "chief, which restores its last checkpoint.",
+                    waited);
+        }
+    }
+
+    /**
+     * A lost peer as a ClusterException that names it, for a failed run outside this class (a checkpoint's
+     * read of the variables, a restore), which the server's default deadline ended; other exceptions as
+     * they are.
+     */
+    public RuntimeException explain(RuntimeException e, String what) {
+        return e instanceof TensorFlowException tf ? translate(tf, what) : e;
     }
 
     /**

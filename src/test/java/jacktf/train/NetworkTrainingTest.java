@@ -126,6 +126,14 @@ class NetworkTrainingTest {
                 String log = Files.readString(dir.resolve(worker + ".log"));
                 assertEquals(1, p.exitValue(), log);
                 assertTrue(log.contains("ps task [10.20.0.1:2222]"), log);
+                System.out.printf(
+                        "%s stopped %.1f s after the ps was cut: %s%n",
+                        worker,
+                        (System.nanoTime() - cut) / 1e9,
+                        log.lines()
+                                .filter(l -> l.contains("ps task ["))
+                                .findFirst()
+                                .orElse(""));
             }
         }
     }
