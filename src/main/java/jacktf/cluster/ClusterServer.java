@@ -36,13 +36,16 @@ public final class ClusterServer {
      * ps behind a partition - TCP retransmits for many minutes before it gives up, and nothing resets.
      */
     public static synchronized Server ensureStarted(Replicas replicas) {
+        return ensureStarted(replicas.cluster(), serverDef(replicas));
+    }
+
+    /** The server of {@code replicas}'s worker: its cluster's, with the replica timeout as default deadline. */
+    static ServerDef serverDef(Replicas replicas) {
         ServerDef def = replicas.cluster().serverDef();
         ConfigProto withDeadline = def.getDefaultSessionConfig().toBuilder()
                 .setOperationTimeoutInMs(replicas.timeoutSecs() * 1000L)
                 .build();
-        return ensureStarted(
-                replicas.cluster(),
-                def.toBuilder().setDefaultSessionConfig(withDeadline).build());
+        return def.toBuilder().setDefaultSessionConfig(withDeadline).build();
     }
 
     private static synchronized Server ensureStarted(Cluster cluster, ServerDef def) {
