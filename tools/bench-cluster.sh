@@ -30,16 +30,16 @@ trap '[ -z "$hosts" ] || "$netns" down "$hosts"' EXIT
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 # Bytes on every TCP connection served by a cluster port (each connection counted once, at its server
 # end: a worker pulls variables from a ps, a ps pulls gradients from a worker), from the first sample at
-# step >= 4 to the last. A connection's counters only grow, so an exited worker's last sample still counts.
+# step >= 4 to the first at the last step.
 traffic_mb_per_step() { # PORTS_REGEX FILE
   awk -v ports="$1" '
-    /^STEP / { step = $2; next }
+    /^STEP / { step = $2; fresh = (step != prev); prev = step; next }
     /^[0-9]/ { n = split($3, l, ":"); key = $3 " " $4; own = (l[n] ~ "^(" ports ")$"); next }
     own && step >= 4 {
       b = 0; n = split($0, f, /[ \t]+/)
       for (i = 1; i <= n; i++) if (f[i] ~ /^bytes_(sent|received):/) { split(f[i], kv, ":"); b += kv[2] }
       if (!(key in first)) { first[key] = b; if (!s0) s0 = step }
-      last[key] = b; s1 = step
+      if (fresh) { last[key] = b; s1 = step }
     }
     END { for (k in last) t += last[k] - first[k]; if (s1 > s0) printf "%.1f", t / (s1 - s0) / 1e6; else print "n/a" }' "$2"
 }
@@ -59,7 +59,7 @@ for workers in "${@:-1 2 4}"; do
       on_ps=("$netns" exec "$hosts" 0)
     fi
     spec="${spec%,}"
-    run="$work/${mode}_$workers"
+    run="$work/${link:-loopback}/${mode}_$workers"
     rm -rf "$run" && mkdir -p "$run"
     flags=(train --dataset-dir "$work/data" --batch-size "$batch" --trainable-scopes "$trainable"
       --optimizer momentum --learning-rate 0.001 --learning-rate-decay-type fixed --max-number-of-steps "$steps"
@@ -104,8 +104,10 @@ for workers in "${@:-1 2 4}"; do
     fi
     ports="$base"
     for ((i = 1; i <= workers; i++)); do ports+="|$((base + i))"; done
-    if [ -n "$link" ]; then # ps interface bytes (rx + tx), from the first sample at step >= 4 to the last
-      mb=$(awk '$2 >= 4 { b = $3 + $4; if (!n++) { b0 = b; s0 = $2 } b1 = b; s1 = $2 }
+    # Both from the first sample at step >= 4 to the first at the last step: the chief's final checkpoint
+    # reads every variable and slot (~150 MB here), which is no step's traffic.
+    if [ -n "$link" ]; then # the ps interface's bytes, rx + tx
+      mb=$(awk '$2 >= 4 && $2 != s1 { b = $3 + $4; if (!n++) { b0 = b; s0 = $2 } b1 = b; s1 = $2 }
         END { if (s1 > s0) printf "%.1f", (b1 - b0) / (s1 - s0) / 1e6; else print "n/a" }' "$run/traffic")
     else
       mb=$(traffic_mb_per_step "$ports" "$run/traffic")
