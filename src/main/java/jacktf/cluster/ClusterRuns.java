@@ -1,5 +1,8 @@
 package jacktf.cluster;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -17,7 +20,7 @@ import org.tensorflow.types.TInt64;
  */
 public final class ClusterRuns {
     /**
-     * How long ps task 0 may take to answer a read of a scalar after a wait timed out, before the
+     * How long a ps task may take to accept a TCP connection after a wait timed out, before the
      * message blames the ps rather than the workers: a worker's stop after a lost ps takes at most the
      * replica timeout plus this.
      */
@@ -116,7 +119,7 @@ public final class ClusterRuns {
                 throw translate(e, "step " + (step + 1));
             }
             // The wait ran on the ps: a partitioned ps looks the same as a missing peer until asked.
-            psAnswers(session, e, "step " + (step + 1));
+            psAnswers(e, "step " + (step + 1));
             Cluster c = replicas.cluster();
             if (replicas.isChief()) {
                 throw new ClusterException(
@@ -140,25 +143,28 @@ public final class ClusterRuns {
     }
 
     /**
-     * Throws a ClusterException naming the ps tasks when ps task 0 does not answer a read of a scalar
-     * within {@link #PROBE_DEADLINE_MS}, after {@code waited} timed out.
+     * Throws a ClusterException naming the ps tasks when one does not accept a TCP connection within
+     * {@link #PROBE_DEADLINE_MS}, after {@code waited} timed out. Not a session run: a fetch the session has
+     * not run before registers a graph on the ps first, an RPC that no deadline cancels.
      */
-    private void psAnswers(Session session, TensorFlowException waited, String what) {
-        RunOptions probe =
-                RunOptions.newBuilder().setTimeoutInMs(PROBE_DEADLINE_MS).build();
-        try (Result r = session.runner()
-                .fetch(coordination.chiefReady)
-                .setOptions(probe)
-                .run()) {
-            // it answers: the wait was for a peer
-        } catch (TensorFlowException e) {
-            throw new ClusterException(
-                    what + " took longer than the replica timeout (timeoutSecs, " + replicas.timeoutSecs()
-                            + " s), and a ps task " + replicas.cluster().ps() + " is not answering either (no reply"
-                            + " within " + PROBE_DEADLINE_MS / 1000 + " s): it has stopped or the network to it is "
-                            + "down. The variables live there; once it is back, restart the ps tasks and then the "
-                            + "chief, which restores its last checkpoint.",
-                    waited);
+    private void psAnswers(TensorFlowException waited, String what) {
+        for (String address : replicas.cluster().ps()) {
+            int colon = address.lastIndexOf(':');
+            try (Socket socket = new Socket()) {
+                socket.connect(
+                        new InetSocketAddress(
+                                address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+                        PROBE_DEADLINE_MS);
+            } catch (IOException e) {
+                throw new ClusterException(
+                        what + " took longer than the replica timeout (timeoutSecs, " + replicas.timeoutSecs()
+                                + " s), and a ps task " + replicas.cluster().ps() + " is not answering either: "
+                                + address + " accepted no connection within " + PROBE_DEADLINE_MS / 1000 + " s ("
+                                + e.getMessage() + "). It has stopped or the network to it is down. The variables "
+                                + "live there; once it is back, restart the ps tasks and then the chief, which "
+                                + "restores its last checkpoint.",
+                        waited);
+            }
         }
     }
 

@@ -103,7 +103,14 @@ class NetworkTrainingTest {
             hosts.heal(WORKER1);
             // The host is back with the same address: the same command line rejoins.
             Process again = start(hosts, dir, WORKER1, "worker1_again", longRun("15"));
-            awaitLog(dir.resolve("worker1_again.log"), "global step", again);
+            if (!awaitLogOrExit(dir.resolve("worker1_again.log"), "global step", again)) {
+                // Its first step may meet the ps's connection to the old process, which the ps then drops:
+                // the message says so, and one more start (a supervisor's restart) rejoins.
+                String first = Files.readString(dir.resolve("worker1_again.log"));
+                assertTrue(first.contains("lost the connection to a ps task [10.20.0.1:2222]"), first);
+                again = start(hosts, dir, WORKER1, "worker1_again", longRun("15"));
+                awaitLog(dir.resolve("worker1_again.log"), "global step", again);
+            }
             long rejoined = lastStep(Files.readString(dir.resolve("worker1_again.log")));
             assertTrue(rejoined > chiefStep, rejoined + " should continue the chief's steps past " + chiefStep);
         }
@@ -136,6 +143,21 @@ class NetworkTrainingTest {
                                 .orElse(""));
             }
         }
+    }
+
+    /** Whether {@code text} appears in {@code log} before {@code p} exits (bounded: 3 minutes). */
+    static boolean awaitLogOrExit(Path log, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return true;
+            }
+            if (!p.isAlive()) {
+                return Files.readString(log).contains(text);
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + text + "' in " + tail(log));
     }
 
     /** Runs until stopped: many steps, a checkpoint every 5, the replica timeout given. */
