@@ -1,5 +1,8 @@
 package jacktf.cluster;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.util.Locale;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -16,6 +19,13 @@ import org.tensorflow.types.TInt64;
  * names it and says what to do, instead of a hang or a gRPC status dump.
  */
 public final class ClusterRuns {
+    /**
+     * How long a ps task may take to accept a TCP connection after a wait timed out, before the
+     * message blames the ps rather than the workers: a worker's stop after a lost ps takes at most the
+     * replica timeout plus this.
+     */
+    public static final int PROBE_DEADLINE_MS = 5000;
+
     private final Replicas replicas;
     private final Coordination coordination;
     private final SyncReplicas sync;
@@ -108,6 +118,8 @@ public final class ClusterRuns {
             if (!timedOut(e)) {
                 throw translate(e, "step " + (step + 1));
             }
+            // The wait ran on the ps: a partitioned ps looks the same as a missing peer until asked.
+            psAnswers(e, "step " + (step + 1));
             Cluster c = replicas.cluster();
             if (replicas.isChief()) {
                 throw new ClusterException(
@@ -128,6 +140,41 @@ public final class ClusterRuns {
                             + "then this worker.",
                     e);
         }
+    }
+
+    /**
+     * Throws a ClusterException naming the ps tasks when one does not accept a TCP connection within
+     * {@link #PROBE_DEADLINE_MS}, after {@code waited} timed out. Not a session run: a fetch the session has
+     * not run before registers a graph on the ps first, an RPC that no deadline cancels.
+     */
+    private void psAnswers(TensorFlowException waited, String what) {
+        for (String address : replicas.cluster().ps()) {
+            int colon = address.lastIndexOf(':');
+            try (Socket socket = new Socket()) {
+                socket.connect(
+                        new InetSocketAddress(
+                                address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
+                        PROBE_DEADLINE_MS);
+            } catch (IOException e) {
+                throw new ClusterException(
+                        what + " took longer than the replica timeout (timeoutSecs, " + replicas.timeoutSecs()
+                                + " s), and a ps task " + replicas.cluster().ps() + " is not answering either: "
+                                + address + " accepted no connection within " + PROBE_DEADLINE_MS / 1000 + " s ("
+                                + e.getMessage() + "). It has stopped or the network to it is down. The variables "
+                                + "live there; once it is back, restart the ps tasks and then the chief, which "
+                                + "restores its last checkpoint.",
+                        waited);
+            }
+        }
+    }
+
+    /**
+     * A lost peer as a ClusterException that names it, for a failed run outside this class (a checkpoint's
+     * read of the variables, a restore), which the server's default deadline ended; other exceptions as
+     * they are.
+     */
+    public RuntimeException explain(RuntimeException e, String what) {
+        return e instanceof TensorFlowException tf ? translate(tf, what) : e;
     }
 
     /**

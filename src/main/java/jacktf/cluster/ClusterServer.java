@@ -11,6 +11,8 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.io.FifoQueue;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.ServerDef;
 import org.tensorflow.types.TInt32;
 
 /**
@@ -24,10 +26,33 @@ public final class ClusterServer {
 
     /** Starts the server of {@code cluster}'s own task unless this JVM already runs it. */
     public static synchronized Server ensureStarted(Cluster cluster) {
+        return ensureStarted(cluster, cluster.serverDef());
+    }
+
+    /**
+     * Starts the server of {@code replicas}'s worker unless this JVM already runs it. Every session run on
+     * it gets the replica timeout as its deadline unless it sets its own: also the runs no cluster code
+     * wraps (a checkpoint's read of the variables, a restore), which would otherwise wait without end on a
+     * ps behind a partition - TCP retransmits for many minutes before it gives up, and nothing resets.
+     */
+    public static synchronized Server ensureStarted(Replicas replicas) {
+        return ensureStarted(replicas.cluster(), serverDef(replicas));
+    }
+
+    /** The server of {@code replicas}'s worker: its cluster's, with the replica timeout as default deadline. */
+    static ServerDef serverDef(Replicas replicas) {
+        ServerDef def = replicas.cluster().serverDef();
+        ConfigProto withDeadline = def.getDefaultSessionConfig().toBuilder()
+                .setOperationTimeoutInMs(replicas.timeoutSecs() * 1000L)
+                .build();
+        return def.toBuilder().setDefaultSessionConfig(withDeadline).build();
+    }
+
+    private static synchronized Server ensureStarted(Cluster cluster, ServerDef def) {
         Server server = STARTED.get(cluster.address());
         if (server == null) {
             try {
-                server = new Server(cluster.serverDef());
+                server = new Server(def);
                 server.start();
             } catch (RuntimeException e) {
                 throw new ClusterException(

@@ -110,7 +110,7 @@ public final class Trainer {
             boolean chief = replicas == null || replicas.isChief();
             ClusterRuns cluster = replicas == null ? null : new ClusterRuns(replicas, g.coordination, g.sync);
             if (replicas != null) {
-                ClusterServer.ensureStarted(replicas.cluster());
+                ClusterServer.ensureStarted(replicas);
             }
             try (Session session =
                     replicas == null ? Sessions.open(graph) : ClusterServer.openSession(graph, replicas.cluster())) {
@@ -148,14 +148,21 @@ public final class Trainer {
                 List<String> trainFiles = cache == null
                         ? data.splits().train().files()
                         : cache.train.dataset().files();
-                TrainResult result = loop(
-                        session,
-                        g,
-                        chief ? new CheckpointSaver(g.model, g.saveTargets, trainDir, config.keepCheckpoints()) : null,
-                        cluster,
-                        step,
-                        data.maxSteps(),
-                        trainFiles);
+                TrainResult result;
+                try {
+                    result = loop(
+                            session,
+                            g,
+                            chief
+                                    ? new CheckpointSaver(g.model, g.saveTargets, trainDir, config.keepCheckpoints())
+                                    : null,
+                            cluster,
+                            step,
+                            data.maxSteps(),
+                            trainFiles);
+                } catch (RuntimeException e) {
+                    throw cluster == null ? e : cluster.explain(e, "Training");
+                }
                 if (chief) {
                     g.summaries.close(session);
                 }

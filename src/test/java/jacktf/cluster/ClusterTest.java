@@ -24,6 +24,21 @@ class ClusterTest {
     }
 
     @Test
+    void aWorkersServerGivesEveryRunTheReplicaTimeoutAsDeadline() {
+        Cluster c = Cluster.parse("ps=10.0.0.1:2222;worker=10.0.0.2:2222,10.0.0.3:2222", "worker", 1);
+        ServerDef def = ClusterServer.serverDef(new Replicas(c, true, 20));
+        assertEquals(20_000, def.getDefaultSessionConfig().getOperationTimeoutInMs());
+        assertEquals(c.serverDef().getCluster(), def.getCluster());
+        // A ps task's own wait for the workers to complete has no end: its server sets no deadline.
+        assertEquals(
+                0,
+                Cluster.parse("ps=a:1;worker=b:1", "ps", 0)
+                        .serverDef()
+                        .getDefaultSessionConfig()
+                        .getOperationTimeoutInMs());
+    }
+
+    @Test
     void tfConfigReadsAChiefJobAsWorkerZero() {
         String json = "{\"cluster\": {\"chief\": [\"c:1\"], \"worker\": [\"w:1\", \"w:2\"], \"ps\": [\"p:1\"]},"
                 + " \"task\": {\"type\": \"worker\", \"index\": 1}}";
