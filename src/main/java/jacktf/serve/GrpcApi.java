@@ -137,6 +137,31 @@ final class GrpcApi {
         void run(InferenceService.Call call);
     }
 
+    /**
+     * Runs the request {@code decode} builds, within the call's deadline, and answers with what {@code reply}
+     * makes of the result; a failure, in the run or in building the reply, is answered with its status.
+     */
+    private <T> void runAndAnswer(
+            InferenceService.Call call,
+            ModelSpec spec,
+            Function<ServedModel, InferenceService.RunRequest> decode,
+            StreamObserver<T> out,
+            Function<InferenceService.RunResult, T> reply) {
+        long deadline = deadline();
+        InferenceService.within(service.run(call, ref(spec), decode, deadline), deadline)
+                .whenComplete((result, e) -> {
+                    if (e != null) {
+                        fail(call, out, e);
+                        return;
+                    }
+                    try {
+                        succeed(call, out, reply.apply(result));
+                    } catch (Throwable bad) {
+                        fail(call, out, bad);
+                    }
+                });
+    }
+
     private static <T> void fail(InferenceService.Call call, StreamObserver<T> out, Throwable e) {
         ServingException failure = ServingException.of(e instanceof CompletionException ? e.getCause() : e);
         call.finish(failure.code());
@@ -167,25 +192,15 @@ final class GrpcApi {
                         inputs(signature, request.getInputsMap(), service.maxTensorBytes()),
                         outputs(signature, request));
             };
-            long deadline = deadline();
-            InferenceService.within(service.run(call, ref(spec), decode, deadline), deadline)
-                    .whenComplete((result, e) -> {
-                        if (e != null) {
-                            fail(call, out, e);
-                            return;
-                        }
-                        try {
-                            PredictResponse.Builder reply = PredictResponse.newBuilder()
-                                    .setModelSpec(answeredSpec(
-                                            spec.getName(),
-                                            result.version(),
-                                            result.signature().key()));
-                            result.outputs().forEach((name, t) -> reply.putOutputs(name, ProtoTensors.toProto(t)));
-                            succeed(call, out, reply.build());
-                        } catch (Throwable bad) {
-                            fail(call, out, bad);
-                        }
-                    });
+            runAndAnswer(call, spec, decode, out, result -> {
+                PredictResponse.Builder reply = PredictResponse.newBuilder()
+                        .setModelSpec(answeredSpec(
+                                spec.getName(),
+                                result.version(),
+                                result.signature().key()));
+                result.outputs().forEach((name, t) -> reply.putOutputs(name, ProtoTensors.toProto(t)));
+                return reply.build();
+            });
         });
     }
 
@@ -313,28 +328,11 @@ final class GrpcApi {
                         Map.of(input, new HostTensor(DataType.DT_STRING, new long[] {serialized.length}, serialized)),
                         outputs);
             };
-            long deadline = deadline();
-            InferenceService.within(service.run(call, ref(spec), decode, deadline), deadline)
-                    .whenComplete((result, e) -> {
-                        if (e != null) {
-                            fail(call, out, e);
-                            return;
-                        }
-                        try {
-                            succeed(
-                                    call,
-                                    out,
-                                    ClassificationResponse.newBuilder()
-                                            .setModelSpec(answeredSpec(
-                                                    spec.getName(),
-                                                    result.version(),
-                                                    result.signature().key()))
-                                            .setResult(classifications(result.outputs(), examples.size()))
-                                            .build());
-                        } catch (Throwable bad) {
-                            fail(call, out, bad);
-                        }
-                    });
+            runAndAnswer(call, spec, decode, out, result -> ClassificationResponse.newBuilder()
+                    .setModelSpec(answeredSpec(
+                            spec.getName(), result.version(), result.signature().key()))
+                    .setResult(classifications(result.outputs(), examples.size()))
+                    .build());
         });
     }
 
