@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -94,20 +93,8 @@ public record CpuFeatures(
      * (null when unset): the variable decides when it is 1/true or 0/false, else the CPU does.
      */
     public boolean oneDnnKernels(String env) {
-        if (env != null) {
-            switch (env.trim().toLowerCase(Locale.ROOT)) {
-                case "1", "true" -> {
-                    return true;
-                }
-                case "0", "false" -> {
-                    return false;
-                }
-                default -> {
-                    // TF warns and keeps its default
-                }
-            }
-        }
-        return oneDnnByDefault;
+        Boolean set = setting(env);
+        return set != null ? set : oneDnnByDefault;
     }
 
     /** One line for a benchmark's header, with this process's {@value #ONEDNN_ENV}. */
@@ -123,16 +110,22 @@ public record CpuFeatures(
         String bf16 = amx ? "bf16 in AMX tiles" : avx512Bf16 ? "bf16 in AVX512_BF16, no AMX" : "bf16 emulated";
         String vector = avx512 ? "AVX-512" : avx2 ? "AVX2, no AVX-512" : "no AVX2";
         boolean on = oneDnnKernels(oneDnnEnv);
-        String why = oneDnnEnv != null && isBoolean(oneDnnEnv)
-                ? ONEDNN_ENV + "=" + oneDnnEnv.trim()
-                : "TF's default on this CPU";
+        String why = setting(oneDnnEnv) != null ? ONEDNN_ENV + "=" + oneDnnEnv.trim() : "TF's default on this CPU";
         String kernels = on
                 ? "oneDNN kernels (" + expectedOneDnnIsa() + ", inferred from cpuinfo; " + why + ")"
                 : "TF's own kernels (oneDNN off: " + why + ")";
         return model + ": " + vector + ", " + bf16 + "; " + kernels;
     }
 
-    private static boolean isBoolean(String env) {
-        return List.of("1", "true", "0", "false").contains(env.trim().toLowerCase(Locale.ROOT));
+    /** What {@value #ONEDNN_ENV}'s value says as TF reads it (1/true, 0/false), or null when it says nothing. */
+    private static Boolean setting(String env) {
+        if (env == null) {
+            return null;
+        }
+        return switch (env.trim().toLowerCase(Locale.ROOT)) {
+            case "1", "true" -> true;
+            case "0", "false" -> false;
+            default -> null; // TF warns and keeps its default
+        };
     }
 }
