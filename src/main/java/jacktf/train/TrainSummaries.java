@@ -15,6 +15,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.summary.SummaryWriter;
 import org.tensorflow.op.summary.WriteImageSummary;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.TString;
@@ -30,17 +31,21 @@ final class TrainSummaries {
     private final Operand<? extends TType> trainWriter;
     private final Operand<? extends TType> evalWriter;
     private final List<Op> createWriters = new ArrayList<>();
-    private final List<Op> scalarWrites = new ArrayList<>();
     private final List<Op> trainWrites = new ArrayList<>();
     private final List<Op> evalWrites = new ArrayList<>();
     final Placeholder<TFloat32> evalAccuracy;
     final Placeholder<TFloat32> evalCrossEntropy;
+    /** Fed every step of the chief: whether this step writes the scalars. */
+    final Placeholder<TBool> writeScalars;
+    /** Fed every step of the chief: whether this step also writes histograms and images. */
+    final Placeholder<TBool> writeAll;
+
     private final Placeholder<TString> graphDef;
     private final Op writeGraph;
+    private final Op close;
     // Built once, on first use (after every summary is added): a new op per step would make
     // TensorFlow prepare a new executor for every run, seconds each.
-    private Op trainOp;
-    private Op scalarsOp;
+    private Op stepOp;
     private Op evalOp;
 
     TrainSummaries(Ops tf, Path trainDir) {
@@ -55,10 +60,29 @@ final class TrainSummaries {
         evalWrites.add(scalar(evalWriter, "accuracy", evalAccuracy));
         evalWrites.add(scalar(evalWriter, "eval/Accuracy", evalAccuracy));
         evalWrites.add(scalar(evalWriter, "losses/cross_entropy", evalCrossEntropy));
+        this.writeScalars = tf.withName("write_scalars").placeholder(TBool.class);
+        this.writeAll = tf.withName("write_all").placeholder(TBool.class);
         this.graphDef = tf.withName("graph_def").placeholder(TString.class);
-        this.writeGraph = tf.summary.writeGraphSummary(trainWriter, step, graphDef);
+        // Opening the writers and writing the graph is one run, closing them another: each distinct run
+        // costs TensorFlow a new executor (pruning and optimizing the whole graph: seconds for resnet_v1_50).
+        this.writeGraph =
+                tf.withControlDependencies(createWriters).summary.writeGraphSummary(trainWriter, step, graphDef);
+        List<Op> closes = new ArrayList<>();
+        for (Operand<? extends TType> w : List.of(trainWriter, evalWriter)) {
+            Op flush = tf.summary.flushSummaryWriter(w);
+            closes.add(tf.withControlDependencies(List.of(flush)).summary.closeSummaryWriter(w));
+        }
+        this.close = tf.withControlDependencies(closes).noOp();
         scalar(trainWriter, "global_step/sec", stepsPerSecond);
         scalar(trainWriter, "input/skipped_images", skippedImages);
+    }
+
+    /**
+     * {@code value} when {@code write} is fed true; otherwise dead, so the summary op it feeds does not run (TF's
+     * dataflow switch). Gating by a fed flag keeps one run for every step, with or without summaries.
+     */
+    private <T extends TType> Operand<T> when(Placeholder<TBool> write, Operand<T> value) {
+        return tf.switchCond(value, write).outputTrue();
     }
 
     private Operand<? extends TType> writer(Ops tf, String name, Path dir) {
@@ -68,12 +92,12 @@ final class TrainSummaries {
         return writer;
     }
 
-    Op scalar(Operand<? extends TType> writer, String tag, Operand<TFloat32> value) {
-        Op op = tf.summary.writeScalarSummary(writer, step, tf.constant(tag), value);
-        if (writer == trainWriter) {
-            scalarWrites.add(op);
-            trainWrites.add(op);
+    private Op scalar(Operand<? extends TType> writer, String tag, Operand<TFloat32> value) {
+        if (writer != trainWriter) {
+            return tf.summary.writeScalarSummary(writer, step, tf.constant(tag), value);
         }
+        Op op = tf.summary.writeScalarSummary(writer, step, tf.constant(tag), when(writeScalars, value));
+        trainWrites.add(op);
         return op;
     }
 
@@ -83,11 +107,17 @@ final class TrainSummaries {
 
     void histograms(List<ModelVariable> variables, Map<String, ? extends Operand<?>> activations) {
         for (ModelVariable v : variables) {
-            trainWrites.add(tf.summary.writeHistogramSummary(
-                    trainWriter, step, tf.constant(v.name()), tf.identity(v.variable())));
+            // Switched where the variable lives (a ref switch sits with its variable, on a ps task in a
+            // cluster): a step without histograms moves no variable for them.
+            Operand<TFloat32> value =
+                    tf.identity(tf.refSwitch(v.variable(), writeAll).outputTrue());
+            trainWrites.add(tf.summary.writeHistogramSummary(trainWriter, step, tf.constant(v.name()), value));
         }
         activations.forEach((name, value) -> trainWrites.add(tf.summary.writeHistogramSummary(
-                trainWriter, step, tf.constant("activations/" + name), tf.dtypes.cast(value, TFloat32.class))));
+                trainWriter,
+                step,
+                tf.constant("activations/" + name),
+                tf.dtypes.cast(when(writeAll, value), TFloat32.class))));
     }
 
     /**
@@ -95,7 +125,8 @@ final class TrainSummaries {
      * [0, 255]).
      */
     void inputImages(Operand<TFloat32> images, ImagePreprocessing preprocessing) {
-        Operand<TFloat32> rgb = tf.clipByValue(preprocessing.toRgb(tf, images), tf.constant(0f), tf.constant(255f));
+        Operand<TFloat32> rgb =
+                tf.clipByValue(preprocessing.toRgb(tf, when(writeAll, images)), tf.constant(0f), tf.constant(255f));
         trainWrites.add(tf.summary.writeImageSummary(
                 trainWriter,
                 step,
@@ -105,20 +136,15 @@ final class TrainSummaries {
                 WriteImageSummary.maxImages(3L)));
     }
 
-    /** Every training summary: scalars, histograms, images (slim's --save_summaries_secs). */
-    Op trainOp() {
-        if (trainOp == null) {
-            trainOp = tf.withControlDependencies(trainWrites).noOp();
+    /**
+     * Every training summary, each written only when its flag is fed true: the scalars with {@link #writeScalars},
+     * histograms and images with {@link #writeAll} (slim's --save_summaries_secs).
+     */
+    Op stepOp() {
+        if (stepOp == null) {
+            stepOp = tf.withControlDependencies(trainWrites).noOp();
         }
-        return trainOp;
-    }
-
-    /** The cheap scalars alone, for smooth curves between full summaries. */
-    Op scalarsOp() {
-        if (scalarsOp == null) {
-            scalarsOp = tf.withControlDependencies(scalarWrites).noOp();
-        }
-        return scalarsOp;
+        return stepOp;
     }
 
     Op evalOp() {
@@ -129,8 +155,10 @@ final class TrainSummaries {
     }
 
     void open(Session session, byte[] serializedGraph) {
-        createWriters.forEach(session::run);
         if (serializedGraph.length == 0) {
+            Session.Runner runner = session.runner();
+            createWriters.forEach(runner::addTarget);
+            runner.run();
             return;
         }
         try (TString g = TString.tensorOfBytes(NdArrays.scalarOfObject(serializedGraph));
@@ -143,10 +171,8 @@ final class TrainSummaries {
         }
     }
 
+    /** Flushes and closes both writers, in one run. */
     void close(Session session) {
-        session.run(tf.summary.flushSummaryWriter(trainWriter));
-        session.run(tf.summary.flushSummaryWriter(evalWriter));
-        session.run(tf.summary.closeSummaryWriter(trainWriter));
-        session.run(tf.summary.closeSummaryWriter(evalWriter));
+        session.run(close);
     }
 }

@@ -29,6 +29,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TFInvalidArgumentException;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -115,8 +116,9 @@ public final class Trainer {
             try (Session session =
                     replicas == null ? Sessions.open(graph) : ClusterServer.openSession(graph, replicas.cluster())) {
                 Start start = chief ? initializeOrRestore(session, g, cluster) : joinChief(session, cluster);
-                long step = readStep(session, g);
-                try (TInt64 consumed = TInt64.scalarOf(inputPosition(session, g, step))) {
+                Position position = readPosition(session, g);
+                long step = position.step();
+                try (TInt64 consumed = TInt64.scalarOf(position.consumed())) {
                     session.runner()
                             .feed(g.input.skip(), consumed)
                             .addTarget(g.input.initializer())
@@ -261,7 +263,7 @@ public final class Trainer {
                         config.replicas().cluster().taskIndex());
         long step = startStep;
         long lastSave = System.nanoTime();
-        long lastSummary = 0;
+        Long lastSummary = null; // the first step writes every summary
         long lastEpoch = epoch(step, trainFiles.size());
         Path checkpoint = CheckpointSaver.latest(config.trainDir()).orElse(null);
         long savedStep = checkpoint == null ? -1 : step;
@@ -269,9 +271,12 @@ public final class Trainer {
         ValidationResult lastValidation = null;
         while (step < maxSteps && !cancelled) {
             boolean summarize = chief
-                    && (System.nanoTime() - lastSummary >= config.saveSummariesSecs() * 1e9 || step + 1 == maxSteps);
+                    && (lastSummary == null
+                            || System.nanoTime() - lastSummary >= config.saveSummariesSecs() * 1e9
+                            || step + 1 == maxSteps);
             boolean scalarsOnly = chief && !summarize && (step + 1) % config.logEveryNSteps() == 0;
-            Summaries summaries = summarize ? Summaries.ALL : scalarsOnly ? Summaries.SCALARS : Summaries.NONE;
+            Summaries summaries =
+                    !chief ? null : summarize ? Summaries.ALL : scalarsOnly ? Summaries.SCALARS : Summaries.NONE;
             StepEvent event = runStep(session, g, cluster, step, summaries, last, skips, checkpoint, trainFiles.size());
             step = event.step();
             last = event;
@@ -313,7 +318,10 @@ public final class Trainer {
                 checkpoint);
     }
 
-    /** Which summaries a step writes: all (histograms, images), the scalars alone, or none. */
+    /**
+     * Which summaries a step of the chief writes: all (histograms, images), the scalars alone, or none. The
+     * choice is fed, so every step of the chief is the same run (one executor for TensorFlow to prepare).
+     */
     private enum Summaries {
         ALL,
         SCALARS,
@@ -339,12 +347,16 @@ public final class Trainer {
         Session.Runner runner = StepFetches.addTo(session.runner(), g);
         try (TInt64 summaryStep = TInt64.scalarOf(step + 1);
                 TFloat32 rate = TFloat32.scalarOf((float) stepsPerSecond);
-                TFloat32 skippedSoFar = TFloat32.scalarOf(skips.total())) {
-            if (summaries != Summaries.NONE) {
+                TFloat32 skippedSoFar = TFloat32.scalarOf(skips.total());
+                TBool writeScalars = TBool.scalarOf(summaries != null && summaries != Summaries.NONE);
+                TBool writeAll = TBool.scalarOf(summaries == Summaries.ALL)) {
+            if (summaries != null) {
                 runner.feed(g.summaries.step, summaryStep)
                         .feed(g.summaries.stepsPerSecond, rate)
                         .feed(g.summaries.skippedImages, skippedSoFar)
-                        .addTarget(summaries == Summaries.ALL ? g.summaries.trainOp() : g.summaries.scalarsOp());
+                        .feed(g.summaries.writeScalars, writeScalars)
+                        .feed(g.summaries.writeAll, writeAll)
+                        .addTarget(g.summaries.stepOp());
             }
             boolean profiled = profile != null && config.profileSteps().contains(step + 1);
             if (profiled) {
@@ -446,26 +458,23 @@ public final class Trainer {
                 String.join(", ", ps));
     }
 
-    /**
-     * How many elements of the input stream the run has consumed: the saved position, or (on a cluster,
-     * or from a checkpoint without one) {@code step} times the examples per step, exact only when every
-     * file decodes.
-     */
-    private long inputPosition(Session session, TrainingGraph g, long step) {
-        if (g.inputPosition != null) {
-            try (Result r = session.runner().fetch(g.inputPosition).run()) {
-                long position = ((TInt64) r.get(0)).getLong();
-                if (position != TrainingGraph.UNKNOWN_POSITION) {
-                    return position;
-                }
-            }
-        }
-        return step * examplesPerStep();
-    }
+    /** Where a run starts: its global step and the elements of the input stream consumed before it. */
+    private record Position(long step, long consumed) {}
 
-    private static long readStep(Session session, TrainingGraph g) {
-        try (Result r = session.runner().fetch(g.globalStep).run()) {
-            return ((TInt64) r.get(0)).getLong();
+    /**
+     * The global step and how many elements of the input stream the run has consumed (the saved position, or, on a
+     * cluster or from a checkpoint without one, the step times the examples per step, exact only when every file
+     * decodes), read in one run.
+     */
+    private Position readPosition(Session session, TrainingGraph g) {
+        Session.Runner runner = session.runner().fetch(g.globalStep);
+        if (g.inputPosition != null) {
+            runner.fetch(g.inputPosition);
+        }
+        try (Result r = runner.run()) {
+            long step = ((TInt64) r.get(0)).getLong();
+            long position = g.inputPosition == null ? TrainingGraph.UNKNOWN_POSITION : ((TInt64) r.get(1)).getLong();
+            return new Position(step, position != TrainingGraph.UNKNOWN_POSITION ? position : step * examplesPerStep());
         }
     }
 
