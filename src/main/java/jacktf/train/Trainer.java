@@ -293,22 +293,22 @@ public final class Trainer {
                 continue;
             }
             if (g.validation != null && config.validationEvery() > 0 && step % config.validationEvery() == 0) {
-                lastValidation = validate(session, g, step);
+                lastValidation = validate(session, g, cluster, step);
             }
             boolean saveDue = config.saveEverySteps() != null
                     ? step % config.saveEverySteps() == 0
                     : System.nanoTime() - lastSave >= config.saveIntervalSecs() * 1e9;
             if (saveDue) {
-                checkpoint = save(session, saver, step);
+                checkpoint = save(session, saver, cluster, step);
                 savedStep = step;
                 lastSave = System.nanoTime();
             }
         }
         if (chief && savedStep != step) {
-            checkpoint = save(session, saver, step);
+            checkpoint = save(session, saver, cluster, step);
         }
         if (chief && g.validation != null && (lastValidation == null || lastValidation.step() != step)) {
-            lastValidation = validate(session, g, step);
+            lastValidation = validate(session, g, cluster, step);
         }
         return new TrainResult(
                 cancelled && step < maxSteps ? TrainResult.Status.CANCELLED : TrainResult.Status.COMPLETED,
@@ -426,13 +426,19 @@ public final class Trainer {
         return step * examplesPerStep() / trainSize;
     }
 
-    private Path save(Session session, CheckpointSaver saver, long step) throws IOException {
+    private Path save(Session session, CheckpointSaver saver, ClusterRuns cluster, long step) throws IOException {
+        if (cluster != null) {
+            cluster.beforeFirst("checkpoint", "Checkpoint of step " + step);
+        }
         Path checkpoint = saver.save(session, step);
         listeners.forEach(l -> l.onCheckpoint(checkpoint, step));
         return checkpoint;
     }
 
-    private ValidationResult validate(Session session, TrainingGraph g, long step) {
+    private ValidationResult validate(Session session, TrainingGraph g, ClusterRuns cluster, long step) {
+        if (cluster != null) {
+            cluster.beforeFirst("validation", "Validation at step " + step);
+        }
         ValidationResult result = Validator.validate(session, g, step);
         listeners.forEach(l -> l.onValidation(result));
         return result;
