@@ -4,7 +4,7 @@
 # For each worker count: 1 ps + N workers run `jacktf train` (sync and async) on synthetic 224x224 JPEGs;
 # img/s comes from the median sec/step each worker logs after warm-up, and the network volume per global
 # step from the TCP counters of the cluster's connections (ss). One line per run into target/bench/cluster.tsv.
-# Env: STEPS (default 24), BATCH (8), TRAINABLE (resnet_v1_50/block4,resnet_v1_50/logits).
+# Env: STEPS (default 24), BATCH (8), TRAINABLE (resnet_v1_50/block4,resnet_v1_50/logits), MODES (sync async).
 # LINK=1gbit|100mbit|none: each task on a host of its own instead (tools/netns-cluster.sh, root), the links
 # capped with tc (none: uncapped); the volume per global step then comes from the ps host's interface
 # counters (all traffic of the job goes to or from the ps), IP and TCP headers included.
@@ -45,7 +45,7 @@ traffic_mb_per_step() { # PORTS_REGEX FILE
 }
 
 for workers in "${@:-1 2 4}"; do
-  for mode in sync async; do
+  for mode in ${MODES:-sync async}; do
     base=$((30000 + RANDOM % 20000))
     spec="ps=127.0.0.1:$base;worker="
     for ((i = 0; i < workers; i++)); do spec+="127.0.0.1:$((base + 1 + i)),"; done
