@@ -168,7 +168,7 @@ public final class ClusterRuns {
      * Before the first run of a kind ({@code kind}: the first checkpoint, validation, report of completion),
      * checks that every ps task accepts a TCP connection. TensorFlow starts a run it has not made before by
      * registering that run's graph on the ps tasks, an RPC that no deadline cancels: a ps already behind a
-     * partition would hang it for good. A ps lost in the moment between this check and the registration
+     * partition would hang it for good. A ps lost after this check, while the registration is in flight,
      * still does (a known limit); every later run of the kind has the replica timeout as its deadline.
      *
      * @throws ClusterException naming the ps task that accepted no connection within {@link #PROBE_DEADLINE_MS}
