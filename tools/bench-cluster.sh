@@ -9,6 +9,9 @@
 # capped with tc (none: uncapped); the volume per global step then comes from the ps host's interface
 # counters (all traffic of the job goes to or from the ps), IP and TCP headers included.
 set -euo pipefail
+for mode in ${MODES:-sync async}; do
+  case "$mode" in sync | async) ;; *) echo "MODES holds sync and/or async. Received: '$mode'" >&2; exit 2 ;; esac
+done
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/target/bench/cluster"
 out="$root/target/bench/cluster.tsv"

@@ -152,16 +152,10 @@ public final class ClusterRuns {
      * not run before registers a graph on the ps first, an RPC that no deadline cancels.
      */
     private void psAnswers(TensorFlowException waited, String what) {
-        for (String address : replicas.cluster().ps()) {
-            IOException e = unreachable(address);
-            if (e != null) {
-                throw new ClusterException(
-                        what + " took longer than the replica timeout (timeoutSecs, " + replicas.timeoutSecs()
-                                + " s), and a ps task " + replicas.cluster().ps() + " is not answering either: "
-                                + notAnswering(address, e),
-                        waited);
-            }
-        }
+        requirePsAnswering(
+                what + " took longer than the replica timeout (timeoutSecs, " + replicas.timeoutSecs()
+                        + " s), and a ps task " + replicas.cluster().ps() + " is not answering either: ",
+                waited);
     }
 
     /**
@@ -177,16 +171,21 @@ public final class ClusterRuns {
         if (probedKinds.contains(kind)) {
             return;
         }
+        requirePsAnswering(what + ": a ps task " + replicas.cluster().ps() + " is not answering: ", null);
+        probedKinds.add(kind);
+    }
+
+    /**
+     * Throws a ClusterException, {@code prefix} and which ps task accepted no TCP connection within
+     * {@link #PROBE_DEADLINE_MS}, caused by {@code cause} (else the failed connect), when one does not.
+     */
+    private void requirePsAnswering(String prefix, Throwable cause) {
         for (String address : replicas.cluster().ps()) {
             IOException e = unreachable(address);
             if (e != null) {
-                throw new ClusterException(
-                        what + ": a ps task " + replicas.cluster().ps() + " is not answering: "
-                                + notAnswering(address, e),
-                        e);
+                throw new ClusterException(prefix + notAnswering(address, e), cause != null ? cause : e);
             }
         }
-        probedKinds.add(kind);
     }
 
     /** The failure of a TCP connect to {@code address} within {@link #PROBE_DEADLINE_MS}, or null once it connects. */

@@ -90,171 +90,129 @@ public final class ModelServer implements AutoCloseable {
 
         /** The defaults with the models of a config file instead of one base path. */
         public static Config defaultsForConfigFile(Path modelConfigFile) {
-            Config d = defaults(Path.of("models"));
-            return new Config(
-                    null,
-                    null,
-                    modelConfigFile,
-                    d.host(),
-                    d.port(),
-                    d.grpcPort(),
-                    d.maxBatchSize(),
-                    d.batchTimeoutMicros(),
-                    d.batchThreads(),
-                    d.maxQueuedRequests(),
-                    d.maxInFlight(),
-                    d.requestTimeoutMillis(),
-                    d.maxBodyBytes(),
-                    d.maxTensorBytes(),
-                    d.pollSeconds(),
-                    d.threads());
+            Copy c = new Copy(defaults(Path.of("models")));
+            c.basePath = null;
+            c.modelName = null;
+            c.modelConfigFile = modelConfigFile;
+            return c.build();
         }
 
         /** This config on other ports (0: any free; grpc -1: off). */
         public Config withPorts(int rest, int grpc) {
-            return new Config(
-                    basePath,
-                    modelName,
-                    modelConfigFile,
-                    host,
-                    rest,
-                    grpc,
-                    maxBatchSize,
-                    batchTimeoutMicros,
-                    batchThreads,
-                    maxQueuedRequests,
-                    maxInFlight,
-                    requestTimeoutMillis,
-                    maxBodyBytes,
-                    maxTensorBytes,
-                    pollSeconds,
-                    threads);
+            Copy c = new Copy(this);
+            c.port = rest;
+            c.grpcPort = grpc;
+            return c.build();
         }
 
         /** This config with other batching: {@code maxBatchSize} 1 turns it off. */
         public Config withBatching(int maxBatchSize, long batchTimeoutMicros) {
-            return new Config(
-                    basePath,
-                    modelName,
-                    modelConfigFile,
-                    host,
-                    port,
-                    grpcPort,
-                    maxBatchSize,
-                    batchTimeoutMicros,
-                    batchThreads,
-                    maxQueuedRequests,
-                    maxInFlight,
-                    requestTimeoutMillis,
-                    maxBodyBytes,
-                    maxTensorBytes,
-                    pollSeconds,
-                    threads);
+            Copy c = new Copy(this);
+            c.maxBatchSize = maxBatchSize;
+            c.batchTimeoutMicros = batchTimeoutMicros;
+            return c.build();
         }
 
         /** This config with other limits: queued requests per signature, requests in flight, deadline, body. */
         public Config withLimits(int maxQueuedRequests, int maxInFlight, long requestTimeoutMillis, long maxBodyBytes) {
-            return new Config(
-                    basePath,
-                    modelName,
-                    modelConfigFile,
-                    host,
-                    port,
-                    grpcPort,
-                    maxBatchSize,
-                    batchTimeoutMicros,
-                    batchThreads,
-                    maxQueuedRequests,
-                    maxInFlight,
-                    requestTimeoutMillis,
-                    maxBodyBytes,
-                    maxTensorBytes,
-                    pollSeconds,
-                    threads);
+            Copy c = new Copy(this);
+            c.maxQueuedRequests = maxQueuedRequests;
+            c.maxInFlight = maxInFlight;
+            c.requestTimeoutMillis = requestTimeoutMillis;
+            c.maxBodyBytes = maxBodyBytes;
+            return c.build();
         }
 
         /** This config with another limit on the bytes of one request tensor (its elements times their width). */
         public Config withMaxTensorBytes(long maxTensorBytes) {
-            return new Config(
-                    basePath,
-                    modelName,
-                    modelConfigFile,
-                    host,
-                    port,
-                    grpcPort,
-                    maxBatchSize,
-                    batchTimeoutMicros,
-                    batchThreads,
-                    maxQueuedRequests,
-                    maxInFlight,
-                    requestTimeoutMillis,
-                    maxBodyBytes,
-                    maxTensorBytes,
-                    pollSeconds,
-                    threads);
+            Copy c = new Copy(this);
+            c.maxTensorBytes = maxTensorBytes;
+            return c.build();
         }
 
         /** This config with other threads: batch threads per signature, HTTP request threads, and the poll period. */
         public Config withThreads(int batchThreads, int threads, long pollSeconds) {
-            return new Config(
-                    basePath,
-                    modelName,
-                    modelConfigFile,
-                    host,
-                    port,
-                    grpcPort,
-                    maxBatchSize,
-                    batchTimeoutMicros,
-                    batchThreads,
-                    maxQueuedRequests,
-                    maxInFlight,
-                    requestTimeoutMillis,
-                    maxBodyBytes,
-                    maxTensorBytes,
-                    pollSeconds,
-                    threads);
+            Copy c = new Copy(this);
+            c.batchThreads = batchThreads;
+            c.threads = threads;
+            c.pollSeconds = pollSeconds;
+            return c.build();
         }
 
         /** This config with the one model named {@code name} in URLs. */
         public Config withModelName(String name) {
-            return new Config(
-                    basePath,
-                    Objects.requireNonNull(name),
-                    modelConfigFile,
-                    host,
-                    port,
-                    grpcPort,
-                    maxBatchSize,
-                    batchTimeoutMicros,
-                    batchThreads,
-                    maxQueuedRequests,
-                    maxInFlight,
-                    requestTimeoutMillis,
-                    maxBodyBytes,
-                    maxTensorBytes,
-                    pollSeconds,
-                    threads);
+            Copy c = new Copy(this);
+            c.modelName = Objects.requireNonNull(name);
+            return c.build();
         }
 
         /** This config bound to {@code host}. */
         public Config withHost(String host) {
-            return new Config(
-                    basePath,
-                    modelName,
-                    modelConfigFile,
-                    Objects.requireNonNull(host),
-                    port,
-                    grpcPort,
-                    maxBatchSize,
-                    batchTimeoutMicros,
-                    batchThreads,
-                    maxQueuedRequests,
-                    maxInFlight,
-                    requestTimeoutMillis,
-                    maxBodyBytes,
-                    maxTensorBytes,
-                    pollSeconds,
-                    threads);
+            Copy c = new Copy(this);
+            c.host = Objects.requireNonNull(host);
+            return c.build();
+        }
+
+        /**
+         * A config's fields, for the {@code with...} methods to change a few and build the result, which the
+         * canonical constructor checks.
+         */
+        private static final class Copy {
+            Path basePath;
+            String modelName;
+            Path modelConfigFile;
+            String host;
+            int port;
+            int grpcPort;
+            int maxBatchSize;
+            long batchTimeoutMicros;
+            int batchThreads;
+            int maxQueuedRequests;
+            int maxInFlight;
+            long requestTimeoutMillis;
+            long maxBodyBytes;
+            long maxTensorBytes;
+            long pollSeconds;
+            int threads;
+
+            Copy(Config c) {
+                basePath = c.basePath;
+                modelName = c.modelName;
+                modelConfigFile = c.modelConfigFile;
+                host = c.host;
+                port = c.port;
+                grpcPort = c.grpcPort;
+                maxBatchSize = c.maxBatchSize;
+                batchTimeoutMicros = c.batchTimeoutMicros;
+                batchThreads = c.batchThreads;
+                maxQueuedRequests = c.maxQueuedRequests;
+                maxInFlight = c.maxInFlight;
+                requestTimeoutMillis = c.requestTimeoutMillis;
+                maxBodyBytes = c.maxBodyBytes;
+                maxTensorBytes = c.maxTensorBytes;
+                pollSeconds = c.pollSeconds;
+                threads = c.threads;
+            }
+
+            Config build() {
+                return new Config(
+                        basePath,
+                        modelName,
+                        modelConfigFile,
+                        host,
+                        port,
+                        grpcPort,
+                        maxBatchSize,
+                        batchTimeoutMicros,
+                        batchThreads,
+                        maxQueuedRequests,
+                        maxInFlight,
+                        requestTimeoutMillis,
+                        maxBodyBytes,
+                        maxTensorBytes,
+                        pollSeconds,
+                        threads);
+            }
         }
     }
 

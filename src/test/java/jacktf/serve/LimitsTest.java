@@ -124,27 +124,13 @@ class LimitsTest {
             StatusRuntimeException grpcShuttingDown =
                     assertThrows(StatusRuntimeException.class, () -> PredictionServiceGrpc.newBlockingStub(channel)
                             .withDeadlineAfter(20, TimeUnit.SECONDS)
-                            .predict(doubleRequest(floatProto(new long[] {1, 2}, 1f, 2f))));
+                            .predict(doubleRequest(ModelServerTest.floats(new long[] {1, 2}, 1f, 2f))));
             assertEquals(Status.Code.UNAVAILABLE, grpcShuttingDown.getStatus().getCode());
             assertTrue(
                     grpcShuttingDown.getStatus().getDescription().contains("shutting down"),
                     grpcShuttingDown.toString());
             channel.shutdownNow();
         }
-    }
-
-    /** A float TensorProto of {@code shape} with the given values (none: TF fills the shape with zeros). */
-    static TensorProto floatProto(long[] shape, float... values) {
-        TensorShapeProto.Builder dims = TensorShapeProto.newBuilder();
-        for (long d : shape) {
-            dims.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
-        }
-        TensorProto.Builder t =
-                TensorProto.newBuilder().setDtype(DataType.DT_FLOAT).setTensorShape(dims);
-        for (float v : values) {
-            t.addFloatVal(v);
-        }
-        return t.build();
     }
 
     static PredictRequest doubleRequest(TensorProto x) {
@@ -167,7 +153,7 @@ class LimitsTest {
                     .build();
             var grpc = PredictionServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
             // a message of a few dozen bytes declaring (2^30 - 1) x 2 floats, 8 GB, and no values
-            PredictRequest huge = doubleRequest(floatProto(new long[] {(1L << 30) - 1, 2}));
+            PredictRequest huge = doubleRequest(ModelServerTest.floats(new long[] {(1L << 30) - 1, 2}));
             assertTrue(huge.getSerializedSize() < 64, "a tiny message: " + huge.getSerializedSize());
             for (int i = 0; i < 2; i++) { // twice: the first refusal released its slot
                 StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> grpc.predict(huge));
@@ -190,7 +176,7 @@ class LimitsTest {
             assertTrue(tooBig.error().contains("--max-tensor-bytes"), tooBig.text());
 
             // the next requests are answered: y = 2x
-            var answered = grpc.predict(doubleRequest(floatProto(new long[] {1, 2}, 1.5f, -3f)));
+            var answered = grpc.predict(doubleRequest(ModelServerTest.floats(new long[] {1, 2}, 1.5f, -3f)));
             assertEquals(List.of(3f, -6f), answered.getOutputsOrThrow("y").getFloatValList());
             ModelServerTest.Reply ok = ModelServerTest.send(
                     server,
@@ -413,7 +399,7 @@ class LimitsTest {
                     StatusRuntimeException.class,
                     () -> grpc.predict(PredictRequest.newBuilder()
                             .setModelSpec(ModelSpec.newBuilder().setName("tiny").setSignatureName("wait"))
-                            .putInputs("ticket", floatProto(new long[] {}, 1f))
+                            .putInputs("ticket", ModelServerTest.floats(new long[] {}, 1f))
                             .build()));
             assertEquals(Status.Code.DEADLINE_EXCEEDED, late.getStatus().getCode(), late.toString());
             assertTrue(late.getStatus().getDescription().contains("deadline"), late.toString());
@@ -426,7 +412,7 @@ class LimitsTest {
                     server.service().registry().model("tiny").lease(Optional.empty(), Optional.empty())) {
                 signal(lease.loaded().model, 0f);
             }
-            var answered = grpc.predict(doubleRequest(floatProto(new long[] {1, 2}, 2f, 5f)));
+            var answered = grpc.predict(doubleRequest(ModelServerTest.floats(new long[] {1, 2}, 2f, 5f)));
             assertEquals(List.of(4f, 10f), answered.getOutputsOrThrow("y").getFloatValList());
             channel.shutdownNow();
         }

@@ -135,6 +135,7 @@ class ModelServerTest {
         return send(server, method, path, body);
     }
 
+    /** A float TensorProto of {@code shape} with the given values (none: TF fills the shape with zeros). */
     static TensorProto floats(long[] shape, float... values) {
         TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
         for (long d : shape) {
