@@ -3,6 +3,7 @@ package jacktf.checkpoint;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jacktf.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,14 +27,8 @@ class CrashDuringSaveTest {
     static final int RUNS = Integer.getInteger("jacktf.crashRuns", 10);
 
     static Process startSaveLoop(Path trainDir, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(
-                java,
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                SaveLoop.class.getName(),
-                trainDir.toString());
+                ChildJvm.command(List.of("-Xmx1g"), SaveLoop.class.getName(), List.of(trainDir.toString())));
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
         pb.redirectError(log.toFile());
         return pb.start();

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jacktf.testing.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -153,14 +153,7 @@ class TensorFlowRuntimeTest {
 
     /** Runs {@link RuntimeProbe} in a new JVM (the test class path unless {@code jvmArgs} gives one). */
     private static List<String> probe(List<String> jvmArgs, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmArgs);
-        if (!jvmArgs.contains("-cp")) {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path")));
-        }
-        command.add(RuntimeProbe.class.getName());
-        command.addAll(List.of(args));
+        List<String> command = ChildJvm.command(jvmArgs, RuntimeProbe.class.getName(), List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
         Process p = pb.start();

@@ -25,6 +25,7 @@ import jacktf.model.TinyNet;
 import jacktf.serve.apis.ModelSpec;
 import jacktf.serve.apis.PredictRequest;
 import jacktf.serve.apis.PredictionServiceGrpc;
+import jacktf.testing.ChildJvm;
 import jacktf.train.TrainConfig;
 import jacktf.train.Trainer;
 import java.io.IOException;
@@ -112,12 +113,10 @@ class ServingTest {
 
     @Test
     void savedModelInAFreshJvmMatchesTheCheckpoint() throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
+        List<String> command = ChildJvm.command(
+                List.of(),
                 SavedModelProbe.class.getName(),
-                base.resolve("1").toString()));
+                List.of(base.resolve("1").toString()));
         images.forEach(p -> command.add(p.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");

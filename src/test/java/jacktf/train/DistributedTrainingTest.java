@@ -12,6 +12,7 @@ import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
 import jacktf.model.TinyNet;
 import jacktf.report.TrainingReport;
+import jacktf.testing.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -278,13 +279,10 @@ class DistributedTrainingTest {
 
     Process start(Path dir, String name, String cluster, String job, int task, List<String> flags) throws IOException {
         // A ps task builds no network: it runs the train command as it is.
-        List<String> main = job.equals("ps") ? List.of("jacktf.Main", "train") : List.of(TinyNetTrain.class.getName());
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g",
-                "-cp",
-                System.getProperty("java.class.path")));
-        command.addAll(main);
+        List<String> command = ChildJvm.command(
+                List.of("-Xmx2g"),
+                job.equals("ps") ? "jacktf.Main" : TinyNetTrain.class.getName(),
+                job.equals("ps") ? List.of("train") : List.of());
         command.addAll(List.of(
                 "--dataset-dir",
                 data.toString(),

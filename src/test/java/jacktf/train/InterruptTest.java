@@ -9,6 +9,7 @@ import jacktf.cli.TinyNetTrain;
 import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import jacktf.model.TinyNet;
+import jacktf.testing.ChildJvm;
 import jacktf.traindir.TrainingPlan;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -33,31 +34,30 @@ class InterruptTest {
         Path data = dir.resolve("data");
         SyntheticImages.generate(data, 2, 6, 40, 1, 0, SyntheticImages.Layout.FOLDERS);
         Path trainDir = dir.resolve("train");
-        ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(
+                List.of(),
                 TinyNetTrain.class.getName(),
-                "--dataset-dir",
-                data.toString(),
-                "--train-dir",
-                trainDir.toString(),
-                "--train-image-size",
-                "32",
-                "--batch-size",
-                "4",
-                "--max-number-of-steps",
-                "100000",
-                "--log-every-n-steps",
-                "2",
-                "--save-interval-secs",
-                "100000",
-                "--optimizer",
-                "momentum",
-                "--learning-rate",
-                "0.0001",
-                "--batch-norm-decay",
-                "0.9");
+                List.of(
+                        "--dataset-dir",
+                        data.toString(),
+                        "--train-dir",
+                        trainDir.toString(),
+                        "--train-image-size",
+                        "32",
+                        "--batch-size",
+                        "4",
+                        "--max-number-of-steps",
+                        "100000",
+                        "--log-every-n-steps",
+                        "2",
+                        "--save-interval-secs",
+                        "100000",
+                        "--optimizer",
+                        "momentum",
+                        "--learning-rate",
+                        "0.0001",
+                        "--batch-norm-decay",
+                        "0.9")));
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
         pb.redirectErrorStream(true);
         Process p = pb.start();

@@ -12,6 +12,7 @@ import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.TensorInfo;
 import jacktf.cli.TinyNetTrain;
 import jacktf.model.TinyNet;
+import jacktf.testing.ChildJvm;
 import jacktf.testing.NetnsCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -187,13 +188,11 @@ class NetworkTrainingTest {
         String cluster = "ps=" + hosts.address(PS) + ":2222;worker=" + hosts.address(CHIEF) + ":2222,"
                 + hosts.address(WORKER1) + ":2222";
         boolean ps = host == PS;
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path")));
         // A ps task builds no network: it runs the train command as it is.
-        command.addAll(ps ? List.of("jacktf.Main", "train") : List.of(TinyNetTrain.class.getName()));
+        List<String> command = ChildJvm.command(
+                List.of("-Xmx1g"),
+                ps ? "jacktf.Main" : TinyNetTrain.class.getName(),
+                ps ? List.of("train") : List.of());
         command.addAll(List.of(
                 "--dataset-dir",
                 data.toString(),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.data.SyntheticImages;
+import jacktf.testing.ChildJvm;
 import jacktf.traindir.TrainDir;
 import jacktf.traindir.TrainDirInUseException;
 import jacktf.traindir.TrainingPlan;
@@ -100,12 +101,7 @@ class TrainDirLockTest {
     void anotherProcessHoldsTheDirUntilKilledThenTheNextRunResumesFromItsLastCheckpoint(@TempDir Path trainDir)
             throws Exception {
         ProcessBuilder pb = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                TinyRun.class.getName(),
-                data.toString(),
-                trainDir.toString());
+                ChildJvm.command(List.of(), TinyRun.class.getName(), List.of(data.toString(), trainDir.toString())));
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process child = pb.start();
