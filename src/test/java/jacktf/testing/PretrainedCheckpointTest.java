@@ -66,7 +66,7 @@ class PretrainedCheckpointTest {
                             .filter(t -> !t.name().equals("input_position"))
                             .count());
             assertEquals(DataType.DT_INT64, c.find("global_step").orElseThrow().dtype());
-            assertEquals(30L, c.read("global_step").longs()[0]);
+            assertEquals(PretrainedCheckpoint.STEPS, c.read("global_step").longs()[0]);
             assertTrue(c.find("resnet_v1_50/block4/unit_3/bottleneck_v1/conv3/BatchNorm/moving_variance")
                     .isPresent());
         }
