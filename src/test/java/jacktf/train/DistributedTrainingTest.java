@@ -12,7 +12,6 @@ import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
 import jacktf.model.TinyNet;
 import jacktf.report.TrainingReport;
-import jacktf.testing.ChildJvm;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -278,37 +277,8 @@ class DistributedTrainingTest {
     }
 
     Process start(Path dir, String name, String cluster, String job, int task, List<String> flags) throws IOException {
-        // A ps task builds no network: it runs the train command as it is.
-        List<String> command = ChildJvm.command(
-                List.of("-Xmx2g"),
-                job.equals("ps") ? "jacktf.Main" : TinyNetTrain.class.getName(),
-                job.equals("ps") ? List.of("train") : List.of());
-        command.addAll(List.of(
-                "--dataset-dir",
-                data.toString(),
-                "--train-dir",
-                dir.resolve(name.replace("_again", "")).toString(),
-                "--train-image-size",
-                "32",
-                "--learning-rate-decay-type",
-                "fixed",
-                "--checkpoint-path",
-                warm.toString(),
-                "--checkpoint-exclude-scopes",
-                NET + "/logits",
-                "--batch-norm-decay",
-                "0.9",
-                "--log-every-n-steps",
-                "1",
-                "--save-summaries-secs",
-                "3600",
-                "--cluster",
-                cluster,
-                "--job-name",
-                job,
-                "--task-index",
-                String.valueOf(task)));
-        command.addAll(flags);
+        List<String> command = new ClusterTask(data, warm, cluster)
+                .command("2g", job, task, dir.resolve(name.replace("_again", "")), flags);
         ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile());

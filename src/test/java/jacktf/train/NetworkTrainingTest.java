@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.TensorInfo;
-import jacktf.cli.TinyNetTrain;
 import jacktf.model.TinyNet;
-import jacktf.testing.ChildJvm;
 import jacktf.testing.NetnsCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +37,17 @@ class NetworkTrainingTest {
     static final int PS = 0;
     static final int CHIEF = 1;
     static final int WORKER1 = 2;
+    /** Every task's training: the new head alone, momentum at 0.001, batch 8. */
+    static final List<String> NEW_HEAD = List.of(
+            "--trainable-scopes",
+            NET + "/logits",
+            "--optimizer",
+            "momentum",
+            "--learning-rate",
+            "0.001",
+            "--batch-size",
+            "8");
+
     static Path data;
     static Path warm;
 
@@ -188,45 +197,15 @@ class NetworkTrainingTest {
         String cluster = "ps=" + hosts.address(PS) + ":2222;worker=" + hosts.address(CHIEF) + ":2222,"
                 + hosts.address(WORKER1) + ":2222";
         boolean ps = host == PS;
-        // A ps task builds no network: it runs the train command as it is.
-        List<String> command = ChildJvm.command(
-                List.of("-Xmx1g"),
-                ps ? "jacktf.Main" : TinyNetTrain.class.getName(),
-                ps ? List.of("train") : List.of());
-        command.addAll(List.of(
-                "--dataset-dir",
-                data.toString(),
-                "--train-dir",
-                dir.resolve(name.replace("_again", "")).toString(),
-                "--train-image-size",
-                "32",
-                "--learning-rate-decay-type",
-                "fixed",
-                "--checkpoint-path",
-                warm.toString(),
-                "--checkpoint-exclude-scopes",
-                NET + "/logits",
-                "--trainable-scopes",
-                NET + "/logits",
-                "--optimizer",
-                "momentum",
-                "--learning-rate",
-                "0.001",
-                "--batch-size",
-                "8",
-                "--batch-norm-decay",
-                "0.9",
-                "--log-every-n-steps",
-                "1",
-                "--save-summaries-secs",
-                "3600",
-                "--cluster",
-                cluster,
-                "--job-name",
-                ps ? "ps" : "worker",
-                "--task-index",
-                String.valueOf(ps ? 0 : host - CHIEF)));
-        command.addAll(flags);
+        List<String> taskFlags = new ArrayList<>(NEW_HEAD);
+        taskFlags.addAll(flags);
+        List<String> command = new ClusterTask(data, warm, cluster)
+                .command(
+                        "1g",
+                        ps ? "ps" : "worker",
+                        ps ? 0 : host - CHIEF,
+                        dir.resolve(name.replace("_again", "")),
+                        taskFlags);
         return hosts.start(
                 host,
                 command,
