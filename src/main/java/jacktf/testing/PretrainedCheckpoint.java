@@ -52,7 +52,7 @@ public final class PretrainedCheckpoint {
     /**
      * The moving statistics must settle for features computed in inference mode to mean anything (a head trained
      * on them, {@code ClassificationAssertionTest}): 15 steps at 0.8 keep 0.8^15 = 3.5% of their initial values,
-     * as 30 steps at slim's usual 0.9 would (4.2%), in half the time.
+     * as the earlier recipe's 30 steps at 0.9 did (4.2%), in half the time.
      */
     static final float BATCH_NORM_DECAY = 0.8f;
 
