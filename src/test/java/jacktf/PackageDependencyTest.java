@@ -105,6 +105,21 @@ class PackageDependencyTest {
     }
 
     @Test
+    void everyPackageHasItsPackageInfo() throws IOException {
+        List<String> missing = new ArrayList<>();
+        try (Stream<Path> dirs = Files.walk(Path.of("src", "main", "java", "jacktf"))) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                if (!Files.exists(dir.resolve("package-info.java"))) {
+                    missing.add(dir.toString());
+                }
+            }
+        }
+        assertTrue(
+                missing.isEmpty(),
+                "packages without a package-info.java (ARCHITECTURE.md: one per package): " + missing);
+    }
+
+    @Test
     void thereIsNoCycle() throws IOException {
         Map<String, Set<String>> graph = dependencies();
         Map<String, Integer> state = new TreeMap<>(); // 1 visiting, 2 done

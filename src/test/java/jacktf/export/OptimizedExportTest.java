@@ -54,6 +54,7 @@ import org.tensorflow.types.TString;
  * output of every signature agrees within 1e-3, and the optimized graph has no batch norm left. The checkpoint's
  * batch-norm statistics are random and far from their initial values, so a wrong fold cannot pass unnoticed.
  */
+@Tag("numerics")
 class OptimizedExportTest {
     private static final float TOLERANCE = 1e-3f;
 

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The folding maths on a 1x1 convolution of two input and two output channels, worked out by hand. */
+@Tag("numerics")
 class BatchNormFoldingTest {
     // var + eps = 4 and 0.25 exactly (up to float rounding): sqrt = 2 and 0.5.
     private static final float EPS = BatchNormFolding.EPSILON;

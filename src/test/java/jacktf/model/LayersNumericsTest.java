@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jacktf.runtime.Sessions;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -17,6 +18,7 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TFloating;
 
 /** The layers against computations written out by hand in plain Java. */
+@Tag("numerics")
 class LayersNumericsTest {
 
     static float[] fetch(Session s, Operand<?> output, Operand<TFloat32> input, TFloat32 value) {

@@ -31,6 +31,7 @@ import org.tensorflow.types.family.TFloating;
  * predictions agree within 1e-4 relative (max |tf - reference| over an endpoint divided by the
  * endpoint's max |reference|), with seeded random weights and non-trivial batch-norm statistics.
  */
+@Tag("numerics")
 class ReferenceForwardPassTest {
     private static final int BATCH = 2;
     private static final int SIZE = 32;

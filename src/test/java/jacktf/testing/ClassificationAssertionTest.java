@@ -32,6 +32,7 @@ import org.opentest4j.AssertionFailedError;
  */
 @Tag("slow")
 @ExtendWith(JacktfExtension.class)
+@Tag("numerics")
 class ClassificationAssertionTest {
     static Path savedModel;
     static Path images;

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of {@code block1/unit_1} sees that constant, so its batch mean is {@code W^T c} and its moving mean after
  * one step (decay d, starting at 0) is {@code (1 - d) * W^T c}: that shows which statistics conv1 used.
  */
+@Tag("numerics")
 class FrozenBatchNormTest {
     static final String NET = TinyNet.SCOPE;
     static final String CONV1 = NET + "/conv1";

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -36,6 +37,7 @@ import org.tensorflow.types.TFloat32;
  * and Adam's beta powers are rounded to float32 after each step as TF1 stores them in float32
  * variables: {@code 1 - beta2^t} would otherwise differ by 1e-5 relative from float32 rounding alone.
  */
+@Tag("numerics")
 class OptimizerTest {
     private static final double[] VAR = {1.0, 2.0, -3.0};
     private static final double[] GRAD = {0.1, -0.2, 0.3};

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * beta/gamma have no regularizer. {@code slim.losses.softmax_cross_entropy(..., label_smoothing=s)} uses
  * {@code onehot * (1 - s) + s / num_classes} as targets, averaged over the batch.
  */
+@Tag("numerics")
 class SlimLossTest {
     static final String NET = TinyNet.SCOPE;
     static final float WEIGHT_DECAY = 0.01f;

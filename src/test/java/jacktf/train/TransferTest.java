@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (BENCHMARKS.md quotes one run).
  */
 @Tag("slow")
+@Tag("numerics")
 class TransferTest {
     /** Validation accuracy on four classes (chance 0.25). */
     static final float TARGET = 0.70f;
