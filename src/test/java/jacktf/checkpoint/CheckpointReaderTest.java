@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.TestData;
+import jacktf.TfWrittenCheckpoints;
 import jacktf.runtime.Crc32c;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,8 +19,34 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph;
 
-/** Every real checkpoint in ../shared/testdata reads exactly as its EXPECTED.tsv says. */
+/**
+ * Real TensorFlow checkpoints read exactly as written: those TF 2.18 writes (V1 by {@code SaveSlices}, two-shard
+ * V2 by {@code SaveV2} and {@code MergeV2Checkpoints}: {@link TfWrittenCheckpoints}) against the values fed to
+ * TF's ops, and those only older TF wrote (../shared/testdata: a Snappy-compressed index, a TF2 object graph) as
+ * their EXPECTED.tsv says.
+ */
 class CheckpointReaderTest {
+
+    /** Every tensor TF's op was fed, with its dtype, shape and exact values; nothing else. */
+    static void assertMatchesFed(Checkpoint ckpt, List<TfWrittenCheckpoints.Tensor> fed) {
+        assertEquals(fed.size(), ckpt.tensors().size(), "tensor count");
+        for (TfWrittenCheckpoints.Tensor t : fed) {
+            TensorInfo info = ckpt.find(t.name()).orElseThrow(() -> new AssertionError("missing " + t.name()));
+            assertEquals(t.dtype(), info.dtype(), t.name());
+            assertEquals(t.dtypeName(), info.dtypeName(), t.name());
+            assertEquals(t.shapeString(), info.shapeString(), t.name());
+            List<String> values = ckpt.read(t.name()).formatValues(-1);
+            assertEquals(t.values().length, values.size(), t.name());
+            for (int i = 0; i < values.size(); i++) {
+                double actual = Double.parseDouble(values.get(i));
+                if (info.dtype() == DataType.DT_FLOAT) {
+                    assertEquals((float) t.values()[i], (float) actual, 0f, t.name() + "[" + i + "]");
+                } else {
+                    assertEquals(t.values()[i], actual, 0.0, t.name() + "[" + i + "]");
+                }
+            }
+        }
+    }
 
     static void assertMatchesExpected(Checkpoint ckpt, Path expectedTsv) throws IOException {
         List<ExpectedTsv> expected = ExpectedTsv.read(expectedTsv, false);
@@ -58,20 +85,32 @@ class CheckpointReaderTest {
 
     @Test
     void v2WithTwoDataShards() throws IOException {
-        Path dir = TestData.checkpoints().resolve("two_shards");
-        try (Checkpoint ckpt = Checkpoint.open(dir.resolve("model.ckpt-1"))) {
-            assertEquals(250, ckpt.tensors().size());
-            assertMatchesExpected(ckpt, dir.resolve("EXPECTED.tsv"));
+        Path dir = TfWrittenCheckpoints.twoShardsDir();
+        try (Checkpoint ckpt = Checkpoint.open(dir.resolve(TfWrittenCheckpoints.TWO_SHARDS_PREFIX))) {
+            assertEquals(Checkpoint.Format.V2, ckpt.format());
+            assertMatchesFed(ckpt, TfWrittenCheckpoints.TWO_SHARDS);
             assertArrayEquals(new long[] {1}, ckpt.read("global_step").longs());
+            assertArrayEquals(new float[] {0.9f * 0.9f}, ckpt.read("training/beta1_power").floats());
+        }
+        // each tensor went to the shard it was saved in: a shard's data file is its tensors' raw bytes
+        for (int shard = 0; shard < 2; shard++) {
+            int s = shard;
+            long bytes = TfWrittenCheckpoints.TWO_SHARDS.stream()
+                    .filter(t -> t.shard() == s)
+                    .mapToLong(TfWrittenCheckpoints.Tensor::byteSize)
+                    .sum();
+            assertEquals(
+                    bytes,
+                    Files.size(dir.resolve(TfWrittenCheckpoints.TWO_SHARDS_PREFIX + ".data-0000" + shard + "-of-00002")),
+                    "shard " + shard);
         }
     }
 
     @Test
     void v1TensorSliceFile() throws IOException {
-        Path dir = TestData.checkpoints().resolve("half_plus_two_v1");
-        try (Checkpoint ckpt = Checkpoint.open(dir.resolve("export-00000-of-00001"))) {
+        try (Checkpoint ckpt = Checkpoint.open(TfWrittenCheckpoints.v1File())) {
             assertEquals(Checkpoint.Format.V1, ckpt.format());
-            assertMatchesExpected(ckpt, dir.resolve("EXPECTED.tsv"));
+            assertMatchesFed(ckpt, TfWrittenCheckpoints.V1);
             assertArrayEquals(new float[] {0.5f}, ckpt.read("a").floats());
             assertArrayEquals(new float[] {2f}, ckpt.read("b").floats());
         }
@@ -79,11 +118,15 @@ class CheckpointReaderTest {
 
     @Test
     void pathFormsPeoplePass() {
-        Path twoShards = TestData.checkpoints().resolve("two_shards");
+        Path twoShards = TfWrittenCheckpoints.twoShardsDir();
         Path prefix = twoShards.resolve("model.ckpt-1");
         assertEquals(prefix, Checkpoint.resolve(twoShards), "directory with a checkpoint state file");
         assertEquals(prefix, Checkpoint.resolve(twoShards.resolve("model.ckpt-1.index")));
         assertEquals(prefix, Checkpoint.resolve(twoShards.resolve("model.ckpt-1.data-00001-of-00002")));
+    }
+
+    @Test
+    void pathFormsOfOlderTfsFiles() {
         Path savedModel = TestData.savedModels().resolve("half_plus_two_tf1");
         assertEquals(savedModel.resolve("variables/variables"), Checkpoint.resolve(savedModel));
         Path snappyDir = TestData.checkpoints().resolve("half_plus_two_v2_snappy");
@@ -92,7 +135,7 @@ class CheckpointReaderTest {
 
     @Test
     void stateFileWrittenOnAnotherMachineIsFoundLocally(@TempDir Path dir) throws IOException {
-        Path src = TestData.checkpoints().resolve("two_shards");
+        Path src = TfWrittenCheckpoints.twoShardsDir();
         for (String f :
                 List.of("model.ckpt-1.index", "model.ckpt-1.data-00000-of-00002", "model.ckpt-1.data-00001-of-00002")) {
             Files.copy(src.resolve(f), dir.resolve(f));
@@ -166,6 +209,17 @@ class CheckpointReaderTest {
     }
 
     @Test
+    void flippedDataByteInTfWrittenShardIsAChecksumMismatch(@TempDir Path dir) throws IOException {
+        Path src = TfWrittenCheckpoints.twoShardsDir();
+        copyOf(src, dir, TfWrittenCheckpoints.twoShardsFiles().toArray(String[]::new));
+        Path shard0 = dir.resolve("model.ckpt-1.data-00000-of-00002");
+        flipByte(shard0, 9); // shard 0 holds global_step (8 bytes), then train/loss: byte 9 is inside train/loss
+        CheckpointException e = failsReading(dir.resolve("model.ckpt-1"));
+        assertTrue(e.getMessage().contains("checksum mismatch for tensor 'train/loss'"), e.getMessage());
+        assertEquals(shard0, e.file());
+    }
+
+    @Test
     void flippedDataByteIsAChecksumMismatch(@TempDir Path dir) throws IOException {
         Path src = TestData.checkpoints().resolve("half_plus_two_v2_snappy");
         copyOf(src, dir, "variables.index", "variables.data-00000-of-00001");
@@ -187,7 +241,7 @@ class CheckpointReaderTest {
 
     @Test
     void truncatedDataFileIsReported(@TempDir Path dir) throws IOException {
-        Path src = TestData.checkpoints().resolve("two_shards");
+        Path src = TfWrittenCheckpoints.twoShardsDir();
         copyOf(src, dir, "model.ckpt-1.index", "model.ckpt-1.data-00000-of-00002", "model.ckpt-1.data-00001-of-00002");
         Path data = dir.resolve("model.ckpt-1.data-00001-of-00002");
         byte[] bytes = Files.readAllBytes(data);
@@ -199,7 +253,7 @@ class CheckpointReaderTest {
 
     @Test
     void missingShardIsReported(@TempDir Path dir) throws IOException {
-        Path src = TestData.checkpoints().resolve("two_shards");
+        Path src = TfWrittenCheckpoints.twoShardsDir();
         copyOf(src, dir, "model.ckpt-1.index", "model.ckpt-1.data-00000-of-00002");
         CheckpointException e = failsReading(dir.resolve("model.ckpt-1"));
         assertTrue(e.getMessage().contains("data shard 1 of 2 is missing"), e.getMessage());
@@ -207,7 +261,7 @@ class CheckpointReaderTest {
 
     @Test
     void truncatedV1FileIsReported(@TempDir Path dir) throws IOException {
-        Path v1 = TestData.checkpoints().resolve("half_plus_two_v1/export-00000-of-00001");
+        Path v1 = TfWrittenCheckpoints.v1File();
         byte[] bytes = Files.readAllBytes(v1);
         Path cut = dir.resolve("model.ckpt");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length - 10));

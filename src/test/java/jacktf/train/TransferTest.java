@@ -26,8 +26,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Tag("slow")
 @Tag("numerics")
 class TransferTest {
-    /** Validation accuracy on four classes (chance 0.25). */
-    static final float TARGET = 0.70f;
+    /**
+     * Validation accuracy on four classes (chance 0.25; 80 validation images, so steps of 0.0125). Measured on
+     * both kernel paths (AMD EPYC Zen 5, AVX-512 + AVX512_BF16; 2026-12-05), seeds 42, 1, 2, 3, 4, validated every
+     * 10 steps, fine-tuned for 60 steps to see where each run levels off:
+     *
+     * <pre>
+     *                  best fine-tuned within 30 steps        best scratch within 60 steps
+     *   oneDNN (=1)    0.775 0.6875 0.875 0.725 0.7625        0.45 0.475 0.4625 0.4375 0.60
+     *   Eigen  (=0)    0.825 0.80   0.75  0.75  0.75          0.50 0.4375 0.50  0.4375 0.3625
+     * </pre>
+     *
+     * The earlier target, 0.70, was calibrated on Eigen alone: on oneDNN seed 1's head levels off at 0.6875 (55 of
+     * 80) and more steps do not lift it (0.675, 0.60, 0.6625 at steps 40-60), so the claim is made at 0.65 (2.6x
+     * chance): every fine-tuned run of the ten reaches it by step 20 (lowest best 0.6875, margin 3 images), and no
+     * scratch run within twice the steps (highest 0.60, oneDNN seed 4 at step 50: margin 4 images).
+     */
+    static final float TARGET = 0.65f;
     /** The fine-tuned head must reach {@link #TARGET} within this many steps. */
     static final long FINE_TUNED_WITHIN = 30;
     /** ...and the scratch run must not reach it within twice as many. */
