@@ -90,7 +90,8 @@ class CheckpointReaderTest {
             assertEquals(Checkpoint.Format.V2, ckpt.format());
             assertMatchesFed(ckpt, TfWrittenCheckpoints.TWO_SHARDS);
             assertArrayEquals(new long[] {1}, ckpt.read("global_step").longs());
-            assertArrayEquals(new float[] {0.9f * 0.9f}, ckpt.read("training/beta1_power").floats());
+            assertArrayEquals(
+                    new float[] {0.9f * 0.9f}, ckpt.read("training/beta1_power").floats());
         }
         // each tensor went to the shard it was saved in: a shard's data file is its tensors' raw bytes
         for (int shard = 0; shard < 2; shard++) {
@@ -101,7 +102,8 @@ class CheckpointReaderTest {
                     .sum();
             assertEquals(
                     bytes,
-                    Files.size(dir.resolve(TfWrittenCheckpoints.TWO_SHARDS_PREFIX + ".data-0000" + shard + "-of-00002")),
+                    Files.size(
+                            dir.resolve(TfWrittenCheckpoints.TWO_SHARDS_PREFIX + ".data-0000" + shard + "-of-00002")),
                     "shard " + shard);
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.TestData;
+import jacktf.TfWrittenCheckpoints;
 import jacktf.model.ModelGraph;
 import jacktf.runtime.Sessions;
 import java.io.IOException;
@@ -59,31 +60,34 @@ class CorruptCheckpointFuzzTest {
 
     @Test
     void mutatedCheckpointsAreReadCorrectlyOrRejected(@TempDir Path work) throws Exception {
-        Path ckpts = TestData.checkpoints();
-        List<Source> sources = List.of(
-                new Source(
-                        "v2-snappy",
-                        ckpts.resolve("half_plus_two_v2_snappy"),
-                        "variables",
-                        List.of("variables.index", "variables.data-00000-of-00001")),
+        // TF-written files TF 2.18 still writes (generated: TfWrittenCheckpoints), jacktf's own, and the Snappy
+        // index only older TF wrote when ../shared/testdata is there
+        List<Source> sources = new ArrayList<>(List.of(
                 new Source(
                         "two-shards",
-                        ckpts.resolve("two_shards"),
-                        "model.ckpt-1",
-                        List.of(
-                                "model.ckpt-1.index",
-                                "model.ckpt-1.data-00000-of-00002",
-                                "model.ckpt-1.data-00001-of-00002")),
+                        TfWrittenCheckpoints.twoShardsDir(),
+                        TfWrittenCheckpoints.TWO_SHARDS_PREFIX,
+                        TfWrittenCheckpoints.twoShardsFiles()),
                 new Source(
                         "v1",
-                        ckpts.resolve("half_plus_two_v1"),
-                        "export-00000-of-00001",
-                        List.of("export-00000-of-00001")),
+                        TfWrittenCheckpoints.v1Dir(),
+                        TfWrittenCheckpoints.V1_FILE,
+                        List.of(TfWrittenCheckpoints.V1_FILE)),
                 new Source(
                         "own-v2",
                         writeOwnCheckpoint(work.resolve("own")),
                         "model.ckpt-7",
-                        List.of("model.ckpt-7.index", "model.ckpt-7.data-00000-of-00001")));
+                        List.of("model.ckpt-7.index", "model.ckpt-7.data-00000-of-00001"))));
+        if (TestData.present()) {
+            sources.add(new Source(
+                    "v2-snappy",
+                    TestData.checkpoints().resolve("half_plus_two_v2_snappy"),
+                    "variables",
+                    List.of("variables.index", "variables.data-00000-of-00001")));
+        } else {
+            System.out.println("CorruptCheckpointFuzzTest: no ../shared/testdata, so the Snappy-index checkpoint is"
+                    + " left out of the mutated sources (the other three run)");
+        }
         Random random = new Random(2026);
         int tried = 0;
         int readCorrectly = 0;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jacktf.TestData;
+import jacktf.TfWrittenCheckpoints;
 import jacktf.model.Architecture;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
@@ -265,18 +265,19 @@ class RestoreAndSaveTest {
             try (Session s = Sessions.open(g)) {
                 List<CheckpointVariable> ab = List.of(
                         CheckpointVariable.of(a, DataType.DT_FLOAT), CheckpointVariable.of(b, DataType.DT_FLOAT));
-                try (Checkpoint v1 =
-                        Checkpoint.open(TestData.checkpoints().resolve("half_plus_two_v1/export-00000-of-00001"))) {
+                try (Checkpoint v1 = Checkpoint.open(TfWrittenCheckpoints.v1File())) {
                     assertEquals(2, Restorer.restore(s, mg, RestorePlan.create(ab, v1, RestoreOptions.all())));
                 }
                 try (Result r = s.runner().fetch(a).fetch(b).run()) {
                     assertEquals(0.5f, ((TFloat32) r.get(0)).getFloat());
                     assertEquals(2.0f, ((TFloat32) r.get(1)).getFloat());
                 }
-                try (Checkpoint v2 = Checkpoint.open(TestData.checkpoints().resolve("two_shards"))) {
+                try (Checkpoint v2 = Checkpoint.open(TfWrittenCheckpoints.twoShardsDir())) {
                     RestorePlan plan = RestorePlan.create(
                             List.of(CheckpointVariable.of(step, DataType.DT_INT64)), v2, RestoreOptions.all());
-                    assertEquals(249, plan.unused().size());
+                    assertEquals(
+                            TfWrittenCheckpoints.TWO_SHARDS.size() - 1,
+                            plan.unused().size());
                     assertEquals(1, Restorer.restore(s, mg, plan));
                 }
                 try (Result r = s.runner().fetch(step).run()) {

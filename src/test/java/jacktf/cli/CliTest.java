@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import jacktf.TestData;
+import jacktf.TfWrittenCheckpoints;
 import jacktf.data.SyntheticImages;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,35 +62,36 @@ class CliTest {
 
     @Test
     void inspectPrintsNameDtypeShapeThenTotals() {
-        Run r = run(
-                "inspect",
-                TestData.checkpoints()
-                        .resolve("half_plus_two_v2_snappy/variables")
-                        .toString());
+        // a two-shard V2 checkpoint written by TF's SaveV2 + MergeV2Checkpoints; expected: what was fed to them
+        String twoShards = TfWrittenCheckpoints.twoShardsDir().toString();
+        Run r = run("inspect", twoShards);
         assertEquals(0, r.exitCode(), r.err());
         List<String> lines = r.out().lines().toList();
+        List<TfWrittenCheckpoints.Tensor> fed = TfWrittenCheckpoints.TWO_SHARDS.stream()
+                .sorted(Comparator.comparing(TfWrittenCheckpoints.Tensor::name))
+                .toList();
         assertEquals(
-                List.of("a\tfloat32\t", "a2\tfloat32\t", "b\tfloat32\t", "c\tfloat32\t", "c2\tfloat32\t"),
-                lines.subList(0, 5));
-        assertTrue(lines.get(5).startsWith("# 5 tensors, 20 bytes (V2 checkpoint"), lines.get(5));
+                fed.stream()
+                        .map(t -> t.name() + "\t" + t.dtypeName() + "\t" + t.shapeString())
+                        .toList(),
+                lines.subList(0, fed.size()));
+        long bytes =
+                fed.stream().mapToLong(TfWrittenCheckpoints.Tensor::byteSize).sum();
+        assertTrue(
+                lines.get(fed.size()).startsWith("# " + fed.size() + " tensors, " + bytes + " bytes (V2 checkpoint"),
+                lines.get(fed.size()));
 
-        Run json = run("inspect", TestData.checkpoints().resolve("two_shards").toString(), "--json");
+        Run json = run("inspect", twoShards, "--json");
         JsonObject doc = JsonParser.parseString(json.out()).getAsJsonObject();
-        assertEquals(250, doc.get("count").getAsInt());
+        assertEquals(fed.size(), doc.get("count").getAsInt());
         assertEquals("V2", doc.get("format").getAsString());
 
-        Run tensor = run(
-                "inspect", TestData.checkpoints().resolve("two_shards").toString(), "--tensor", "training/beta1_power");
+        Run tensor = run("inspect", twoShards, "--tensor", "training/beta1_power");
+        // 0.9f * 0.9f, as fed, printed as Java prints that float
         assertEquals(
                 List.of("training/beta1_power\tfloat32\t", "0.80999994"),
                 tensor.out().lines().toList());
-        Run limited = run(
-                "inspect",
-                TestData.checkpoints().resolve("two_shards").toString(),
-                "--tensor",
-                "transformer/symbol_modality_8190_16/shared/weights_0",
-                "--limit",
-                "3");
+        Run limited = run("inspect", twoShards, "--tensor", "net/embedding", "--limit", "3");
         assertEquals(4, limited.out().lines().count());
     }
 
@@ -121,9 +124,7 @@ class CliTest {
         Run mismatch = run(
                 "restore-plan",
                 "--checkpoint-path",
-                TestData.checkpoints()
-                        .resolve("half_plus_two_v1/export-00000-of-00001")
-                        .toString(),
+                TfWrittenCheckpoints.v1File().toString(),
                 "--num-classes",
                 "2");
         assertEquals(1, mismatch.exitCode());
@@ -238,33 +239,37 @@ class CliTest {
 
     @Test
     void inspectVerifyReadsEveryTensorOfEveryShard(@TempDir Path dir) throws IOException {
-        Path twoShards = TestData.checkpoints().resolve("two_shards").resolve("model.ckpt-1");
+        Path twoShards = TfWrittenCheckpoints.twoShardsPrefix();
+        int count = TfWrittenCheckpoints.TWO_SHARDS.size();
         Run good = run("inspect", "--verify", twoShards.toString());
         assertEquals(0, good.exitCode(), good.err());
-        assertTrue(good.out().startsWith("verified 250 tensors"), good.out());
-        // the TF2 checkpoint's string tensor is checksummed as TF does it
+        assertTrue(good.out().startsWith("verified " + count + " tensors"), good.out());
+
+        // a byte flipped inside train/loss's data: the listing (index only) still works, --verify names it
+        for (String f : TfWrittenCheckpoints.twoShardsFiles()) {
+            Files.copy(twoShards.resolveSibling(f), dir.resolve(f));
+        }
+        Path data = dir.resolve("model.ckpt-1.data-00000-of-00002");
+        byte[] bytes = Files.readAllBytes(data);
+        bytes[9] ^= 0x5a; // shard 0: global_step's 8 bytes, then train/loss (as CheckpointReaderTest establishes)
+        Files.write(data, bytes);
+        assertEquals(0, run("inspect", dir.resolve("model.ckpt-1").toString()).exitCode());
+        Run bad = run("inspect", "--verify", dir.resolve("model.ckpt-1").toString());
+        assertEquals(1, bad.exitCode());
+        assertTrue(bad.err().contains("bad tensor train/loss: "), bad.err());
+        assertTrue(bad.err().contains("checksum mismatch for tensor 'train/loss'"), bad.err());
+        assertTrue(bad.err().contains("1 of " + count + " tensors failed verification"), bad.err());
+    }
+
+    @Test
+    void inspectVerifyChecksAStringTensorAsTfDoes() {
+        // the TF2 checkpoint's string tensor (only older TF wrote one: ../shared/testdata) is checksummed as TF does
         Run strings = run(
                 "inspect",
                 "--verify",
                 TestData.checkpoints().resolve("tf2_object_graph/variables").toString());
         assertEquals(0, strings.exitCode(), strings.err());
         assertTrue(strings.out().startsWith("verified 1 tensors"), strings.out());
-
-        // a byte flipped inside tensor b's data: the listing (index only) still works, --verify names b
-        Path source = TestData.checkpoints().resolve("half_plus_two_v2_snappy");
-        for (String f : List.of("variables.index", "variables.data-00000-of-00001")) {
-            Files.copy(source.resolve(f), dir.resolve(f));
-        }
-        Path data = dir.resolve("variables.data-00000-of-00001");
-        byte[] bytes = Files.readAllBytes(data);
-        bytes[9] ^= 0x5a; // inside b, as CheckpointReaderTest establishes
-        Files.write(data, bytes);
-        assertEquals(0, run("inspect", dir.resolve("variables").toString()).exitCode());
-        Run bad = run("inspect", "--verify", dir.resolve("variables").toString());
-        assertEquals(1, bad.exitCode());
-        assertTrue(bad.err().contains("bad tensor b: "), bad.err());
-        assertTrue(bad.err().contains("checksum mismatch for tensor 'b'"), bad.err());
-        assertTrue(bad.err().contains("1 of 5 tensors failed verification"), bad.err());
     }
 
     /** The train command as the CLI runs it, on TinyNet ({@link TinyNetTrain}), in this JVM. */

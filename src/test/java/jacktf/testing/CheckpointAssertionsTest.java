@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.TestData;
+import jacktf.TfWrittenCheckpoints;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.model.Architecture;
 import jacktf.model.ResNetV1;
@@ -103,18 +104,29 @@ class CheckpointAssertionsTest {
     }
 
     @Test
-    void realTfCheckpointsV1AndV2AgreeOnB() {
-        // half_plus_two: b = 2.0 in both the V1 (TensorSlice) and the V2 (Snappy index) file, per the README.
-        CheckpointAssertions.assertFrozenScopesIdentical(v1(), v2(), "b");
+    void realTfCheckpointsV1AndV2AgreeOnGlobalStep() {
+        // written by TF's SaveSlices (V1) and SaveV2 + MergeV2Checkpoints (two-shard V2): global_step = 1 in both
+        CheckpointAssertions.assertFrozenScopesIdentical(v1(), v2(), "global_step");
     }
 
     @Test
-    void realTfCheckpointsScopeAAlsoCoversA2OnlyInV2() {
+    void realTfCheckpointsScopeNetCoversTensorsOnlyInV2() {
+        // scope net: net/w only in the V1, net/conv1/... only in the V2
         AssertionFailedError e = assertThrows(
-                AssertionFailedError.class, () -> CheckpointAssertions.assertFrozenScopesIdentical(v1(), v2(), "a"));
+                AssertionFailedError.class, () -> CheckpointAssertions.assertFrozenScopesIdentical(v1(), v2(), "net"));
         assertTrue(
-                e.getMessage().startsWith("a2 is in " + v2().resolve("variables") + " but not in " + v1() + "\n"),
+                e.getMessage()
+                        .contains("net/conv1/biases is in " + v2().resolve("model.ckpt-1") + " but not in " + v1()),
                 e.getMessage());
+    }
+
+    @Test
+    void olderTfsV1AndSnappyV2AgreeOnB() {
+        // half_plus_two (TF Serving's files, ../shared/testdata): b = 2.0 in both the V1 and the Snappy-index V2
+        CheckpointAssertions.assertFrozenScopesIdentical(
+                TestData.checkpoints().resolve("half_plus_two_v1").resolve("export-00000-of-00001"),
+                TestData.checkpoints().resolve("half_plus_two_v2_snappy"),
+                "b");
     }
 
     // (c) equal within a tolerance
@@ -213,10 +225,10 @@ class CheckpointAssertionsTest {
     }
 
     static Path v1() {
-        return TestData.checkpoints().resolve("half_plus_two_v1").resolve("export-00000-of-00001");
+        return TfWrittenCheckpoints.v1File();
     }
 
     static Path v2() {
-        return TestData.checkpoints().resolve("half_plus_two_v2_snappy");
+        return TfWrittenCheckpoints.twoShardsDir();
     }
 }
