@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jacktf.TestData;
 import jacktf.config.JacktfException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -38,11 +37,11 @@ class DatasetTest {
 
     @Test
     void kaggleFlatLayoutTakesTheLabelFromTheName(@TempDir Path dir) throws IOException {
-        Path images = TestData.images();
-        Files.copy(images.resolve("dog.jpg"), dir.resolve("dog.1.jpg"));
-        Files.copy(images.resolve("dog1.jpg"), dir.resolve("dog.2.jpg"));
-        Files.copy(images.resolve("cat.jpg"), dir.resolve("cat.1.jpg"));
-        Files.copy(images.resolve("cat_2.jpg"), dir.resolve("cat.10.jpg"));
+        // JPEGs written by TF's encoder: the layout is the point, not the pictures
+        TestImages.tfJpeg(dir.resolve("dog.1.jpg"), 64, 48, TestImages.JpegKind.BASELINE_RGB);
+        TestImages.tfJpeg(dir.resolve("dog.2.jpg"), 48, 64, TestImages.JpegKind.GRAYSCALE);
+        TestImages.tfJpeg(dir.resolve("cat.1.jpg"), 64, 64, TestImages.JpegKind.BASELINE_RGB);
+        TestImages.tfJpeg(dir.resolve("cat.10.jpg"), 80, 60, TestImages.JpegKind.PROGRESSIVE_RGB);
         Files.writeString(dir.resolve("README.txt"), "not an image");
         ImageDataset d = ImageFolder.load(dir, 0, 0).train();
         assertEquals(List.of("cat", "dog"), d.classNames());
@@ -147,13 +146,16 @@ class DatasetTest {
     void badFilesAreReportedWithTheirReasons(@TempDir Path dir) throws IOException {
         Path cats = Files.createDirectories(dir.resolve("cat"));
         Path dogs = Files.createDirectories(dir.resolve("dog"));
-        Files.copy(TestData.images().resolve("cat.jpg"), cats.resolve("good.jpg"));
-        Files.copy(TestData.images().resolve("cat_gray.jpg"), cats.resolve("gray.jpg"));
-        Files.copy(TestData.images().resolve("dog.jpg"), dogs.resolve("good.jpg"));
+        // TF-written JPEGs (TF's encoder): baseline, single-channel, progressive
+        TestImages.tfJpeg(cats.resolve("good.jpg"), 480, 360, TestImages.JpegKind.BASELINE_RGB);
+        TestImages.tfJpeg(cats.resolve("gray.jpg"), 360, 480, TestImages.JpegKind.GRAYSCALE);
+        Path progressive =
+                TestImages.tfJpeg(dir.resolve("progressive.jpg"), 480, 360, TestImages.JpegKind.PROGRESSIVE_RGB);
+        TestImages.tfJpeg(dogs.resolve("good.jpg"), 320, 240, TestImages.JpegKind.PROGRESSIVE_RGB);
         TestImages.pngWithAlpha(dogs.resolve("alpha.png"));
         TestImages.png16Bit(dogs.resolve("deep.png"));
         TestImages.zeroBytes(cats.resolve("empty.jpg"));
-        TestImages.truncatedJpeg(TestData.images().resolve("cat_2.jpg"), cats.resolve("cut.jpg"));
+        TestImages.truncatedJpeg(progressive, cats.resolve("cut.jpg"));
         TestImages.textNamedJpg(dogs.resolve("page.jpg"));
         TestImages.cmykJpeg(dogs.resolve("print.jpg"));
         ImageDataset d = ImageFolder.load(dir, 0, 0).train();

@@ -75,6 +75,7 @@ class InputPipelineTest {
 
     @Test
     void realPhotosDecodeTo224x224x3(@TempDir Path dir) throws IOException {
+        // the real photos (../shared/testdata): cat_2.jpg progressive, cat_gray.jpg single-channel
         Path cats = Files.createDirectories(dir.resolve("cat"));
         Path dogs = Files.createDirectories(dir.resolve("dog"));
         for (String f : List.of("cat.jpg", "cat_2.jpg", "cat_gray.jpg")) {
@@ -83,6 +84,32 @@ class InputPipelineTest {
         for (String f : List.of("dog.jpg", "dog1.jpg")) {
             Files.copy(TestData.images().resolve(f), dogs.resolve(f));
         }
+        assertFiveDecodeTo224x224x3(dir, cats.resolve("cat_gray.jpg"));
+    }
+
+    @Test
+    void tfWrittenProgressiveAndGrayscaleJpegsDecodeTo224x224x3(@TempDir Path dir) throws IOException {
+        // the same kinds written by TF's own encoder, so a clone with nothing beside it checks them too
+        Path cats = Files.createDirectories(dir.resolve("cat"));
+        Path dogs = Files.createDirectories(dir.resolve("dog"));
+        TestImages.tfJpeg(cats.resolve("cat.jpg"), 480, 360, TestImages.JpegKind.BASELINE_RGB);
+        TestImages.tfJpeg(cats.resolve("cat_2.jpg"), 400, 300, TestImages.JpegKind.PROGRESSIVE_RGB);
+        TestImages.tfJpeg(cats.resolve("cat_gray.jpg"), 300, 400, TestImages.JpegKind.GRAYSCALE);
+        TestImages.tfJpeg(dogs.resolve("dog.jpg"), 256, 256, TestImages.JpegKind.PROGRESSIVE_RGB);
+        TestImages.tfJpeg(dogs.resolve("dog1.jpg"), 200, 150, TestImages.JpegKind.BASELINE_RGB);
+        // they are what they are named: one channel; a progressive frame header (SOF2, FF C2)
+        assertEquals(1, ImageFiles.inspect(cats.resolve("cat_gray.jpg")).channels());
+        byte[] progressive = Files.readAllBytes(cats.resolve("cat_2.jpg"));
+        boolean sof2 = false;
+        for (int i = 0; i + 1 < progressive.length && !sof2; i++) {
+            sof2 = progressive[i] == (byte) 0xff && progressive[i + 1] == (byte) 0xc2;
+        }
+        assertTrue(sof2, "EncodeJpeg(progressive=true) wrote a progressive JPEG");
+        assertFiveDecodeTo224x224x3(dir, cats.resolve("cat_gray.jpg"));
+    }
+
+    /** dir's cat/ (3 images) and dog/ (2): all usable, labelled by folder, the gray one's channels equal. */
+    private static void assertFiveDecodeTo224x224x3(Path dir, Path grayFile) throws IOException {
         ImageDataset d = ImageFolder.load(dir, 0, 0).train();
         assertEquals(5, d.size(), "progressive and grayscale JPEGs are usable: " + d.rejected());
         Read read = readAll(d, InputPipeline.Config.evaluation(2, 224), 10);
@@ -92,7 +119,7 @@ class InputPipelineTest {
             assertEquals(name.startsWith("cat") ? 0L : 1L, read.labels().get(i), name);
         }
         // grayscale: all three channels equal after mean subtraction is undone
-        int gray = read.files().indexOf(cats.resolve("cat_gray.jpg").toString());
+        int gray = read.files().indexOf(grayFile.toString());
         float[] g = read.images().get(gray);
         for (int i = 0; i < g.length; i += 3) {
             assertEquals(g[i] + VggPreprocessing.RGB_MEANS[0], g[i + 1] + VggPreprocessing.RGB_MEANS[1], 1e-3f);

@@ -13,6 +13,16 @@ import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.image.EncodeJpeg;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.TUint8;
 
 /** The bad-file matrix of real datasets, made on the fly. */
 public final class TestImages {
@@ -79,5 +89,46 @@ public final class TestImages {
         image.setRGB(0, 0, width, height, rgb, 0, width);
         ImageIO.write(image, "png", file.toFile());
         return file;
+    }
+
+    /** The kinds of JPEG TF's {@code EncodeJpeg} writes that decoders treat differently. */
+    public enum JpegKind {
+        BASELINE_RGB,
+        PROGRESSIVE_RGB,
+        GRAYSCALE
+    }
+
+    /**
+     * A photo-sized JPEG written by TensorFlow's own encoder ({@code EncodeJpeg}, libjpeg), for tests that need a
+     * real-format JPEG and not a particular photo: smooth colour gradients with a disc, so the entropy-coded scan
+     * is long like a photo's. Progressive and single-channel JPEGs are those a decoder most often gets wrong.
+     */
+    public static Path tfJpeg(Path file, int width, int height, JpegKind kind) throws IOException {
+        int channels = kind == JpegKind.GRAYSCALE ? 1 : 3;
+        byte[] pixels = new byte[height * width * channels];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                boolean disc =
+                        (x - width / 2) * (x - width / 2) + (y - height / 2) * (y - height / 2) < height * height / 9;
+                for (int c = 0; c < channels; c++) {
+                    int v = disc ? 230 - c * 60 : (x * 255 / width + y * (c + 1) * 97 / height + ((x ^ y) & 7)) % 256;
+                    pixels[(y * width + x) * channels + c] = (byte) v;
+                }
+            }
+        }
+        try (Graph g = new Graph();
+                Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            Operand<TUint8> image = tf.constant(Shape.of(height, width, channels), DataBuffers.of(pixels, true, false));
+            try (Result r = s.runner()
+                    .fetch(tf.image.encodeJpeg(
+                            image,
+                            EncodeJpeg.format(kind == JpegKind.GRAYSCALE ? "grayscale" : "rgb"),
+                            EncodeJpeg.progressive(kind == JpegKind.PROGRESSIVE_RGB),
+                            EncodeJpeg.quality(90L)))
+                    .run()) {
+                return Files.write(file, ((TString) r.get(0)).asBytes().getObject());
+            }
+        }
     }
 }

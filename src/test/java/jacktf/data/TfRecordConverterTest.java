@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jacktf.TestData;
 import jacktf.config.ConfigException;
 import jacktf.runtime.Sessions;
 import java.awt.image.BufferedImage;
@@ -93,9 +92,13 @@ class TfRecordConverterTest {
                 SOURCES.put(key(Files.readAllBytes(file)), new Source(file, label, height, width, "png", pixels));
             }
         }
-        // A real JPEG (480x360, as testdata's README says) in a class of its own, and an unusable file.
-        Path cat = Files.createDirectories(images.resolve("cat")).resolve("cat.jpg");
-        Files.copy(TestData.images().resolve("cat.jpg"), cat);
+        // A photo-sized JPEG written by TF's encoder (480x360, progressive) in a class of its own, and an unusable
+        // file.
+        Path cat = TestImages.tfJpeg(
+                Files.createDirectories(images.resolve("cat")).resolve("cat.jpg"),
+                480,
+                360,
+                TestImages.JpegKind.PROGRESSIVE_RGB);
         SOURCES.put(key(Files.readAllBytes(cat)), new Source(cat, 0, 360, 480, "jpeg", null));
         Files.write(images.resolve("square").resolve("empty.png"), new byte[0]);
     }
