@@ -14,8 +14,11 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * slim's layers with {@code resnet_arg_scope}'s defaults: convolutions without biases followed by
- * BatchNorm (scale, epsilon 1e-5, decay 0.997 unless set) and ReLU; He-initialised weights. Activations are
- * in the precision's compute type; variables are float32 and cast where used.
+ * BatchNorm (scale, epsilon 1e-5, decay 0.997 unless set) and ReLU; He-initialised weights. Variables are
+ * float32 and cast where used. Which op computes in which dtype is {@link Precision}'s rule, applied here
+ * by the helpers {@link #toActivation}, {@link #toFloat32} and {@link #castTo}: a convolution computes in
+ * {@link Precision#convolutionType}, batch norm always in float32 (cast around it), activations between
+ * layers are in {@link Precision#computeType}; a layer added here calls the same helpers.
  */
 final class Layers {
     /**
@@ -59,9 +62,28 @@ final class Layers {
 
     /** A variable read as the compute type (through Identity: math on a ref output breaks gradients). */
     Operand<TFloating> read(String scope, ModelVariable v) {
+        return read(scope, v, precision.computeType());
+    }
+
+    /** A variable read as {@code type} (through Identity: math on a ref output breaks gradients). */
+    Operand<TFloating> read(String scope, ModelVariable v, Class<? extends TFloating> type) {
         Ops tf = ops(scope);
-        Operand<TFloat32> value = tf.identity(v.variable());
-        return precision == Precision.FP32 ? cast(value) : cast(tf.dtypes.cast(value, precision.computeType()));
+        return castTo(tf, tf.identity(v.variable()), type);
+    }
+
+    /** {@code x} in the activations' dtype between layers ({@link Precision#computeType}). */
+    Operand<TFloating> toActivation(String scope, Operand<? extends TFloating> x) {
+        return castTo(ops(scope), x, precision.computeType());
+    }
+
+    /** {@code x} in float32 (batch norm, reductions, logits and loss keep float32 in every precision). */
+    Operand<TFloating> toFloat32(String scope, Operand<? extends TFloating> x) {
+        return castTo(ops(scope), x, TFloat32.class);
+    }
+
+    /** {@code x} as {@code type}: itself when it already is, else one Cast. */
+    static Operand<TFloating> castTo(Ops tf, Operand<? extends TFloating> x, Class<? extends TFloating> type) {
+        return x.type() == type ? cast(x) : cast(tf.dtypes.cast(x, type));
     }
 
     /** slim.conv2d with batch norm; ReLU when {@code relu}. Recorded as endpoint {@code scope}. */
@@ -75,7 +97,9 @@ final class Layers {
                         VariableRole.WEIGHTS,
                         Initializers.varianceScaling());
         Ops tf = ops(scope);
-        Operand<TFloating> net = tf.nn.conv2d(x, read(scope, weights), strides(stride), padding);
+        Class<? extends TFloating> type = precision.convolutionType(channels(x));
+        Operand<TFloating> net =
+                tf.nn.conv2d(castTo(tf, x, type), read(scope, weights, type), strides(stride), padding);
         String batchNormScope = BatchNormFolding.batchNormScope(scope);
         if (batchNorm.modeFor(batchNormScope) == BatchNormMode.FOLDED) {
             // Conv2D + BiasAdd (+ Relu) is a pattern TF's grappler fuses into one oneDNN convolution.
@@ -86,10 +110,11 @@ final class Layers {
                             Shape.of(depth),
                             VariableRole.BIASES,
                             Initializers.constant(0f));
-            net = tf.nn.biasAdd(net, read(scope, biases));
+            net = tf.nn.biasAdd(net, read(scope, biases, type));
         } else {
             net = batchNorm(batchNormScope, net, depth);
         }
+        net = toActivation(scope, net);
         if (relu) {
             net = tf.nn.relu(net);
         }
@@ -113,11 +138,14 @@ final class Layers {
         int padBegin = padTotal / 2;
         int padEnd = padTotal - padBegin;
         Ops tf = ops(scope);
-        Operand<TFloating> zero = cast(tf.dtypes.cast(tf.constant(0f), precision.computeType()));
+        Operand<TFloating> zero = castTo(tf, tf.constant(0f), x.type());
         return tf.pad(x, tf.constant(new int[][] {{0, 0}, {padBegin, padEnd}, {padBegin, padEnd}, {0, 0}}), zero);
     }
 
-    /** A 1x1 conv with biases and neither batch norm nor activation (slim's logits layer). */
+    /**
+     * A 1x1 conv with biases and neither batch norm nor activation (slim's logits layer), in float32 whatever
+     * the precision: logits and softmax stay float32 (TF's mixed-precision guide; measured in BENCHMARKS.md).
+     */
     Operand<TFloating> logitsConv(String scope, Operand<TFloating> x, int numClasses) {
         ModelVariable weights = graph.variables()
                 .getOrCreate(
@@ -129,11 +157,15 @@ final class Layers {
         ModelVariable biases = graph.variables()
                 .getOrCreate(scope, "biases", Shape.of(numClasses), VariableRole.BIASES, Initializers.constant(0f));
         Ops tf = ops(scope);
-        Operand<TFloating> net = tf.nn.conv2d(x, read(scope, weights), strides(1), "SAME");
-        return tf.nn.biasAdd(net, read(scope, biases));
+        Operand<TFloating> net =
+                tf.nn.conv2d(toFloat32(scope, x), read(scope, weights, TFloat32.class), strides(1), "SAME");
+        return tf.nn.biasAdd(net, read(scope, biases, TFloat32.class));
     }
 
-    /** slim.fully_connected without activation: {@code x @ weights + biases}. */
+    /**
+     * slim.fully_connected without activation: {@code x @ weights + biases}, in {@code x}'s dtype (a
+     * logits layer gets float32 input; a hidden layer gets {@link #toActivation}'s).
+     */
     Operand<TFloating> fullyConnected(String scope, Operand<TFloating> x, int numOutputs) {
         ModelVariable weights = graph.variables()
                 .getOrCreate(
@@ -145,7 +177,8 @@ final class Layers {
         ModelVariable biases = graph.variables()
                 .getOrCreate(scope, "biases", Shape.of(numOutputs), VariableRole.BIASES, Initializers.constant(0f));
         Ops tf = ops(scope);
-        return tf.nn.biasAdd(tf.linalg.matMul(x, read(scope, weights)), read(scope, biases));
+        Class<? extends TFloating> type = x.type();
+        return tf.nn.biasAdd(tf.linalg.matMul(x, read(scope, weights, type)), read(scope, biases, type));
     }
 
     Operand<TFloating> maxPool(String scope, Operand<TFloating> x, int kernel, int stride, String padding) {
@@ -175,6 +208,9 @@ final class Layers {
                 scope, "moving_variance", Shape.of(depth), VariableRole.BN_MOVING_VARIANCE, Initializers.constant(1f));
         Ops tf = ops(scope);
         boolean training = batchNorm.modeFor(scope) == BatchNormMode.TRAINING;
+        // float32 statistics and normalisation in every precision, as Keras's BatchNormalization under
+        // mixed_bfloat16: the caller casts the result back to the activations' dtype.
+        x = toFloat32(scope, x);
         Operand<TFloat32> mean = tf.identity(movingMean.variable());
         Operand<TFloat32> variance = tf.identity(movingVariance.variable());
         FusedBatchNorm<TFloating, TFloat32> bn = tf.nn.fusedBatchNorm(

@@ -71,9 +71,8 @@ public final class ResNetV1 {
         Layers layers = new Layers(graph, precision, batchNorm, batchNormDecay, endpoints);
         Ops tf = graph.ops(root);
 
-        Operand<TFloating> net = precision == Precision.FP32
-                ? Layers.cast(images)
-                : Layers.cast(tf.dtypes.cast(images, precision.computeType()));
+        // The images go in as float32: conv1 casts them to its own type (Precision.convolutionType).
+        Operand<TFloating> net = Layers.cast(images);
         net = layers.convSame(root + "/conv1", net, 64, 7, 2);
         net = layers.maxPool(root + "/pool1", net, 3, 2, "SAME");
         for (Block block : architecture.blocks()) {
@@ -84,8 +83,10 @@ public final class ResNetV1 {
             }
             endpoints.put(blockScope, net);
         }
-        Operand<TFloating> pooled =
-                tf.withName("pool5").math.mean(net, tf.constant(new int[] {1, 2}), Mean.keepDims(true));
+        // The mean pool reduces in float32 (a reduction; TF's mixed-precision deny list has Mean too).
+        Operand<TFloating> pooled = tf.withName("pool5")
+                .math
+                .mean(layers.toFloat32(root, net), tf.constant(new int[] {1, 2}), Mean.keepDims(true));
         endpoints.put("global_pool", pooled);
         Operand<TFloat32> features = toFloat32(tf, tf.squeeze(pooled, Squeeze.axis(1L, 2L)));
 
@@ -128,10 +129,7 @@ public final class ResNetV1 {
         Operand<TFloat32> pooled = tf.reshape(
                 features,
                 tf.constant(new int[] {-1, 1, 1, (int) features.shape().get(1)}));
-        Operand<TFloating> compute = precision == Precision.FP32
-                ? Layers.cast(pooled)
-                : Layers.cast(tf.dtypes.cast(pooled, precision.computeType()));
-        return toFloat32(tf, applyHead(layers, graph, endpoints, compute));
+        return toFloat32(tf, applyHead(layers, graph, endpoints, Layers.cast(pooled)));
     }
 
     private Operand<TFloating> applyHead(
@@ -152,8 +150,8 @@ public final class ResNetV1 {
         return logits;
     }
 
-    private Operand<TFloat32> toFloat32(Ops tf, Operand<TFloating> x) {
-        return precision == Precision.FP32 ? cast32(x) : tf.dtypes.cast(x, TFloat32.class);
+    private static Operand<TFloat32> toFloat32(Ops tf, Operand<TFloating> x) {
+        return cast32(Layers.castTo(tf, x, TFloat32.class));
     }
 
     @SuppressWarnings("unchecked")
