@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * @param scope the variable scope, e.g. {@code resnet_v1_50}: also the name users type
  * @param blocks the blocks in order, each a list of bottleneck units
  */
-public record Architecture(String scope, List<Block> blocks) {
+public record Architecture(String scope, List<Block> blocks) implements NetworkType {
     /** slim's {@code resnet_v1_50}: 3, 4, 6, 3 units. */
     public static final Architecture RESNET_V1_50 = slim("resnet_v1_50", 3, 4, 6, 3);
     /** slim's {@code resnet_v1_101}: 3, 4, 23, 3 units. */
@@ -82,6 +82,34 @@ public record Architecture(String scope, List<Block> blocks) {
     /** The scopes of slim's networks, comma-separated, for messages and help texts. */
     public static String names() {
         return SLIM.stream().map(Architecture::scope).collect(Collectors.joining(", "));
+    }
+
+    /** The scope is the name: slim's nets_factory names the ResNets by their scopes. */
+    @Override
+    public String name() {
+        return scope;
+    }
+
+    /** 224, {@code resnet_v1.default_image_size}. */
+    @Override
+    public int defaultImageSize() {
+        return 224;
+    }
+
+    /** A checkpoint holds this ResNet-v1 when it has its {@code conv1/weights}. */
+    @Override
+    public boolean matches(java.util.Map<String, long[]> shapes) {
+        return shapes.containsKey(scope + "/conv1/weights");
+    }
+
+    @Override
+    public ResNetV1 build(NetworkOptions options) {
+        return ResNetV1.builder(this).options(options).build();
+    }
+
+    @Override
+    public ResNetV1 build(Integer numClasses) {
+        return ResNetV1.builder(this).numClasses(numClasses).build();
     }
 
     @Override

@@ -16,7 +16,7 @@ import org.tensorflow.types.family.TFloating;
  * conv2d_same, pool1 3x3/2), four blocks of bottleneck units, global mean pool, optional head.
  * Variable names and shapes are exactly slim's, so slim checkpoints load.
  */
-public final class ResNetV1 {
+public final class ResNetV1 implements Network {
     private final Architecture architecture;
     private final Integer numClasses;
     private final Head head;
@@ -39,7 +39,23 @@ public final class ResNetV1 {
         return architecture;
     }
 
+    @Override
+    public NetworkType type() {
+        return architecture;
+    }
+
+    @Override
+    public float batchNormDecay() {
+        return batchNormDecay;
+    }
+
+    @Override
+    public NetworkOptions options() {
+        return new NetworkOptions(numClasses, head, precision, batchNormDecay, false);
+    }
+
     /** Classes of the head, or null for a headless feature extractor. */
+    @Override
     public Integer numClasses() {
         return numClasses;
     }
@@ -48,24 +64,29 @@ public final class ResNetV1 {
         return head;
     }
 
+    @Override
     public Precision precision() {
         return precision;
     }
 
+    @Override
     public String scope() {
         return architecture.scope();
     }
 
     /** Scope of the classifier's variables ({@code resnet_v1_50/logits} or {@code Predict/logits}). */
+    @Override
     public String headScope() {
         return head.scope(scope());
     }
 
     /**
      * Applies the network to {@code images} (float32 [B,H,W,3], preprocessed). Building a second
-     * tower into the same {@link ModelGraph} reuses the first tower's variables.
+     * tower into the same {@link ModelGraph} reuses the first tower's variables. ResNet-v1 has no
+     * dropout: {@code training} changes nothing.
      */
-    public Tower apply(ModelGraph graph, Operand<TFloat32> images, BatchNormPolicy batchNorm) {
+    @Override
+    public Tower apply(ModelGraph graph, Operand<TFloat32> images, BatchNormPolicy batchNorm, boolean training) {
         String root = scope();
         Endpoints endpoints = new Endpoints(root);
         Layers layers = new Layers(graph, precision, batchNorm, batchNormDecay, endpoints);
@@ -119,7 +140,8 @@ public final class ResNetV1 {
      * The classifier alone on pooled features (float32 [B, 2048]), sharing the head variables of
      * towers built into the same graph: how a head trains on cached features.
      */
-    public Operand<TFloat32> headLogits(ModelGraph graph, Operand<TFloat32> features) {
+    @Override
+    public Operand<TFloat32> headLogits(ModelGraph graph, Operand<TFloat32> features, boolean training) {
         if (numClasses == null) {
             throw new IllegalStateException("A headless network has no logits");
         }
@@ -182,6 +204,17 @@ public final class ResNetV1 {
 
         public Builder head(Head head) {
             this.head = Objects.requireNonNull(head);
+            return this;
+        }
+
+        /** Every option at once (a null batch-norm decay keeps resnet_arg_scope's 0.997). */
+        public Builder options(NetworkOptions options) {
+            numClasses(options.numClasses());
+            head(options.head());
+            precision(options.precision());
+            if (options.batchNormDecay() != null) {
+                batchNormDecay(options.batchNormDecay());
+            }
             return this;
         }
 
