@@ -152,6 +152,11 @@ public final class PretrainedCheckpoints {
         return this;
     }
 
+    /** The models directory. */
+    public Path modelsDir() {
+        return modelsDir;
+    }
+
     /** The archive's address: the entry's own, or its file name in the mirror. */
     public URI url(ZooCheckpoint zoo) {
         return resolve(zoo.url());

@@ -83,9 +83,19 @@ final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ZooCheckpoint zoo = ZooCheckpoint.byName(model);
-        PretrainedCheckpoints checkpoints = new PretrainedCheckpoints(modelsDir, baseUrl);
-        PrintWriter out = spec.commandLine().getOut();
+        return download(
+                ZooCheckpoint.byName(model),
+                new PretrainedCheckpoints(modelsDir, baseUrl),
+                sha256,
+                spec.commandLine().getOut());
+    }
+
+    /**
+     * Fetches and checks {@code zoo}'s checkpoint, then writes its labels and image settings beside it,
+     * printing what it did to {@code out} (tests pass entries of their own here).
+     */
+    static int download(ZooCheckpoint zoo, PretrainedCheckpoints checkpoints, String sha256, PrintWriter out)
+            throws IOException {
         BarListener listener = new BarListener(out);
         PretrainedCheckpoints.Result result;
         try {
@@ -139,9 +149,10 @@ final class DownloadCommand implements Callable<Integer> {
      * ImageNet's names from slim's two label files, fetched into the models directory once (as slim's
      * imagenet.py fetches them) and kept there for the next checkpoint; files that are not slim's are removed.
      */
-    private List<String> imagenetNames(PretrainedCheckpoints checkpoints, BarListener listener) throws IOException {
-        Path synsets = modelsDir.resolve(ImageNetLabels.SYNSETS_FILE);
-        Path metadata = modelsDir.resolve(ImageNetLabels.METADATA_FILE);
+    private static List<String> imagenetNames(PretrainedCheckpoints checkpoints, BarListener listener)
+            throws IOException {
+        Path synsets = checkpoints.modelsDir().resolve(ImageNetLabels.SYNSETS_FILE);
+        Path metadata = checkpoints.modelsDir().resolve(ImageNetLabels.METADATA_FILE);
         try {
             checkpoints.fetchFile(ImageNetLabels.SYNSETS_URL, synsets, listener);
             checkpoints.fetchFile(ImageNetLabels.METADATA_URL, metadata, listener);

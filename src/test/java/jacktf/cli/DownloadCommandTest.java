@@ -3,13 +3,27 @@ package jacktf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import jacktf.checkpoint.Checkpoint;
+import jacktf.checkpoint.PretrainedCheckpoints;
 import jacktf.checkpoint.ZooCheckpoint;
+import jacktf.checkpoint.ZooFixtures;
+import jacktf.config.Preprocessing;
+import jacktf.data.ImageNetLabels;
+import jacktf.model.TinyNet;
+import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,5 +94,88 @@ class DownloadCommandTest {
         }
         assertTrue(help.contains("resnet_v1_50, resnet_v1_101, resnet_v1_152, resnet_v2_50"), r.out());
         assertTrue(r.out().contains("--sha256"), r.out());
+    }
+
+    /**
+     * {@code predict} of an unchanged zoo checkpoint names ImageNet's classes with the checkpoint's offset:
+     * two V1 checkpoints (SaveSlices) of a tiny ResNet whose logits force class k for every image, one with
+     * slim's background class 0 (1001 classes, labels_offset 1) and one without (1000), downloaded from a
+     * local server that also serves slim's two label files (made-up names, known here). Class k is then
+     * ImageNet's class k-1 in the first and k in the second; class 0 of the first is "background".
+     */
+    @Test
+    void predictOfADownloadedCheckpointNamesImageNetsClassesWithItsOffset(@TempDir Path work) throws Exception {
+        int k = 7;
+        Path image = work.resolve("image.png");
+        BufferedImage pixels = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 40; x++) {
+                pixels.setRGB(x, y, (x * 6) << 16 | (y * 6) << 8 | 90);
+            }
+        }
+        ImageIO.write(pixels, "png", image.toFile());
+        for (int offset : new int[] {1, 0}) {
+            int classes = 1000 + offset;
+            Map<String, ZooFixtures.Values> variables =
+                    ZooFixtures.initialVariables(TinyNet.ARCHITECTURE, classes, 32, work);
+            ZooFixtures.forceClass(variables, TinyNet.SCOPE + "/logits", k);
+            Path v1 = work.resolve("written_" + offset + ".ckpt");
+            ZooFixtures.writeV1(variables, v1);
+            ZooCheckpoint entry = new ZooCheckpoint(
+                    TinyNet.SCOPE,
+                    TinyNet.ARCHITECTURE,
+                    URI.create("http://zoo.invalid/models/resnet_v1_tiny_" + classes + ".tar.gz"),
+                    "resnet_v1_tiny.ckpt",
+                    Checkpoint.Format.V1,
+                    classes,
+                    offset,
+                    Preprocessing.VGG,
+                    32,
+                    List.of(TinyNet.SCOPE + "/logits"));
+            Path models = work.resolve("models_" + classes);
+            byte[] archive = ZooFixtures.tarball(Map.of("resnet_v1_tiny.ckpt", Files.readAllBytes(v1)));
+            StringWriter printed = new StringWriter();
+            try (ZooFixtures.Server server = new ZooFixtures.Server(entry.archiveName(), archive, -1)
+                    .with(ImageNetLabels.SYNSETS_FILE, ZooFixtures.synsetsFile())
+                    .with(ImageNetLabels.METADATA_FILE, ZooFixtures.metadataFile())) {
+                PretrainedCheckpoints checkpoints = new PretrainedCheckpoints(models, server.base());
+                assertEquals(0, DownloadCommand.download(entry, checkpoints, null, new PrintWriter(printed, true)));
+                assertEquals(
+                        List.of(
+                                "/zoo/" + entry.archiveName(),
+                                "/zoo/" + ImageNetLabels.SYNSETS_FILE,
+                                "/zoo/" + ImageNetLabels.METADATA_FILE),
+                        server.paths);
+                // A second run finds everything in place: it asks the server nothing.
+                assertEquals(
+                        0, DownloadCommand.download(entry, checkpoints, null, new PrintWriter(new StringWriter())));
+                assertEquals(3, server.paths.size(), server.paths.toString());
+            }
+            Path dir = models.resolve(TinyNet.SCOPE);
+            List<String> labels = Files.readAllLines(dir.resolve("labels.txt"));
+            assertEquals(classes, labels.size());
+            assertEquals(
+                    offset == 1 ? "0:background" : "0:" + ZooFixtures.className(0), labels.get(0), printed.toString());
+            assertEquals((classes - 1) + ":" + ZooFixtures.className(999), labels.get(classes - 1));
+
+            Run r = run(
+                    "predict",
+                    "--checkpoint-path",
+                    dir.resolve("resnet_v1_tiny.ckpt").toString(),
+                    "--top-k",
+                    "1",
+                    "--json",
+                    image.toString());
+            assertEquals(0, r.code(), r.err());
+            JsonArray rows = JsonParser.parseString(r.out()).getAsJsonArray();
+            JsonObject top = rows.get(0)
+                    .getAsJsonObject()
+                    .getAsJsonArray("predictions")
+                    .get(0)
+                    .getAsJsonObject();
+            assertEquals(k, top.get("id").getAsInt(), r.out());
+            String expected = ZooFixtures.className(k - offset);
+            assertEquals(expected, top.get("class").getAsString(), "offset " + offset + ": " + r.out());
+        }
     }
 }
