@@ -16,7 +16,18 @@ public final class Networks {
 
     static {
         for (NetworkType t : List.<NetworkType>of(
-                Architecture.RESNET_V1_50, Architecture.RESNET_V1_101, Architecture.RESNET_V1_152)) {
+                Architecture.RESNET_V1_50,
+                Architecture.RESNET_V1_101,
+                Architecture.RESNET_V1_152,
+                ResNetV2.RESNET_V2_50,
+                ResNetV2.RESNET_V2_101,
+                ResNetV2.RESNET_V2_152,
+                Vgg.VGG_16,
+                Vgg.VGG_19,
+                MobileNetV1.MOBILENET_V1,
+                MobileNetV1.MOBILENET_V1_075,
+                MobileNetV1.MOBILENET_V1_050,
+                MobileNetV1.MOBILENET_V1_025)) {
             BY_NAME.put(t.name(), t);
         }
     }

@@ -3,6 +3,8 @@ package jacktf.model;
 /** What a model variable is for; decides trainability and weight decay. */
 public enum VariableRole {
     WEIGHTS(true, true),
+    /** A depthwise convolution's weights: the MobileNets' arg scopes leave them out of weight decay. */
+    DEPTHWISE_WEIGHTS(true, false),
     BIASES(true, false),
     BN_GAMMA(true, false),
     BN_BETA(true, false),

@@ -102,6 +102,11 @@ public final class VariableStore {
         return variable;
     }
 
+    /** The graph-level seed variables and random ops derive theirs from. */
+    public long seed() {
+        return seed;
+    }
+
     /** Every variable in creation order. */
     public List<ModelVariable> variables() {
         return List.copyOf(byName.values());

@@ -50,7 +50,7 @@ class ReferenceForwardPassTest {
             for (int i = 0; i < data.length; i++) {
                 data[i] = (float)
                         switch (v.role()) {
-                            case WEIGHTS -> random.nextGaussian() * Math.sqrt(2 / fanIn);
+                            case WEIGHTS, DEPTHWISE_WEIGHTS -> random.nextGaussian() * Math.sqrt(2 / fanIn);
                             case BN_GAMMA -> 0.5 + random.nextDouble();
                             case BN_MOVING_VARIANCE -> 0.5 + 1.5 * random.nextDouble();
                             case BN_BETA, BN_MOVING_MEAN, BIASES -> random.nextGaussian() * 0.3;

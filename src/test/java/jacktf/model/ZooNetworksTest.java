@@ -1,0 +1,159 @@
+package jacktf.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The zoo's builders: registry names, variable counts against published parameter counts, endpoint names
+ * and shapes at small image sizes. The literal variable lists and reference forward passes live in
+ * {@code jacktf.model.zoo}.
+ */
+class ZooNetworksTest {
+
+    private record Built(ModelGraph model, Tower tower) {}
+
+    private static Built build(Graph graph, Network net, int size) {
+        ModelGraph mg = ModelGraph.local(graph);
+        Operand<TFloat32> images =
+                mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3)));
+        return new Built(mg, net.apply(mg, images, BatchNormPolicy.inference()));
+    }
+
+    private static long trainableParameters(ModelGraph mg) {
+        return mg.variables().variables().stream()
+                .filter(v -> v.role().trainable())
+                .mapToLong(v -> v.shape().size())
+                .sum();
+    }
+
+    private static Map<String, Shape> variableShapes(ModelGraph mg) {
+        Map<String, Shape> shapes = new TreeMap<>();
+        mg.variables().variables().forEach(v -> shapes.put(v.name(), v.shape()));
+        return shapes;
+    }
+
+    @Test
+    void registryHasNetsFactoryNamesWithSlimsDefaultSizes() {
+        assertEquals(224, Networks.byName("mobilenet_v1_025").defaultImageSize());
+        assertEquals("MobilenetV1", Networks.byName("mobilenet_v1_075").scope());
+        assertEquals("resnet_v2_101", Networks.byName("RESNET_V2_101").scope());
+        assertEquals("vgg_19", Networks.byName("vgg_19").scope());
+        assertTrue(Networks.find("mobilenet_v1_100").isEmpty(), "nets_factory calls 1.0 plain mobilenet_v1");
+    }
+
+    /**
+     * nets/mobilenet_v1.md: 4.24M, 2.59M, 1.34M, 0.47M parameters for the 1001-class checkpoints at depth
+     * multipliers 1.0, 0.75, 0.5, 0.25 (published to two decimals; the trainable ones, weights, biases,
+     * gamma and beta, are within 0.01M of them). Exactly: Keras Applications' MobileNet (the same layers) with
+     * 1000 classes lists 4,253,864 parameters at alpha 1.0 and 475,544 at 0.25, moving statistics included.
+     */
+    @Test
+    void mobileNetV1ParameterCountsMatchThePublishedOnes() {
+        Map<String, Double> published = Map.of(
+                "mobilenet_v1", 4.24, "mobilenet_v1_075", 2.59, "mobilenet_v1_050", 1.34, "mobilenet_v1_025", 0.47);
+        published.forEach((name, millions) -> {
+            try (Graph g = new Graph()) {
+                Built b = build(g, Networks.byName(name).build(1001), 224);
+                assertEquals(millions, trainableParameters(b.model()) / 1e6, 0.01, name);
+            }
+        });
+        Map<String, Long> keras = Map.of("mobilenet_v1", 4_253_864L, "mobilenet_v1_025", 475_544L);
+        keras.forEach((name, total) -> {
+            try (Graph g = new Graph()) {
+                Built b = build(g, Networks.byName(name).build(1000), 224);
+                long all = b.model().variables().variables().stream()
+                        .mapToLong(v -> v.shape().size())
+                        .sum();
+                assertEquals(total, all, name);
+            }
+        });
+    }
+
+    /** VGG-16 with 1000 classes has 138,357,544 parameters (Simonyan and Zisserman's network D). */
+    @Test
+    void vgg16ParameterCountIsTheOriginals() {
+        try (Graph g = new Graph()) {
+            Built b = build(g, Networks.byName("vgg_16").build(1000), 224);
+            assertEquals(138_357_544L, trainableParameters(b.model()));
+            assertEquals(Shape.of(7, 7, 512, 4096), variableShapes(b.model()).get("vgg_16/fc6/weights"));
+            assertEquals(Shape.of(3, 3, 64, 64), variableShapes(b.model()).get("vgg_16/conv1/conv1_2/weights"));
+        }
+    }
+
+    /** resnet_v2: biases on conv1, shortcut, conv3 and logits; none on the batch-normed convs. */
+    @Test
+    void resNetV2HasBiasesWhereSlimHasThemAndPostnorm() {
+        try (Graph g = new Graph()) {
+            Built b = build(g, Networks.byName("resnet_v2_50").build(1001), 64);
+            Map<String, Shape> v = variableShapes(b.model());
+            String unit = "resnet_v2_50/block1/unit_1/bottleneck_v2";
+            assertEquals(Shape.of(64), v.get("resnet_v2_50/conv1/biases"));
+            assertEquals(Shape.of(64), v.get(unit + "/preact/gamma"));
+            assertEquals(Shape.of(256), v.get(unit + "/shortcut/biases"));
+            assertEquals(Shape.of(256), v.get(unit + "/conv3/biases"));
+            assertNull(v.get(unit + "/conv1/biases"));
+            assertEquals(Shape.of(64), v.get(unit + "/conv1/BatchNorm/beta"));
+            assertEquals(Shape.of(2048), v.get("resnet_v2_50/postnorm/moving_variance"));
+            assertEquals(Shape.of(1, 1, 2048, 1001), v.get("resnet_v2_50/logits/weights"));
+            assertFalse(v.containsKey("resnet_v2_50/block1/unit_2/bottleneck_v2/shortcut/weights"));
+            // 25.6M parameters for resnet_v2_50 with 1001 classes (slim's README lists ResNet-50 as 25.6M)
+            assertEquals(25.6, trainableParameters(b.model()) / 1e6, 0.05);
+            Tower t = b.tower();
+            assertEquals(List.of(-1L, 2L, 2L, 2048L), dims(t.endpoints().get("resnet_v2_50/block4")));
+            assertEquals(List.of(-1L, 1001L), dims(t.logits()));
+            assertEquals(List.of(-1L, 2048L), dims(t.features()));
+            assertTrue(t.endpoints().names().contains("predictions"));
+            assertTrue(t.endpoints().names().contains("resnet_v2_50/spatial_squeeze"));
+        }
+    }
+
+    @Test
+    void mobileNetV1EndpointsAndShapesAtASmallSize() {
+        try (Graph g = new Graph();
+                Session s = new Session(g)) {
+            Network net = Networks.byName("mobilenet_v1_025").build(5);
+            Built b = build(g, net, 64);
+            Tower t = b.tower();
+            assertEquals(List.of(-1L, 32L, 32L, 8L), dims(t.endpoints().get("Conv2d_0")));
+            assertEquals(List.of(-1L, 2L, 2L, 256L), dims(t.endpoints().get("Conv2d_13_pointwise")));
+            assertEquals(List.of(-1L, 1L, 1L, 256L), dims(t.endpoints().get("AvgPool_1a")));
+            assertEquals(List.of(-1L, 5L), dims(t.endpoints().get("Logits")));
+            assertTrue(t.endpoints().names().contains("Predictions"));
+            assertEquals("MobilenetV1/Logits", net.headScope());
+            Map<String, Shape> v = variableShapes(b.model());
+            assertEquals(Shape.of(3, 3, 8, 1), v.get("MobilenetV1/Conv2d_1_depthwise/depthwise_weights"));
+            assertEquals(Shape.of(1, 1, 256, 5), v.get("MobilenetV1/Logits/Conv2d_1c_1x1/weights"));
+            s.run(b.model().initializer());
+            try (TFloat32 images = TFloat32.tensorOf(Shape.of(2, 64, 64, 3));
+                    TFloat32 p = (TFloat32) s.runner()
+                            .feed(g.operation("Placeholder").output(0), images)
+                            .fetch(t.predictions())
+                            .run()
+                            .get(0)) {
+                assertEquals(Shape.of(2, 5), p.shape());
+                float sum = 0;
+                for (int k = 0; k < 5; k++) {
+                    sum += p.getFloat(0, k);
+                }
+                assertEquals(1f, sum, 1e-5f);
+            }
+        }
+    }
+
+    private static List<Long> dims(Operand<?> x) {
+        return java.util.Arrays.stream(x.shape().asArray()).boxed().toList();
+    }
+}
