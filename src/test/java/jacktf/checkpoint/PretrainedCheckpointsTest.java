@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import jacktf.config.ConfigException;
 import jacktf.config.JacktfException;
@@ -14,6 +15,7 @@ import jacktf.model.BatchNormPolicy;
 import jacktf.model.Block;
 import jacktf.model.ModelGraph;
 import jacktf.model.NetworkType;
+import jacktf.model.Networks;
 import jacktf.model.ResNetV1;
 import jacktf.model.TinyNet;
 import jacktf.runtime.Sessions;
@@ -525,6 +527,61 @@ class PretrainedCheckpointsTest {
             }
         }
         assertTrue(built >= 3, "resnet_v1_50, _101 and _152 are built: " + built);
+        // every zoo network jacktf builds is linked to its entry
+        for (NetworkType type : Networks.all()) {
+            ZooCheckpoint.find(type.name())
+                    .ifPresent(z -> assertEquals(type, z.networkType().orElse(null), type.name()));
+        }
+    }
+
+    /**
+     * slim's mobilenet_v1_025 entry itself, from a local mirror: an archive laid out as slim's MobileNet
+     * ones (a V2 checkpoint mobilenet_v1_0.25_224.ckpt with its .meta, a frozen graph, a .tflite, an eval
+     * graph and an info file), whose checkpoint SaveV2 wrote from jacktf's MobilenetV1 at depth 0.25 with
+     * 1001 classes: only the prefix's index and data are unpacked, and every variable the network builds is
+     * found with its shape.
+     */
+    @Test
+    void slimsMobileNetEntryUnpacksOnlyItsV2Checkpoint(@TempDir Path work) throws Exception {
+        ZooCheckpoint entry = ZooCheckpoint.byName("mobilenet_v1_025");
+        assumeTrue(entry.networkType().isPresent(), "jacktf does not build mobilenet_v1_025 yet");
+        Path trainDir = work.resolve("train");
+        try (Graph graph = new Graph()) {
+            ModelGraph mg = ModelGraph.local(graph);
+            entry.networkType()
+                    .get()
+                    .build(1001)
+                    .apply(
+                            mg,
+                            mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
+                            BatchNormPolicy.inference());
+            try (Session session = Sessions.open(graph)) {
+                session.run(mg.initializer());
+                new CheckpointSaver(mg, CheckpointVariable.modelVariables(mg), trainDir, 1).save(session, 1);
+            }
+        }
+        String prefix = "mobilenet_v1_0.25_224";
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(
+                prefix + ".ckpt.data-00000-of-00001",
+                Files.readAllBytes(trainDir.resolve("model.ckpt-1.data-00000-of-00001")));
+        files.put(prefix + ".ckpt.index", Files.readAllBytes(trainDir.resolve("model.ckpt-1.index")));
+        files.put(prefix + ".ckpt.meta", new byte[] {8, 1});
+        files.put(prefix + "_frozen.pb", new byte[] {10, 0});
+        files.put(prefix + ".tflite", new byte[] {28, 0, 0, 0, 'T', 'F', 'L', '3'});
+        files.put(prefix + "_eval.pbtxt", "node {}".getBytes(StandardCharsets.UTF_8));
+        files.put(prefix + "_info.txt", ("Model: " + prefix).getBytes(StandardCharsets.UTF_8));
+        Path models = work.resolve("models");
+        try (ZooFixtures.Server server = new ZooFixtures.Server("mobilenet_v1_0.25_224.tgz", tarball(files), -1)) {
+            PretrainedCheckpoints zoo = new PretrainedCheckpoints(models, server.base());
+            PretrainedCheckpoints.Result result = zoo.fetch(entry);
+            assertEquals(models.resolve("mobilenet_v1_025/" + prefix + ".ckpt"), result.checkpoint());
+            assertEquals(
+                    List.of(prefix + ".ckpt.data-00000-of-00001", prefix + ".ckpt.index"),
+                    listing(models.resolve("mobilenet_v1_025")));
+            assertEquals(List.of("mobilenet_v1_025"), listing(models), "the archive deleted");
+            assertTrue(result.variables() > 0, "the variable list was checked: " + result.variables());
+        }
     }
 
     /** A V1 zoo archive as slim's 2016 ones: the single checkpoint file that SaveSlices wrote, unpacked alone. */
