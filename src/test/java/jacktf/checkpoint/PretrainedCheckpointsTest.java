@@ -545,34 +545,10 @@ class PretrainedCheckpointsTest {
     void slimsMobileNetEntryUnpacksOnlyItsV2Checkpoint(@TempDir Path work) throws Exception {
         ZooCheckpoint entry = ZooCheckpoint.byName("mobilenet_v1_025");
         assumeTrue(entry.networkType().isPresent(), "jacktf does not build mobilenet_v1_025 yet");
-        Path trainDir = work.resolve("train");
-        try (Graph graph = new Graph()) {
-            ModelGraph mg = ModelGraph.local(graph);
-            entry.networkType()
-                    .get()
-                    .build(1001)
-                    .apply(
-                            mg,
-                            mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
-                            BatchNormPolicy.inference());
-            try (Session session = Sessions.open(graph)) {
-                session.run(mg.initializer());
-                new CheckpointSaver(mg, CheckpointVariable.modelVariables(mg), trainDir, 1).save(session, 1);
-            }
-        }
         String prefix = "mobilenet_v1_0.25_224";
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put(
-                prefix + ".ckpt.data-00000-of-00001",
-                Files.readAllBytes(trainDir.resolve("model.ckpt-1.data-00000-of-00001")));
-        files.put(prefix + ".ckpt.index", Files.readAllBytes(trainDir.resolve("model.ckpt-1.index")));
-        files.put(prefix + ".ckpt.meta", new byte[] {8, 1});
-        files.put(prefix + "_frozen.pb", new byte[] {10, 0});
-        files.put(prefix + ".tflite", new byte[] {28, 0, 0, 0, 'T', 'F', 'L', '3'});
-        files.put(prefix + "_eval.pbtxt", "node {}".getBytes(StandardCharsets.UTF_8));
-        files.put(prefix + "_info.txt", ("Model: " + prefix).getBytes(StandardCharsets.UTF_8));
+        byte[] archive = ZooFixtures.mobilenetV1025Archive(entry.networkType().get(), work);
         Path models = work.resolve("models");
-        try (ZooFixtures.Server server = new ZooFixtures.Server("mobilenet_v1_0.25_224.tgz", tarball(files), -1)) {
+        try (ZooFixtures.Server server = new ZooFixtures.Server("mobilenet_v1_0.25_224.tgz", archive, -1)) {
             PretrainedCheckpoints zoo = new PretrainedCheckpoints(models, server.base());
             PretrainedCheckpoints.Result result = zoo.fetch(entry);
             assertEquals(models.resolve("mobilenet_v1_025/" + prefix + ".ckpt"), result.checkpoint());

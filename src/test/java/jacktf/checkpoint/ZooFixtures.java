@@ -84,6 +84,52 @@ public final class ZooFixtures {
     }
 
     /**
+     * A fresh {@code type} with {@code numClasses} saved by SaveV2 (through {@link CheckpointSaver}), as the
+     * files of a V2 checkpoint named {@code prefix}: its data shard and index, by file name.
+     */
+    public static Map<String, byte[]> v2Checkpoint(
+            NetworkType type, int numClasses, int imageSize, Path work, String prefix) throws IOException {
+        Path trainDir = Files.createTempDirectory(work, "v2");
+        try (Graph graph = new Graph()) {
+            ModelGraph mg = ModelGraph.local(graph);
+            type.build(numClasses)
+                    .apply(
+                            mg,
+                            mg.ops("")
+                                    .placeholder(
+                                            TFloat32.class, Placeholder.shape(Shape.of(-1, imageSize, imageSize, 3))),
+                            BatchNormPolicy.inference());
+            try (Session session = Sessions.open(graph)) {
+                session.run(mg.initializer());
+                new CheckpointSaver(mg, CheckpointVariable.modelVariables(mg), trainDir, 1).save(session, 1);
+            }
+        }
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(
+                prefix + ".data-00000-of-00001",
+                Files.readAllBytes(trainDir.resolve("model.ckpt-1.data-00000-of-00001")));
+        files.put(prefix + ".index", Files.readAllBytes(trainDir.resolve("model.ckpt-1.index")));
+        return files;
+    }
+
+    /**
+     * slim's mobilenet_v1_025 archive as the MobileNet ones are laid out: the V2 checkpoint
+     * {@code mobilenet_v1_0.25_224.ckpt} (of jacktf's MobilenetV1 at depth 0.25, 1001 classes, saved by
+     * SaveV2) beside its {@code .meta}, a frozen graph, a {@code .tflite}, an eval graph and an info file
+     * (placeholders: none of them may be unpacked).
+     */
+    public static byte[] mobilenetV1025Archive(NetworkType type, Path work) throws IOException {
+        String base = "mobilenet_v1_0.25_224";
+        Map<String, byte[]> files = new LinkedHashMap<>(v2Checkpoint(type, 1001, 224, work, base + ".ckpt"));
+        files.put(base + ".ckpt.meta", new byte[] {8, 1});
+        files.put(base + "_frozen.pb", new byte[] {10, 0});
+        files.put(base + ".tflite", new byte[] {28, 0, 0, 0, 'T', 'F', 'L', '3'});
+        files.put(base + "_eval.pbtxt", "node {}".getBytes(StandardCharsets.UTF_8));
+        files.put(base + "_info.txt", ("Model: " + base).getBytes(StandardCharsets.UTF_8));
+        return tarball(files);
+    }
+
+    /**
      * Sets the logits under {@code logitsScope} so that class {@code k} wins for every image: weights 0,
      * biases 0 but 10 at {@code k} (softmax then gives it e^10 / (e^10 + C - 1), over 0.95 for C = 1001).
      */

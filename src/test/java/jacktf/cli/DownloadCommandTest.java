@@ -2,6 +2,7 @@ package jacktf.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -24,12 +25,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code jacktf download}'s user errors: offline, a bad hash, an unknown model. Successful downloads
- * and every failure of the archive itself are PretrainedCheckpointsTest's, against a local server.
+ * {@code jacktf download}: its user errors (offline, a bad hash, an unknown model), slim's own
+ * mobilenet_v1_025 entry from a local mirror with the label files, and predict of a downloaded
+ * checkpoint naming ImageNet's classes with the offset. Every failure of the archive itself is
+ * PretrainedCheckpointsTest's, against a local server.
  */
 class DownloadCommandTest {
     record Run(int code, String out, String err) {}
@@ -104,6 +108,7 @@ class DownloadCommandTest {
      * ImageNet's class k-1 in the first and k in the second; class 0 of the first is "background".
      */
     @Test
+    @Tag("slow") // builds and saves networks, runs predict: 5-12 s on the 2-core machine
     void predictOfADownloadedCheckpointNamesImageNetsClassesWithItsOffset(@TempDir Path work) throws Exception {
         int k = 7;
         Path image = work.resolve("image.png");
@@ -176,6 +181,95 @@ class DownloadCommandTest {
             assertEquals(k, top.get("id").getAsInt(), r.out());
             String expected = ZooFixtures.className(k - offset);
             assertEquals(expected, top.get("class").getAsString(), "offset " + offset + ": " + r.out());
+        }
+    }
+
+    /**
+     * {@code jacktf download mobilenet_v1_025 --base-url} a local mirror: slim's own entry, its archive laid
+     * out as slim's (V2 checkpoint beside a frozen graph and a .tflite), the two label files beside it; the
+     * command leaves the checkpoint, labels.txt (1001 names, background first) and jacktf.properties (224,
+     * inception) in models/mobilenet_v1_025/ and names the head scope train excludes by default.
+     */
+    @Test
+    @Tag("slow") // builds and saves networks, runs predict: 5-12 s on the 2-core machine
+    void downloadsSlimsMobileNetFromALocalMirror(@TempDir Path work) throws Exception {
+        ZooCheckpoint entry = ZooCheckpoint.byName("mobilenet_v1_025");
+        assumeTrue(entry.networkType().isPresent(), "jacktf does not build mobilenet_v1_025 yet");
+        Path models = work.resolve("models");
+        try (ZooFixtures.Server server = new ZooFixtures.Server(
+                        "mobilenet_v1_0.25_224.tgz",
+                        ZooFixtures.mobilenetV1025Archive(entry.networkType().get(), work),
+                        -1)
+                .with(ImageNetLabels.SYNSETS_FILE, ZooFixtures.synsetsFile())
+                .with(ImageNetLabels.METADATA_FILE, ZooFixtures.metadataFile())) {
+            Run r = run(
+                    "download",
+                    "mobilenet_v1_025",
+                    "--models-dir",
+                    models.toString(),
+                    "--base-url",
+                    server.base().toString());
+            assertEquals(0, r.code(), r.err());
+            Path dir = models.resolve("mobilenet_v1_025");
+            assertEquals(
+                    List.of(
+                            "jacktf.properties",
+                            "labels.txt",
+                            "mobilenet_v1_0.25_224.ckpt.data-00000-of-00001",
+                            "mobilenet_v1_0.25_224.ckpt.index"),
+                    listing(dir));
+            assertEquals(
+                    List.of("imagenet_lsvrc_2015_synsets.txt", "imagenet_metadata.txt", "mobilenet_v1_025"),
+                    listing(models),
+                    "the archive deleted, the label files kept for the next checkpoint");
+            List<String> labels = Files.readAllLines(dir.resolve("labels.txt"));
+            assertEquals(1001, labels.size());
+            assertEquals("0:background", labels.get(0));
+            assertEquals("1:" + ZooFixtures.className(0), labels.get(1));
+            String properties = Files.readString(dir.resolve("jacktf.properties"));
+            assertTrue(properties.contains("image_size=224"), properties);
+            assertTrue(properties.contains("preprocessing_name=inception"), properties);
+            assertTrue(r.out().contains("--checkpoint-exclude-scopes MobilenetV1/Logits by default"), r.out());
+            assertTrue(r.out().contains("V2 checkpoint"), r.out());
+        }
+    }
+
+    @Test
+    @Tag("slow") // builds and saves networks, runs predict: 5-12 s on the 2-core machine
+    void labelFilesThatAreNotSlimsAreRemovedAndNamed(@TempDir Path work) throws Exception {
+        ZooCheckpoint entry = ZooCheckpoint.byName("mobilenet_v1_025");
+        assumeTrue(entry.networkType().isPresent(), "jacktf does not build mobilenet_v1_025 yet");
+        Path models = work.resolve("models");
+        byte[] shortList = "n00000001\nn00000002\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (ZooFixtures.Server server = new ZooFixtures.Server(
+                        "mobilenet_v1_0.25_224.tgz",
+                        ZooFixtures.mobilenetV1025Archive(entry.networkType().get(), work),
+                        -1)
+                .with(ImageNetLabels.SYNSETS_FILE, shortList)) {
+            String[] args = {
+                "download",
+                "mobilenet_v1_025",
+                "--models-dir",
+                models.toString(),
+                "--base-url",
+                server.base().toString()
+            };
+            Run r = run(args);
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains("HTTP 404"), r.err());
+            assertTrue(r.err().contains("put it at " + models.resolve(ImageNetLabels.METADATA_FILE)), r.err());
+            server.with(ImageNetLabels.METADATA_FILE, ZooFixtures.metadataFile());
+            r = run(args);
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains("lists 2 synsets, expected ImageNet's 1000"), r.err());
+            assertTrue(r.err().contains("removed both label files"), r.err());
+            assertEquals(List.of("mobilenet_v1_025"), listing(models));
+        }
+    }
+
+    private static List<String> listing(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
         }
     }
 }
