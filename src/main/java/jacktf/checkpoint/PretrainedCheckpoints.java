@@ -5,10 +5,9 @@ import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import jacktf.config.ConfigException;
 import jacktf.model.BatchNormPolicy;
-import jacktf.model.Head;
 import jacktf.model.ModelGraph;
-import jacktf.model.ModelSpec;
-import jacktf.model.ResNetV1;
+import jacktf.model.NetworkOptions;
+import jacktf.model.NetworkType;
 import jacktf.runtime.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -28,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,16 +48,18 @@ import org.tensorflow.types.TFloat32;
  * Fetches a checkpoint of TF-Slim's model zoo into a models directory and checks it, as Keras'
  * {@code weights='imagenet'} does: downloads the archive (resuming a {@code .part} file with an HTTP
  * range request), checks its size against the server's and, when pinned, its SHA-256 (slim
- * publishes no hashes), unpacks only the checkpoint's files, reads every tensor with its checksum
- * and compares the variable list with the network's, then publishes the checkpoint beside the
- * archive and deletes the archive. A checkpoint already in place is checked the same way and kept.
+ * publishes no hashes), unpacks only the checkpoint's files (not the frozen graph, {@code .meta} or
+ * {@code .tflite} the MobileNet archives hold beside it), checks its format, reads every tensor with
+ * its checksum, checks the logits' classes and, where jacktf builds the network, compares the variable
+ * list with the network's, then publishes the checkpoint in its own directory
+ * ({@code MODELS/NAME/}, where {@code jacktf download} also writes its labels and image settings) and
+ * deletes the archive. A checkpoint already in place is checked the same way and kept.
  *
  * <p>An archive already in the models directory (put there by hand on an offline machine) is used
- * without touching the network.
+ * without touching the network. {@link #fetchFile} fetches any other file (slim's ImageNet label
+ * files) with the same resume.
  */
 public final class PretrainedCheckpoints {
-    /** Where slim's model zoo publishes its archives ({@code research/slim/README.md}, "Pre-trained Models"). */
-    public static final URI SLIM_BASE_URL = URI.create("http://download.tensorflow.org/models/");
     /** Suffix of a download in progress, beside the archive's name. */
     public static final String PART_SUFFIX = ".part";
 
@@ -89,7 +91,8 @@ public final class PretrainedCheckpoints {
      * @param archiveBytes the archive's size, 0 when the checkpoint was already in place
      * @param tensors tensors in the checkpoint, each read with its checksum checked
      * @param tensorBytes bytes of all tensors' values
-     * @param variables the network's variables, each found in the checkpoint with its shape
+     * @param variables the network's variables, each found in the checkpoint with its shape; 0 when jacktf
+     *     has no builder for the network (only the checksums and the logits' classes were checked)
      */
     public record Result(
             ZooCheckpoint zoo,
@@ -104,30 +107,37 @@ public final class PretrainedCheckpoints {
     public static final Duration STALL_TIMEOUT_DEFAULT = Duration.ofSeconds(60);
 
     private final Path modelsDir;
-    private final URI baseUrl;
+    private final URI mirror;
     private final HttpClient http;
     // HttpClient's request timeout ends at the response headers; a body that stops arriving would block a
     // read for ever, so a watchdog closes it.
     private Duration stallTimeout = STALL_TIMEOUT_DEFAULT;
 
-    /** Fetches from slim's model zoo into {@code modelsDir}. */
+    /** Fetches every file from where it is published (each zoo entry's own address) into {@code modelsDir}. */
     public PretrainedCheckpoints(Path modelsDir) {
-        this(modelsDir, SLIM_BASE_URL);
+        this(modelsDir, null);
     }
 
     /**
-     * Fetches from {@code baseUrl} (a mirror of the zoo, or a test's server) into {@code modelsDir}.
+     * Fetches from {@code mirror} (one directory holding the zoo's archives and label files by their file
+     * names, or a test's server) into {@code modelsDir}.
      *
-     * @param baseUrl the directory URL the archive names resolve against; a missing final '/' is added
+     * @param mirror the directory URL the file names resolve against (a missing final '/' is added), or null
+     *     for each file's published address
      */
-    public PretrainedCheckpoints(Path modelsDir, URI baseUrl) {
+    public PretrainedCheckpoints(Path modelsDir, URI mirror) {
         this.modelsDir = modelsDir;
-        String base = baseUrl.toString();
-        this.baseUrl = URI.create(base.endsWith("/") ? base : base + "/");
-        String scheme =
-                this.baseUrl.getScheme() == null ? "" : this.baseUrl.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new ConfigException("baseUrl", "an http:// or https:// URL", baseUrl);
+        if (mirror == null) {
+            this.mirror = null;
+        } else {
+            String base = mirror.toString();
+            this.mirror = URI.create(base.endsWith("/") ? base : base + "/");
+            String scheme = this.mirror.getScheme() == null
+                    ? ""
+                    : this.mirror.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new ConfigException("baseUrl", "an http:// or https:// URL", mirror);
+            }
         }
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -142,14 +152,33 @@ public final class PretrainedCheckpoints {
         return this;
     }
 
-    /** The archive's address. */
-    public URI url(ZooCheckpoint zoo) {
-        return baseUrl.resolve(zoo.archiveName());
+    /** The models directory. */
+    public Path modelsDir() {
+        return modelsDir;
     }
 
-    /** Where the checkpoint goes: a V1 file or a V2 prefix in the models directory. */
+    /** The archive's address: the entry's own, or its file name in the mirror. */
+    public URI url(ZooCheckpoint zoo) {
+        return resolve(zoo.url());
+    }
+
+    /** Where a file published at {@code published} is fetched from: there, or its file name in the mirror. */
+    public URI resolve(URI published) {
+        if (mirror == null) {
+            return published;
+        }
+        String path = published.getPath() == null ? "" : published.getPath();
+        return mirror.resolve(path.substring(path.lastIndexOf('/') + 1));
+    }
+
+    /** The checkpoint's own directory, {@code MODELS/NAME}: the checkpoint, and the labels and settings beside it. */
+    public Path checkpointDir(ZooCheckpoint zoo) {
+        return modelsDir.resolve(zoo.name());
+    }
+
+    /** Where the checkpoint goes: a V1 file or a V2 prefix in {@link #checkpointDir}. */
     public Path checkpointPath(ZooCheckpoint zoo) {
-        return modelsDir.resolve(zoo.checkpointName());
+        return checkpointDir(zoo).resolve(zoo.checkpointName());
     }
 
     /** Where the archive is downloaded to (and where a hand-downloaded one is taken from). */
@@ -209,8 +238,9 @@ public final class PretrainedCheckpoints {
             Verified v = verify(zoo, staged);
             // Data shards before the index: a V2 prefix whose .index exists is complete.
             files.sort(Comparator.comparing((String f) -> f.endsWith(".index")));
+            Files.createDirectories(checkpointDir(zoo));
             for (String f : files) {
-                AtomicFiles.publish(staging.resolve(f), modelsDir.resolve(f));
+                AtomicFiles.publish(staging.resolve(f), checkpointDir(zoo).resolve(f));
             }
             Files.delete(archive);
             return new Result(zoo, target, downloaded, archiveBytes, v.tensors, v.tensorBytes, v.variables);
@@ -246,6 +276,22 @@ public final class PretrainedCheckpoints {
             throw new CheckpointException(
                     archive, "its SHA-256 is " + actual + ", expected " + expected + " (the pinned hash)");
         }
+    }
+
+    /**
+     * Makes sure {@code target} is there: fetched from {@code published} (or its name in the mirror) with the
+     * archive's resume from a {@code .part} file, unless a file is already there (put by hand, or an earlier
+     * run's); returns whether this call downloaded it. The caller checks what the file holds.
+     *
+     * @throws DownloadException when it cannot be fetched; the message says where to put it by hand
+     */
+    public boolean fetchFile(URI published, Path target, Listener listener) throws IOException {
+        if (Files.isRegularFile(target)) {
+            return false;
+        }
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        download(resolve(published), target, listener);
+        return true;
     }
 
     // ---- download ------------------------------------------------------------------------------
@@ -290,9 +336,9 @@ public final class PretrainedCheckpoints {
                     throw new DownloadException(
                             url,
                             url + " answered HTTP " + status + (status == 404 ? " (not found)" : "")
-                                    + ". Check the address against the \"Pre-trained Models\" table of "
-                                    + "research/slim/README.md in tensorflow/models, download the archive by hand "
-                                    + "and put it at " + archive);
+                                    + ". Check the address against research/slim/README.md in tensorflow/models "
+                                    + "(its \"Pre-trained Models\" table and the pages it links), download the file "
+                                    + "by hand and put it at " + archive);
                 }
                 listener.downloading(url, have, total);
                 long done = copy(url, body, part, append, have, total, listener);
@@ -436,7 +482,7 @@ public final class PretrainedCheckpoints {
                 seen.add(entry.getName());
                 // Only the base name is used, so no entry name can write outside the staging directory.
                 String base = Path.of(entry.getName()).getFileName().toString();
-                if (isCheckpointFile(base, zoo.checkpointName()) && !taken.contains(base)) {
+                if (isCheckpointFile(base, zoo) && !taken.contains(base)) {
                     Files.copy(tar, staging.resolve(base), StandardCopyOption.REPLACE_EXISTING);
                     taken.add(base);
                 }
@@ -447,7 +493,8 @@ public final class PretrainedCheckpoints {
         if (taken.isEmpty()) {
             throw new CheckpointException(
                     archive,
-                    "holds no " + zoo.checkpointName() + " (it holds " + seen.size() + " files"
+                    "holds no " + zoo.format() + " checkpoint " + zoo.checkpointName() + " (it holds " + seen.size()
+                            + " files"
                             + (seen.isEmpty()
                                     ? ""
                                     : ": " + String.join(", ", seen.subList(0, Math.min(5, seen.size()))))
@@ -456,23 +503,30 @@ public final class PretrainedCheckpoints {
         return taken;
     }
 
-    /** A V1 file named exactly so, or a V2 prefix's index and data shards. */
-    private static boolean isCheckpointFile(String base, String checkpointName) {
-        return base.equals(checkpointName)
-                || base.equals(checkpointName + ".index")
-                || base.startsWith(checkpointName + ".data-");
+    /** What the entry's format names: a V1 file exactly so, or a V2 prefix's index and data shards. */
+    private static boolean isCheckpointFile(String base, ZooCheckpoint zoo) {
+        String name = zoo.checkpointName();
+        return zoo.format() == Checkpoint.Format.V1
+                ? base.equals(name)
+                : base.equals(name + ".index") || base.startsWith(name + ".data-");
     }
 
     private record Verified(int tensors, long tensorBytes, int variables) {}
 
     /**
-     * Reads every tensor (each read checks the checkpoint's own checksums), then checks the network:
-     * the variables ModelSpec detects must be {@code zoo}'s architecture with its classes, and every
-     * variable the network builds must be in the checkpoint with its shape (a restore plan without
-     * excludes that restores all).
+     * Checks the format, reads every tensor (each read checks the checkpoint's own checksums), checks
+     * that the variables lie under the network's scope and the logits have the entry's classes, then,
+     * where jacktf builds the network, that every variable it builds is in the checkpoint with its shape
+     * (a restore plan without excludes that restores all).
      */
     private static Verified verify(ZooCheckpoint zoo, Path path) {
         try (Checkpoint checkpoint = Checkpoint.open(path)) {
+            if (checkpoint.format() != zoo.format()) {
+                throw new CheckpointException(
+                        path,
+                        "is a " + checkpoint.format() + " checkpoint, expected " + zoo.format() + " (what " + zoo.name()
+                                + "'s archive holds)");
+            }
             for (TensorInfo t : checkpoint.tensors()) {
                 try {
                     checkpoint.read(t.name());
@@ -480,59 +534,63 @@ public final class PretrainedCheckpoints {
                     throw new CheckpointException(path, "tensor " + t.name() + " is corrupt (" + problem(e) + ")", e);
                 }
             }
-            ModelSpec spec;
-            try {
-                spec = checkpoint.modelSpec();
-            } catch (CheckpointException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new CheckpointException(path, "is not a checkpoint of " + zoo.name() + ": " + e.getMessage(), e);
-            }
-            if (!spec.architecture().equals(zoo.architecture())) {
+            String root = zoo.logitsScope().substring(0, zoo.logitsScope().indexOf('/') + 1);
+            if (!root.isEmpty()
+                    && checkpoint.tensors().stream().noneMatch(t -> t.name().startsWith(root))) {
+                List<String> roots = checkpoint.tensors().stream()
+                        .map(t -> t.name().contains("/")
+                                ? t.name().substring(0, t.name().indexOf('/') + 1)
+                                : t.name())
+                        .distinct()
+                        .limit(3)
+                        .toList();
                 throw new CheckpointException(
                         path,
-                        "holds the variables of " + spec.architecture().scope() + " "
-                                + spec.architecture().blocks() + ", expected " + zoo.name() + " "
-                                + zoo.architecture().blocks());
+                        "holds no variable under " + root + " (its variables lie under " + String.join(", ", roots)
+                                + "): is it the archive of " + zoo.name() + "?");
             }
-            if (spec.head() != Head.SLIM || spec.numClasses() == null || spec.numClasses() != zoo.numClasses()) {
+            OptionalInt classes = zoo.logitsClasses(checkpoint);
+            if (classes.isEmpty() || classes.getAsInt() != zoo.numClasses()) {
                 throw new CheckpointException(
                         path,
-                        "its logits layer has " + (spec.numClasses() == null ? "no" : spec.numClasses()) + " classes ("
-                                + spec.head() + " head), expected " + zoo.numClasses() + " in " + zoo.name()
-                                + "/logits");
+                        "its logits layer has " + (classes.isEmpty() ? "no" : classes.getAsInt())
+                                + " classes (the biases under " + zoo.logitsScope() + "/), expected "
+                                + zoo.numClasses() + " for " + zoo.name());
             }
-            RestorePlan plan = planFor(zoo, checkpoint);
-            List<RestorePlan.Item> wrong = plan.items().stream()
-                    .filter(i -> i.status() != RestorePlan.Status.RESTORED)
-                    .toList();
-            if (!wrong.isEmpty()) {
-                RestorePlan.Item first = wrong.get(0);
-                throw new CheckpointException(
-                        path,
-                        wrong.size() + " of the " + plan.items().size() + " variables of " + zoo.name()
-                                + " are missing from it or have another shape, e.g. " + first.name() + " ("
-                                + first.status().name().toLowerCase(Locale.ROOT) + ")");
+            int variables = 0;
+            if (zoo.networkType().isPresent()) {
+                RestorePlan plan = planFor(zoo, zoo.networkType().get(), checkpoint);
+                List<RestorePlan.Item> wrong = plan.items().stream()
+                        .filter(i -> i.status() != RestorePlan.Status.RESTORED)
+                        .toList();
+                if (!wrong.isEmpty()) {
+                    RestorePlan.Item first = wrong.get(0);
+                    throw new CheckpointException(
+                            path,
+                            wrong.size() + " of the " + plan.items().size() + " variables of " + zoo.name()
+                                    + " are missing from it or have another shape, e.g. " + first.name() + " ("
+                                    + first.status().name().toLowerCase(Locale.ROOT) + ")");
+                }
+                variables = plan.items().size();
             }
-            return new Verified(
-                    checkpoint.tensors().size(),
-                    checkpoint.totalBytes(),
-                    plan.items().size());
+            return new Verified(checkpoint.tensors().size(), checkpoint.totalBytes(), variables);
         }
     }
 
-    /** The network's variables (built in a throw-away graph, never run) against the checkpoint. */
-    private static RestorePlan planFor(ZooCheckpoint zoo, Checkpoint checkpoint) {
+    /**
+     * The network's variables (built in a throw-away graph at the checkpoint's image size, never run)
+     * against the checkpoint: the Inceptions' AuxLogits shapes depend on that size.
+     */
+    private static RestorePlan planFor(ZooCheckpoint zoo, NetworkType type, Checkpoint checkpoint) {
         try (Graph graph = new Graph()) {
             ModelGraph modelGraph = ModelGraph.local(graph);
-            ResNetV1.builder(zoo.architecture())
-                    .numClasses(zoo.numClasses())
-                    .build()
+            int size = zoo.evalImageSize();
+            type.build(NetworkOptions.defaults().withNumClasses(zoo.numClasses()))
                     .apply(
                             modelGraph,
                             modelGraph
                                     .ops("")
-                                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
+                                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3))),
                             BatchNormPolicy.inference());
             return RestorePlan.create(CheckpointVariable.modelVariables(modelGraph), checkpoint, RestoreOptions.all());
         }

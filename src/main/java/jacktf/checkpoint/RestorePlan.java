@@ -1,5 +1,6 @@
 package jacktf.checkpoint;
 
+import jacktf.model.ScopeSet;
 import jacktf.model.Shapes;
 import jacktf.runtime.DataTypes;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ public final class RestorePlan {
 
     private final Checkpoint checkpoint;
     private final RestoreOptions options;
+    private final List<String> excluded;
     private final List<Item> items;
     private final List<TensorInfo> unused;
     private final List<String> warnings;
@@ -42,11 +44,13 @@ public final class RestorePlan {
     private RestorePlan(
             Checkpoint checkpoint,
             RestoreOptions options,
+            List<String> excluded,
             List<Item> items,
             List<TensorInfo> unused,
             List<String> warnings) {
         this.checkpoint = checkpoint;
         this.options = options;
+        this.excluded = excluded;
         this.items = items;
         this.unused = unused;
         this.warnings = warnings;
@@ -55,11 +59,13 @@ public final class RestorePlan {
     public static RestorePlan create(List<CheckpointVariable> targets, Checkpoint checkpoint, RestoreOptions options) {
         List<Item> items = new ArrayList<>();
         Set<String> used = new LinkedHashSet<>();
+        List<String> excluded = options.effectiveExcludes(targets, checkpoint);
+        ScopeSet excludedSet = ScopeSet.of(excluded);
         for (CheckpointVariable target : targets) {
             String ckptName = options.checkpointName(target.name());
             TensorInfo entry = checkpoint.find(ckptName).orElse(null);
             Status status;
-            if (options.excludes(target.name())) {
+            if (excludedSet.contains(target.name())) {
                 status = Status.EXCLUDED;
             } else if (entry == null) {
                 status = Status.MISSING;
@@ -91,7 +97,7 @@ public final class RestorePlan {
                 }
             }
         }
-        return new RestorePlan(checkpoint, options, List.copyOf(items), unused, List.copyOf(warnings));
+        return new RestorePlan(checkpoint, options, excluded, List.copyOf(items), unused, List.copyOf(warnings));
     }
 
     public Checkpoint checkpoint() {
@@ -100,6 +106,14 @@ public final class RestorePlan {
 
     public List<Item> items() {
         return items;
+    }
+
+    /**
+     * The scopes this plan excludes: the options' exclude scopes, or their head scopes when none were given and
+     * the checkpoint's logits have another shape (see {@link RestoreOptions#headScopes()}).
+     */
+    public List<String> excludedScopes() {
+        return excluded;
     }
 
     public List<Item> items(Status status) {
@@ -222,9 +236,10 @@ public final class RestorePlan {
                 .append(", ")
                 .append(checkpoint.tensors().size())
                 .append(" tensors)\n");
-        if (!options.excludeScopes().isEmpty()) {
+        if (!excluded.isEmpty()) {
             out.append("  exclude scopes: ")
-                    .append(String.join(", ", options.excludeScopes()))
+                    .append(String.join(", ", excluded))
+                    .append(options.excludeScopes().isEmpty() ? " (the head, by default: other classes)" : "")
                     .append('\n');
         }
         options.scopeMap().forEach((from, to) -> out.append("  scope map: checkpoint ")

@@ -1,6 +1,8 @@
 package jacktf.cli;
 
+import jacktf.checkpoint.PretrainedCheckpoints;
 import jacktf.checkpoint.RestoreOptions;
+import jacktf.checkpoint.ZooCheckpoint;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
 import jacktf.data.ImageFolder;
@@ -87,7 +89,9 @@ final class DemoCommand implements Callable<Integer> {
         Path demo = workdir.resolve("demo");
         Path models = workdir.resolve("models");
         Path savedModels = workdir.resolve("savedmodels");
-        Path realCheckpoint = models.resolve("resnet_v1_50.ckpt");
+        // where `jacktf download resnet_v1_50` puts it (models/resnet_v1_50/), else one unpacked by hand into models/
+        Path downloaded = new PretrainedCheckpoints(models).checkpointPath(ZooCheckpoint.RESNET_V1_50);
+        Path realCheckpoint = Files.isRegularFile(downloaded) ? downloaded : models.resolve("resnet_v1_50.ckpt");
         boolean real = datasetDir != null && Files.isRegularFile(realCheckpoint);
         // The real path's steps come from the stage flags (fineTuneTheZooCheckpoint); only its batch is used here.
         // --quick shows every stage once: 20 or 40 steps of resnet_v1_50 from scratch both leave the shapes at

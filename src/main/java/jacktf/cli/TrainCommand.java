@@ -325,7 +325,7 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
                 .validationSplit(validationSplit)
                 .seed(seed)
                 .checkpointPath(warmStart.checkpointPath)
-                .restoreOptions(warmStart.options())
+                .restoreOptions(warmStart.options(modelOptions.network(1).headScopes()))
                 .trainableScopes(ScopeSet.parse(trainableScopes).scopes())
                 .freezeScopes(ScopeSet.parse(freezeScopes).scopes())
                 .frozenBatchNorm(frozenBatchNorm)

@@ -3,6 +3,7 @@ package jacktf.cli;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.model.ScopeSet;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The warm-start flags, named as slim's train_image_classifier.py names them. */
@@ -16,7 +17,9 @@ final class WarmStartOptions {
     @Option(
             names = "--checkpoint-exclude-scopes",
             paramLabel = "a,b",
-            description = "Variables starting with these scopes are not restored (they start fresh).")
+            description = "Variables starting with these scopes are not restored (they start fresh). Default for train:"
+                    + " the network's head (e.g. InceptionV3/Logits,InceptionV3/AuxLogits) when the checkpoint's"
+                    + " logits have other classes than --num-classes, else none.")
     String excludeScopes;
 
     @Option(
@@ -33,5 +36,10 @@ final class WarmStartOptions {
     RestoreOptions options() {
         return new RestoreOptions(
                 ScopeSet.parse(excludeScopes).scopes(), RestoreOptions.parseScopeMap(scopeMap), ignoreMissingVars);
+    }
+
+    /** {@link #options()} that exclude {@code headScopes} when the checkpoint's classes differ and no scope is given. */
+    RestoreOptions options(List<String> headScopes) {
+        return options().withHeadScopes(headScopes);
     }
 }
