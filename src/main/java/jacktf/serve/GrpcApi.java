@@ -26,7 +26,6 @@ import jacktf.serve.apis.StatusProto;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,12 +184,12 @@ final class GrpcApi {
         ModelSpec spec = request.getModelSpec();
         call("predict", spec, out, call -> {
             Function<ServedModel, InferenceService.RunRequest> decode = model -> {
-                SignatureSpec signature = model.signature(signatureName(spec));
+                SignatureSpec signature = model.signature(signatureName(spec), RequestChecks::predictSignatureMissing);
                 call.signature = signature.key();
+                RequestChecks.inputs(signature, request.getInputsMap().keySet());
+                List<String> outputs = RequestChecks.outputs(signature, request.getOutputFilterList());
                 return new InferenceService.RunRequest(
-                        signature,
-                        inputs(signature, request.getInputsMap(), service.maxTensorBytes()),
-                        outputs(signature, request));
+                        signature, inputs(request.getInputsMap(), service.maxTensorBytes()), outputs);
             };
             runAndAnswer(call, spec, decode, out, result -> {
                 PredictResponse.Builder reply = PredictResponse.newBuilder()
@@ -204,38 +203,11 @@ final class GrpcApi {
         });
     }
 
-    private static Map<String, HostTensor> inputs(
-            SignatureSpec signature, Map<String, TensorProto> given, long maxTensorBytes) {
-        for (String name : given.keySet()) {
-            if (!signature.inputs().containsKey(name)) {
-                throw ServingException.invalidArgument("Signature '" + signature.key() + "' has no input '" + name
-                        + "'; it takes " + signature.inputs().keySet());
-            }
-        }
+    /** The request's tensors by alias, each in its own dtype (TF Serving's GetInputValues: the runtime checks). */
+    private static Map<String, HostTensor> inputs(Map<String, TensorProto> given, long maxTensorBytes) {
         Map<String, HostTensor> inputs = new LinkedHashMap<>();
-        for (var spec : signature.inputs().values()) {
-            TensorProto proto = given.get(spec.alias());
-            if (proto == null) {
-                throw ServingException.invalidArgument("Missing input '" + spec.alias() + "'; signature '"
-                        + signature.key() + "' takes " + signature.inputs().keySet());
-            }
-            inputs.put(spec.alias(), ProtoTensors.fromProto(spec, proto, maxTensorBytes));
-        }
+        given.forEach((alias, proto) -> inputs.put(alias, ProtoTensors.fromProto(alias, proto, maxTensorBytes)));
         return inputs;
-    }
-
-    private static List<String> outputs(SignatureSpec signature, PredictRequest request) {
-        if (request.getOutputFilterCount() == 0) {
-            return new ArrayList<>(signature.outputs().keySet());
-        }
-        for (String name : request.getOutputFilterList()) {
-            if (!signature.outputs().containsKey(name)) {
-                throw ServingException.invalidArgument("output_filter names '" + name + "', which signature '"
-                        + signature.key() + "' does not have; its outputs are "
-                        + signature.outputs().keySet());
-            }
-        }
-        return List.copyOf(new LinkedHashSet<>(request.getOutputFilterList()));
     }
 
     private void metadata(GetModelMetadataRequest request, StreamObserver<GetModelMetadataResponse> out) {
@@ -268,24 +240,16 @@ final class GrpcApi {
     private void status(GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> out) {
         ModelSpec spec = request.getModelSpec();
         call("status", spec, out, call -> {
-            ModelVersions model = service.registry().model(spec.getName());
-            Optional<Long> version =
-                    spec.hasVersion() ? Optional.of(spec.getVersion().getValue()) : Optional.empty();
+            InferenceService.ModelRef ref = ref(spec);
             GetModelStatusResponse.Builder reply = GetModelStatusResponse.newBuilder();
-            for (ModelVersions.VersionState s : model.states()) {
-                if (version.isPresent() && version.get() != s.version()) {
-                    continue;
-                }
+            for (ModelVersions.VersionState s :
+                    service.registry().model(spec.getName()).status(ref.version(), ref.label())) {
                 reply.addModelVersionStatus(ModelVersionStatus.newBuilder()
                         .setVersion(s.version())
                         .setState(ModelVersionStatus.State.valueOf(s.state()))
                         .setStatus(StatusProto.newBuilder()
-                                .setErrorCode(s.error().isEmpty() ? Code.OK : Code.UNKNOWN)
+                                .setErrorCode(s.errorCode())
                                 .setErrorMessage(s.error())));
-            }
-            if (reply.getModelVersionStatusCount() == 0) {
-                throw ServingException.notFound("Could not find version " + version.orElse(-1L) + " of model "
-                        + spec.getName() + "; its versions: " + model.servedVersions());
             }
             succeed(call, out, reply.build());
         });

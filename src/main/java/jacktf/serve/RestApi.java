@@ -87,20 +87,7 @@ final class RestApi implements HttpTransport.Handler {
         RequestRouter.Endpoint endpoint = route.endpoint()
                 .orElseThrow(() -> ServingException.notFound("No " + route.httpMethod() + " " + route.path()));
         return switch (endpoint) {
-            case STATUS -> {
-                if (version.isPresent() || route.label().isPresent()) {
-                    try (ModelVersions.Lease lease = model.lease(version, route.label())) {
-                        long v = lease.loaded().version;
-                        yield StatusJson.status(model.states().stream()
-                                .filter(s -> s.version() == v)
-                                .toList());
-                    }
-                }
-                if (model.states().isEmpty()) {
-                    throw ServingException.notFound("Could not find any versions of model " + route.model());
-                }
-                yield StatusJson.status(model.states());
-            }
+            case STATUS -> StatusJson.status(model.status(version, route.label()));
             case METADATA ->
                 service.withVersion(
                         call,
