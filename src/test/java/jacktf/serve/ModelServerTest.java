@@ -335,7 +335,8 @@ class ModelServerTest {
                         .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, predictSignature.getStatus().getCode());
         assertTrue(
-                predictSignature.getStatus().getDescription().contains("Classify needs a tensorflow/serving/classify"));
+                predictSignature.getStatus().getDescription().contains("No classification inputs found"),
+                predictSignature.getStatus().toString());
     }
 
     static Example example(float x) {
@@ -392,7 +393,7 @@ class ModelServerTest {
             },
             {"GET", "/v1/models/tiny:predict", null, 404, "No GET /v1/models/tiny:predict"},
             {"GET", "/v2/models/tiny", null, 404, "Malformed request"},
-            {"POST", "/v1/models/half_plus_two:classify", "{}", 501, "not implemented"},
+            {"POST", "/v1/models/half_plus_two:classify", "{}", 400, "key 'examples' is expected"},
             // a TF runtime error TF Java gives no code for (here ReadFile's NOT_FOUND): 500, details only in the log
             {
                 "POST",

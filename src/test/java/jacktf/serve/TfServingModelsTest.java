@@ -1,6 +1,7 @@
 package jacktf.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -13,10 +14,21 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import jacktf.TestData;
+import jacktf.serve.apis.ClassificationRequest;
+import jacktf.serve.apis.ClassificationResponse;
+import jacktf.serve.apis.ExampleList;
+import jacktf.serve.apis.ExampleListWithContext;
+import jacktf.serve.apis.InferenceTask;
+import jacktf.serve.apis.Input;
 import jacktf.serve.apis.ModelSpec;
+import jacktf.serve.apis.MultiInferenceRequest;
+import jacktf.serve.apis.MultiInferenceResponse;
 import jacktf.serve.apis.PredictRequest;
 import jacktf.serve.apis.PredictResponse;
 import jacktf.serve.apis.PredictionServiceGrpc;
+import jacktf.serve.apis.RegressionRequest;
+import jacktf.serve.apis.RegressionResponse;
+import jacktf.serve.apis.RegressionResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +39,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.Example;
+import org.tensorflow.proto.Feature;
+import org.tensorflow.proto.Features;
+import org.tensorflow.proto.FloatList;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
@@ -354,5 +370,185 @@ class TfServingModelsTest {
                 status.json());
         assertTrue(
                 send("GET", "/v1/models/half_plus_three/metadata", null).text().contains("tensorflow/serving/regress"));
+    }
+
+    static Example example(Map<String, Float> features) {
+        Features.Builder f = Features.newBuilder();
+        features.forEach((k, v) -> f.putFeature(
+                k,
+                Feature.newBuilder()
+                        .setFloatList(FloatList.newBuilder().addValue(v))
+                        .build()));
+        return Example.newBuilder().setFeatures(f).build();
+    }
+
+    static ModelSpec signature(String model, String key) {
+        return ModelSpec.newBuilder().setName(model).setSignatureName(key).build();
+    }
+
+    @Test
+    void classifyAndRegressOverRestInTfServingsJson() throws Exception {
+        // TF Serving's own expectations (its REST handler tests): half_plus_two, y = x / 2 + 2; a model without
+        // labels answers the class "" beside the score
+        ModelServerTest.Reply classify = send(
+                "POST",
+                "/v1/models/half_plus_two_tf1:classify",
+                "{\"signature_name\": \"classify_x_to_y\", \"examples\": [{\"x\": 2.0}]}");
+        assertEquals(200, classify.status(), classify.text());
+        assertEquals(JsonParser.parseString("{\"results\": [[[\"\", 3.0]]]}"), classify.json());
+        ModelServerTest.Reply regress = send(
+                "POST",
+                "/v1/models/half_plus_two_tf1:regress",
+                "{\"signature_name\": \"regress_x_to_y\", \"examples\": [{\"x\": 2.0}]}");
+        assertEquals(JsonParser.parseString("{\"results\": [3.0]}"), regress.json(), regress.text());
+        // the regress call of TF Serving's REST documentation, on the model it is written for (y = x / 2 + 3)
+        ModelServerTest.Reply documented = send(
+                "POST",
+                "/v1/models/half_plus_three:regress",
+                "{\"signature_name\": \"tensorflow/serving/regress\", \"examples\": [{\"x\": 1.0}, {\"x\": 2.0}]}");
+        assertEquals(200, documented.status(), documented.text());
+        assertEquals(JsonParser.parseString("{\"results\": [3.5, 4.0]}"), documented.json());
+        // a context completes every example; an example's own feature wins (y2 = x / 2 + 3)
+        ModelServerTest.Reply withContext = send(
+                "POST",
+                "/v1/models/half_plus_two_tf1/versions/123:regress",
+                "{\"signature_name\": \"regress_x_to_y2\", \"context\": {\"x\": [4.0]}, "
+                        + "\"examples\": [{\"note\": {\"b64\": \"aGk=\"}}, {\"x\": 2.0, \"flag\": true}]}");
+        assertEquals(JsonParser.parseString("{\"results\": [5.0, 4.0]}"), withContext.json(), withContext.text());
+
+        Object[][] refused = {
+            // serving_default is a predict signature: its input is "x", not "inputs"
+            {"half_plus_two_tf1:classify", "{\"examples\": [{\"x\": 2.0}]}", "No classification inputs found"},
+            {
+                "half_plus_two_tf1:regress",
+                "{\"signature_name\": \"classify_x_to_y\", \"examples\": [{\"x\": 2.0}]}",
+                "No regression outputs found"
+            },
+            {
+                "half_plus_two_tf1:regress",
+                "{\"signature_name\": \"nope\", \"examples\": [{}]}",
+                "No signature was found with the name: nope"
+            },
+            {"half_plus_two_tf1:regress", "{\"signature_name\": \"regress_x_to_y\"}", "'examples' is expected"},
+            {"half_plus_two_tf1:regress", "{\"signature_name\": \"regress_x_to_y\", \"examples\": []}", "empty array"},
+            {
+                "half_plus_two_tf1:regress",
+                "{\"signature_name\": \"regress_x_to_y\", \"examples\": [{\"x\": [1.0, \"a\"]}]}",
+                "Unexpected element type in feature: x expecting type: float"
+            },
+            // 2 is an int64 feature: the model's parser wants a float, TensorFlow refuses the run
+            {
+                "half_plus_two_tf1:regress",
+                "{\"signature_name\": \"regress_x_to_y\", \"examples\": [{\"x\": 2}]}",
+                "float"
+            },
+        };
+        for (Object[] c : refused) {
+            ModelServerTest.Reply r = send("POST", "/v1/models/" + c[0], (String) c[1]);
+            assertEquals(400, r.status(), c[1] + ": " + r.text());
+            assertTrue(r.error().contains((String) c[2]), c[2] + " in " + r.text());
+        }
+    }
+
+    @Test
+    void classifyRegressAndMultiInferenceOverGrpc() {
+        Input twoAndFour = Input.newBuilder()
+                .setExampleList(ExampleList.newBuilder()
+                        .addExamples(example(Map.of("x", 2f)))
+                        .addExamples(example(Map.of("x", 4f))))
+                .build();
+        ClassificationResponse classify = grpc.classify(ClassificationRequest.newBuilder()
+                .setModelSpec(signature("half_plus_two_tf1", "classify_x_to_y"))
+                .setInput(twoAndFour)
+                .build());
+        assertEquals(2, classify.getResult().getClassificationsCount());
+        assertEquals(
+                "", classify.getResult().getClassifications(0).getClasses(0).getLabel());
+        assertEquals(
+                3f, classify.getResult().getClassifications(0).getClasses(0).getScore()); // 2 / 2 + 2
+        assertEquals(
+                4f, classify.getResult().getClassifications(1).getClasses(0).getScore()); // 4 / 2 + 2
+        assertEquals(123, classify.getModelSpec().getVersion().getValue());
+        assertEquals("classify_x_to_y", classify.getModelSpec().getSignatureName());
+
+        RegressionResponse regress = grpc.regress(RegressionRequest.newBuilder()
+                .setModelSpec(signature("half_plus_two_tf1", "regress_x_to_y2"))
+                .setInput(Input.newBuilder()
+                        .setExampleListWithContext(ExampleListWithContext.newBuilder()
+                                .setContext(example(Map.of("x", 6f)))
+                                .addExamples(example(Map.of()))
+                                .addExamples(example(Map.of("x", 2f)))))
+                .build());
+        assertEquals(
+                List.of(6f, 4f), // 6 / 2 + 3 from the context; 2 / 2 + 3 from the example's own x
+                regress.getResult().getRegressionsList().stream()
+                        .map(r -> r.getValue())
+                        .toList());
+
+        MultiInferenceResponse multi = grpc.multiInference(MultiInferenceRequest.newBuilder()
+                .addTasks(InferenceTask.newBuilder()
+                        .setModelSpec(signature("half_plus_two_tf1", "classify_x_to_y"))
+                        .setMethodName("tensorflow/serving/classify"))
+                .addTasks(InferenceTask.newBuilder()
+                        .setModelSpec(signature("half_plus_two_tf1", "regress_x_to_y"))
+                        .setMethodName("tensorflow/serving/regress"))
+                .addTasks(InferenceTask.newBuilder()
+                        .setModelSpec(signature("half_plus_two_tf1", "regress_x_to_y2"))
+                        .setMethodName("tensorflow/serving/regress"))
+                .setInput(twoAndFour)
+                .build());
+        assertEquals(3, multi.getResultsCount());
+        var classes = multi.getResults(0).getClassificationResult();
+        assertEquals(
+                List.of(3f, 4f),
+                List.of(
+                        classes.getClassifications(0).getClasses(0).getScore(),
+                        classes.getClassifications(1).getClasses(0).getScore()));
+        assertEquals(List.of(3f, 4f), values(multi.getResults(1).getRegressionResult()));
+        assertEquals(List.of(4f, 5f), values(multi.getResults(2).getRegressionResult())); // x / 2 + 3
+        assertEquals("regress_x_to_y2", multi.getResults(2).getModelSpec().getSignatureName());
+
+        StatusRuntimeException predictSignature = assertThrows(
+                StatusRuntimeException.class,
+                () -> grpc.classify(ClassificationRequest.newBuilder()
+                        .setModelSpec(ModelSpec.newBuilder().setName("half_plus_two_tf1"))
+                        .setInput(twoAndFour)
+                        .build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, predictSignature.getStatus().getCode());
+        StatusRuntimeException empty = assertThrows(
+                StatusRuntimeException.class,
+                () -> grpc.regress(RegressionRequest.newBuilder()
+                        .setModelSpec(signature("half_plus_two_tf1", "regress_x_to_y"))
+                        .build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
+        assertTrue(
+                empty.getStatus().getDescription().startsWith("Input is empty."),
+                empty.getStatus().toString());
+        StatusRuntimeException method = assertThrows(
+                StatusRuntimeException.class,
+                () -> grpc.multiInference(MultiInferenceRequest.newBuilder()
+                        .addTasks(InferenceTask.newBuilder()
+                                .setModelSpec(signature("half_plus_two_tf1", "serving_default"))
+                                .setMethodName("tensorflow/serving/predict"))
+                        .setInput(twoAndFour)
+                        .build()));
+        assertEquals(Status.Code.UNIMPLEMENTED, method.getStatus().getCode());
+        StatusRuntimeException twoModels = assertThrows(
+                StatusRuntimeException.class,
+                () -> grpc.multiInference(MultiInferenceRequest.newBuilder()
+                        .addTasks(InferenceTask.newBuilder()
+                                .setModelSpec(signature("half_plus_two_tf1", "regress_x_to_y"))
+                                .setMethodName("tensorflow/serving/regress"))
+                        .addTasks(InferenceTask.newBuilder()
+                                .setModelSpec(signature("half_plus_three", "tensorflow/serving/regress"))
+                                .setMethodName("tensorflow/serving/regress"))
+                        .setInput(twoAndFour)
+                        .build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, twoModels.getStatus().getCode());
+        assertTrue(twoModels.getStatus().getDescription().contains("same model name"));
+    }
+
+    static List<Float> values(RegressionResult r) {
+        return r.getRegressionsList().stream().map(x -> x.getValue()).toList();
     }
 }
