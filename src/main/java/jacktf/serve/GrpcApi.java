@@ -9,33 +9,34 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import jacktf.serve.apis.ClassificationRequest;
 import jacktf.serve.apis.ClassificationResponse;
-import jacktf.serve.apis.ClassificationResult;
-import jacktf.serve.apis.Classifications;
 import jacktf.serve.apis.GetModelMetadataRequest;
 import jacktf.serve.apis.GetModelMetadataResponse;
 import jacktf.serve.apis.GetModelStatusRequest;
 import jacktf.serve.apis.GetModelStatusResponse;
+import jacktf.serve.apis.InferenceResult;
+import jacktf.serve.apis.InferenceTask;
 import jacktf.serve.apis.ModelServiceGrpc;
 import jacktf.serve.apis.ModelSpec;
 import jacktf.serve.apis.ModelVersionStatus;
+import jacktf.serve.apis.MultiInferenceRequest;
+import jacktf.serve.apis.MultiInferenceResponse;
 import jacktf.serve.apis.PredictRequest;
 import jacktf.serve.apis.PredictResponse;
 import jacktf.serve.apis.PredictionServiceGrpc;
+import jacktf.serve.apis.RegressionRequest;
+import jacktf.serve.apis.RegressionResponse;
 import jacktf.serve.apis.SignatureDefMap;
 import jacktf.serve.apis.StatusProto;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.Example;
-import org.tensorflow.proto.Features;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.error.Code;
 
@@ -70,6 +71,16 @@ final class GrpcApi {
             @Override
             public void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> out) {
                 GrpcApi.this.classify(request, out);
+            }
+
+            @Override
+            public void regress(RegressionRequest request, StreamObserver<RegressionResponse> out) {
+                GrpcApi.this.regress(request, out);
+            }
+
+            @Override
+            public void multiInference(MultiInferenceRequest request, StreamObserver<MultiInferenceResponse> out) {
+                GrpcApi.this.multiInference(request, out);
             }
         };
     }
@@ -185,12 +196,12 @@ final class GrpcApi {
         ModelSpec spec = request.getModelSpec();
         call("predict", spec, out, call -> {
             Function<ServedModel, InferenceService.RunRequest> decode = model -> {
-                SignatureSpec signature = model.signature(signatureName(spec));
+                SignatureSpec signature = model.signature(signatureName(spec), RequestChecks::predictSignatureMissing);
                 call.signature = signature.key();
+                RequestChecks.inputs(signature, request.getInputsMap().keySet());
+                List<String> outputs = RequestChecks.outputs(signature, request.getOutputFilterList());
                 return new InferenceService.RunRequest(
-                        signature,
-                        inputs(signature, request.getInputsMap(), service.maxTensorBytes()),
-                        outputs(signature, request));
+                        signature, inputs(request.getInputsMap(), service.maxTensorBytes()), outputs);
             };
             runAndAnswer(call, spec, decode, out, result -> {
                 PredictResponse.Builder reply = PredictResponse.newBuilder()
@@ -204,38 +215,11 @@ final class GrpcApi {
         });
     }
 
-    private static Map<String, HostTensor> inputs(
-            SignatureSpec signature, Map<String, TensorProto> given, long maxTensorBytes) {
-        for (String name : given.keySet()) {
-            if (!signature.inputs().containsKey(name)) {
-                throw ServingException.invalidArgument("Signature '" + signature.key() + "' has no input '" + name
-                        + "'; it takes " + signature.inputs().keySet());
-            }
-        }
+    /** The request's tensors by alias, each in its own dtype (TF Serving's GetInputValues: the runtime checks). */
+    private static Map<String, HostTensor> inputs(Map<String, TensorProto> given, long maxTensorBytes) {
         Map<String, HostTensor> inputs = new LinkedHashMap<>();
-        for (var spec : signature.inputs().values()) {
-            TensorProto proto = given.get(spec.alias());
-            if (proto == null) {
-                throw ServingException.invalidArgument("Missing input '" + spec.alias() + "'; signature '"
-                        + signature.key() + "' takes " + signature.inputs().keySet());
-            }
-            inputs.put(spec.alias(), ProtoTensors.fromProto(spec, proto, maxTensorBytes));
-        }
+        given.forEach((alias, proto) -> inputs.put(alias, ProtoTensors.fromProto(alias, proto, maxTensorBytes)));
         return inputs;
-    }
-
-    private static List<String> outputs(SignatureSpec signature, PredictRequest request) {
-        if (request.getOutputFilterCount() == 0) {
-            return new ArrayList<>(signature.outputs().keySet());
-        }
-        for (String name : request.getOutputFilterList()) {
-            if (!signature.outputs().containsKey(name)) {
-                throw ServingException.invalidArgument("output_filter names '" + name + "', which signature '"
-                        + signature.key() + "' does not have; its outputs are "
-                        + signature.outputs().keySet());
-            }
-        }
-        return List.copyOf(new LinkedHashSet<>(request.getOutputFilterList()));
     }
 
     private void metadata(GetModelMetadataRequest request, StreamObserver<GetModelMetadataResponse> out) {
@@ -268,123 +252,145 @@ final class GrpcApi {
     private void status(GetModelStatusRequest request, StreamObserver<GetModelStatusResponse> out) {
         ModelSpec spec = request.getModelSpec();
         call("status", spec, out, call -> {
-            ModelVersions model = service.registry().model(spec.getName());
-            Optional<Long> version =
-                    spec.hasVersion() ? Optional.of(spec.getVersion().getValue()) : Optional.empty();
+            InferenceService.ModelRef ref = ref(spec);
             GetModelStatusResponse.Builder reply = GetModelStatusResponse.newBuilder();
-            for (ModelVersions.VersionState s : model.states()) {
-                if (version.isPresent() && version.get() != s.version()) {
-                    continue;
-                }
+            for (ModelVersions.VersionState s :
+                    service.registry().model(spec.getName()).status(ref.version(), ref.label())) {
                 reply.addModelVersionStatus(ModelVersionStatus.newBuilder()
                         .setVersion(s.version())
                         .setState(ModelVersionStatus.State.valueOf(s.state()))
                         .setStatus(StatusProto.newBuilder()
-                                .setErrorCode(s.error().isEmpty() ? Code.OK : Code.UNKNOWN)
+                                .setErrorCode(s.errorCode())
                                 .setErrorMessage(s.error())));
-            }
-            if (reply.getModelVersionStatusCount() == 0) {
-                throw ServingException.notFound("Could not find version " + version.orElse(-1L) + " of model "
-                        + spec.getName() + "; its versions: " + model.servedVersions());
             }
             succeed(call, out, reply.build());
         });
     }
 
-    /**
-     * Classify on a signature whose method is {@code tensorflow/serving/classify}: the examples go
-     * in serialized as its string input, and its {@code classes} and/or {@code scores} outputs
-     * come back per example.
-     */
+    /** Classify (TF Serving's classifier): see {@link ExampleRunner}. */
     private void classify(ClassificationRequest request, StreamObserver<ClassificationResponse> out) {
         ModelSpec spec = request.getModelSpec();
         call("classify", spec, out, call -> {
-            List<Example> examples = examples(request);
-            Function<ServedModel, InferenceService.RunRequest> decode = model -> {
-                SignatureSpec signature = model.signature(signatureName(spec));
-                call.signature = signature.key();
-                if (!signature.methodName().equals(SignatureSpec.CLASSIFY_METHOD)
-                        || signature.inputs().size() != 1
-                        || signature.inputs().values().iterator().next().dtype() != DataType.DT_STRING) {
-                    throw ServingException.invalidArgument("Signature '" + signature.key() + "' is "
-                            + signature.methodName() + " with inputs "
-                            + signature.inputs().keySet()
-                            + "; Classify needs a " + SignatureSpec.CLASSIFY_METHOD
-                            + " signature with one string input (serialized tf.Examples)");
-                }
-                List<String> outputs = new ArrayList<>();
-                for (String o : List.of("classes", "scores")) {
-                    if (signature.outputs().containsKey(o)) {
-                        outputs.add(o);
-                    }
-                }
-                byte[][] serialized = new byte[examples.size()][];
-                for (int i = 0; i < serialized.length; i++) {
-                    serialized[i] = examples.get(i).toByteArray();
-                }
-                String input = signature.inputs().keySet().iterator().next();
-                return new InferenceService.RunRequest(
-                        signature,
-                        Map.of(input, new HostTensor(DataType.DT_STRING, new long[] {serialized.length}, serialized)),
-                        outputs);
-            };
-            runAndAnswer(call, spec, decode, out, result -> ClassificationResponse.newBuilder()
-                    .setModelSpec(answeredSpec(
-                            spec.getName(), result.version(), result.signature().key()))
-                    .setResult(classifications(result.outputs(), examples.size()))
-                    .build());
+            HostTensor examples = ExampleRunner.serialized(request.getInput());
+            runAndAnswer(
+                    call,
+                    spec,
+                    ExampleRunner.decode(call, spec.getSignatureName(), true, examples),
+                    out,
+                    result -> ClassificationResponse.newBuilder()
+                            .setModelSpec(answeredSpec(
+                                    spec.getName(),
+                                    result.version(),
+                                    result.signature().key()))
+                            .setResult(ExampleRunner.classifications(result.outputs(), examples.rows()))
+                            .build());
         });
     }
 
-    private static List<Example> examples(ClassificationRequest request) {
-        var input = request.getInput();
-        List<Example> examples = new ArrayList<>();
-        switch (input.getKindCase()) {
-            case EXAMPLE_LIST -> examples.addAll(input.getExampleList().getExamplesList());
-            case EXAMPLE_LIST_WITH_CONTEXT -> {
-                Features context =
-                        input.getExampleListWithContext().getContext().getFeatures();
-                for (Example e : input.getExampleListWithContext().getExamplesList()) {
-                    Example.Builder merged = e.toBuilder();
-                    merged.getFeaturesBuilder().putAllFeature(context.getFeatureMap());
-                    examples.add(merged.build());
-                }
-            }
-            case KIND_NOT_SET -> {}
-        }
-        if (examples.isEmpty()) {
-            throw ServingException.invalidArgument("Input is empty; expected example_list with at least one Example");
-        }
-        return examples;
+    /** Regress (TF Serving's regressor): see {@link ExampleRunner}. */
+    private void regress(RegressionRequest request, StreamObserver<RegressionResponse> out) {
+        ModelSpec spec = request.getModelSpec();
+        call("regress", spec, out, call -> {
+            HostTensor examples = ExampleRunner.serialized(request.getInput());
+            runAndAnswer(
+                    call,
+                    spec,
+                    ExampleRunner.decode(call, spec.getSignatureName(), false, examples),
+                    out,
+                    result -> RegressionResponse.newBuilder()
+                            .setModelSpec(answeredSpec(
+                                    spec.getName(),
+                                    result.version(),
+                                    result.signature().key()))
+                            .setResult(ExampleRunner.regressions(result.outputs(), examples.rows()))
+                            .build());
+        });
     }
 
-    private static ClassificationResult classifications(Map<String, HostTensor> outputs, int n) {
-        HostTensor classes = outputs.get("classes");
-        HostTensor scores = outputs.get("scores");
-        HostTensor first = classes != null ? classes : scores;
-        if (first == null || first.rows() != n) {
-            throw new ServingException(
-                    Code.INVALID_ARGUMENT,
-                    "The classify signature answered "
-                            + (first == null
-                                    ? "neither classes nor scores"
-                                    : first.rows() + " rows for " + n + " examples"));
-        }
-        int k = first.size() / n;
-        ClassificationResult.Builder result = ClassificationResult.newBuilder();
-        for (int i = 0; i < n; i++) {
-            Classifications.Builder c = Classifications.newBuilder();
-            for (int j = 0; j < k; j++) {
-                var one = c.addClassesBuilder();
-                if (classes != null) {
-                    one.setLabel(new String(((byte[][]) classes.values)[i * k + j], StandardCharsets.UTF_8));
+    /**
+     * MultiInference (TF Serving's multi_inference.cc): classify and regress tasks of one model on
+     * one input, all on the same version; the version of the first task's spec. Each task runs on
+     * its signature's runner (TF Serving fetches all tasks' outputs in one session run: the same
+     * values, as the examples and graph are the same).
+     */
+    private void multiInference(MultiInferenceRequest request, StreamObserver<MultiInferenceResponse> out) {
+        ModelSpec first = request.getTasksCount() == 0
+                ? ModelSpec.getDefaultInstance()
+                : request.getTasks(0).getModelSpec();
+        call("multi_inference", first, out, call -> {
+            if (request.getTasksCount() == 0) {
+                throw ServingException.invalidArgument(
+                        "MultiInferenceRequest has no tasks; expected at least one InferenceTask");
+            }
+            Set<String> keys = new HashSet<>();
+            for (InferenceTask task : request.getTasksList()) {
+                if (task.getModelSpec().getName().isEmpty()) {
+                    throw ServingException.invalidArgument("Found ModelSpec with an empty model name.");
                 }
-                if (scores != null) {
-                    one.setScore(((float[]) scores.values)[i * k + j]);
+                if (!task.getModelSpec().getName().equals(first.getName())) {
+                    throw ServingException.invalidArgument("All ModelSpecs in a MultiInferenceRequest must access "
+                            + "the same model name. Received: " + first.getName() + " and "
+                            + task.getModelSpec().getName());
+                }
+                if (!keys.add(signatureName(task.getModelSpec()))) {
+                    throw ServingException.invalidArgument(
+                            "Duplicate evaluation of signature: " + signatureName(task.getModelSpec()));
+                }
+                if (!task.getMethodName().equals(ExampleRunner.CLASSIFY)
+                        && !task.getMethodName().equals(ExampleRunner.REGRESS)) {
+                    throw new ServingException(
+                            Code.UNIMPLEMENTED,
+                            "Unsupported signature method_name: " + task.getMethodName() + "; expected "
+                                    + ExampleRunner.CLASSIFY + " or " + ExampleRunner.REGRESS);
                 }
             }
-            result.addClassifications(c);
-        }
-        return result.build();
+            HostTensor examples = ExampleRunner.serialized(request.getInput());
+            List<ExampleRunner.Task> tasks = new ArrayList<>();
+            Function<ServedModel, List<InferenceService.RunRequest>> decode = model -> {
+                List<InferenceService.RunRequest> runs = new ArrayList<>();
+                for (InferenceTask task : request.getTasksList()) {
+                    SignatureSpec signature = model.signature(
+                            signatureName(task.getModelSpec()),
+                            (key, all) ->
+                                    ServingException.invalidArgument("Requested signature not found in model graph: "
+                                            + key + "; expected one of " + all));
+                    ExampleRunner.Task t = task.getMethodName().equals(ExampleRunner.CLASSIFY)
+                            ? ExampleRunner.classify(signature)
+                            : ExampleRunner.regress(signature);
+                    tasks.add(t);
+                    runs.add(t.run(examples));
+                }
+                call.signature = String.join(",", keys.stream().sorted().toList());
+                return runs;
+            };
+            long deadline = deadline();
+            InferenceService.within(service.runAll(call, ref(first), decode, deadline), deadline)
+                    .whenComplete((results, e) -> {
+                        if (e != null) {
+                            fail(call, out, e);
+                            return;
+                        }
+                        try {
+                            MultiInferenceResponse.Builder reply = MultiInferenceResponse.newBuilder();
+                            for (int i = 0; i < tasks.size(); i++) {
+                                InferenceResult.Builder r = reply.addResultsBuilder()
+                                        .setModelSpec(answeredSpec(
+                                                first.getName(),
+                                                results.get(i).version(),
+                                                tasks.get(i).signature().key()));
+                                if (tasks.get(i).classify()) {
+                                    r.setClassificationResult(ExampleRunner.classifications(
+                                            results.get(i).outputs(), examples.rows()));
+                                } else {
+                                    r.setRegressionResult(ExampleRunner.regressions(
+                                            results.get(i).outputs(), examples.rows()));
+                                }
+                            }
+                            succeed(call, out, reply.build());
+                        } catch (Throwable bad) {
+                            fail(call, out, bad);
+                        }
+                    });
+        });
     }
 }

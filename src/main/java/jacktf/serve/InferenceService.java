@@ -1,5 +1,6 @@
 package jacktf.serve;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -173,16 +174,61 @@ final class InferenceService {
     }
 
     /**
+     * Runs several decoded requests on one version (MultiInference's tasks): one lease for all,
+     * each request on its signature's runner; the future completes with the results in order, or
+     * with the first failure.
+     */
+    CompletableFuture<List<RunResult>> runAll(
+            Call call, ModelRef ref, Function<ServedModel, List<RunRequest>> decode, long deadlineNanos) {
+        call.model = ref.name();
+        ModelVersions.Lease lease = registry.model(ref.name()).lease(ref.version(), ref.label());
+        List<RunRequest> runs;
+        try {
+            runs = decode.apply(lease.loaded().model);
+        } catch (Throwable e) { // an Error too: the lease must not leak
+            lease.close();
+            throw e;
+        }
+        long version = lease.loaded().version;
+        List<SignatureRunner.Job> jobs = new ArrayList<>();
+        List<CompletableFuture<RunResult>> answers = new ArrayList<>();
+        try {
+            for (RunRequest run : runs) {
+                SignatureRunner.Job job =
+                        lease.loaded().runner(run.signature()).submit(run.inputs(), run.outputs(), deadlineNanos);
+                jobs.add(job);
+                answers.add(job.result().thenApply(outputs -> new RunResult(version, run.signature(), outputs)));
+            }
+        } catch (Throwable refused) { // a full queue: the runs already queued are not run
+            jobs.forEach(SignatureRunner.Job::abandon);
+            throw refused;
+        } finally {
+            // the version stays open until every queued run is answered (the runner answers abandoned ones too)
+            CompletableFuture.allOf(
+                            jobs.stream().map(SignatureRunner.Job::result).toArray(CompletableFuture[]::new))
+                    .whenComplete((r, e) -> lease.close());
+        }
+        CompletableFuture<List<RunResult>> all = CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(v -> answers.stream().map(CompletableFuture::join).toList());
+        all.whenComplete((r, e) -> {
+            if (e != null) { // cancelled, timed out or one run failed: the others are not run if not started
+                jobs.forEach(SignatureRunner.Job::abandon);
+            }
+        });
+        return all;
+    }
+
+    /**
      * The run, failed with a {@link java.util.concurrent.TimeoutException} (DEADLINE_EXCEEDED, see
      * {@link ServingException#of}) when not answered by the deadline; the run is then abandoned if
      * not started. For callers that do not wait (gRPC).
      */
-    static CompletableFuture<RunResult> within(CompletableFuture<RunResult> result, long deadlineNanos) {
+    static <T> CompletableFuture<T> within(CompletableFuture<T> result, long deadlineNanos) {
         return result.orTimeout(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
     /** Waits for a run until the deadline (DEADLINE_EXCEEDED after it: the run is abandoned if not started). */
-    static RunResult await(CompletableFuture<RunResult> result, long deadlineNanos) {
+    static <T> T await(CompletableFuture<T> result, long deadlineNanos) {
         try {
             return result.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {

@@ -7,7 +7,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.tensorflow.proto.DataType;
@@ -28,8 +27,8 @@ final class JsonTensors {
         List<Long> dims = new ArrayList<>();
         List<JsonElement> leaves = new ArrayList<>();
         flatten(spec, value, 0, dims, leaves, new boolean[] {false});
+        // no shape check against the signature: TF Serving has none, the runtime decides
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-        checkShape(spec, shape);
         HostTensor.checkedSize(spec.alias(), spec.dtype(), shape, maxBytes);
         Object values = HostTensor.newValues(spec.dtype(), leaves.size(), spec.alias());
         for (int i = 0; i < leaves.size(); i++) {
@@ -70,22 +69,6 @@ final class JsonTensors {
     private static ServingException ragged(SignatureSpec.TensorSpec spec, String what) {
         return ServingException.invalidArgument(
                 "Input '" + spec.alias() + "' is ragged: " + what + "; expected a rectangular (nested) list");
-    }
-
-    private static void checkShape(SignatureSpec.TensorSpec spec, long[] actual) {
-        long[] expected = spec.dims();
-        if (expected == null) {
-            return;
-        }
-        boolean ok = expected.length == actual.length;
-        for (int i = 0; ok && i < actual.length; i++) {
-            ok = expected[i] < 0 || expected[i] == actual[i];
-        }
-        if (!ok) {
-            throw ServingException.invalidArgument("Input '" + spec.alias() + "' wants shape "
-                    + Arrays.toString(expected).replace("-1", "?") + " (first dimension: rows). Received: shape "
-                    + Arrays.toString(actual));
-        }
     }
 
     private static void set(SignatureSpec.TensorSpec spec, Object values, int i, JsonElement e) {

@@ -1,5 +1,6 @@
 package jacktf.serve;
 
+import jacktf.config.JacktfException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,9 @@ final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * Loads the models (each must have a version to serve) and starts polling. {@code configFile}
+     * Loads the models and starts polling. A model without a version to serve, or with a version
+     * the policy picks that fails to load, is a {@link JacktfException} naming it and the reason
+     * (after start-up, failures are states: {@link ModelVersions#refresh}). {@code configFile}
      * present: its models; else the one model {@code name} at {@code basePath}.
      */
     static ModelRegistry start(
@@ -62,15 +65,24 @@ final class ModelRegistry implements AutoCloseable {
             }
             for (ModelConfigFile.Entry e : entries) {
                 if (!Files.isDirectory(e.basePath())) {
-                    throw new IllegalArgumentException("The base path " + e.basePath() + " of model " + e.name()
-                            + " is not a directory; expected " + e.basePath() + "/<version>/saved_model.pb");
+                    throw new JacktfException("Model " + e.name() + " cannot be served: its base path "
+                            + e.basePath() + " is not a directory; expected " + e.basePath()
+                            + "/<version>/saved_model.pb");
                 }
                 ModelVersions versions = registry.add(e);
+                // TF Serving's model server stops when a configured model's version fails at start-up; here the
+                // user's mistake is one line naming the model, the version and the reason
+                Optional<ModelVersions.VersionState> failed = versions.failure();
+                if (failed.isPresent()) {
+                    ModelVersions.VersionState f = failed.get();
+                    throw new JacktfException("Model " + e.name() + " cannot be served: version " + f.version() + " in "
+                            + e.basePath() + " failed to load (" + f.errorCode() + "): " + f.error());
+                }
                 if (versions.servedVersions().isEmpty()) {
-                    throw new IllegalArgumentException("No version of model " + e.name() + " could be loaded from "
-                            + e.basePath() + " (policy " + VersionPolicy.describe(e.policy()) + "): expected "
+                    throw new JacktfException("Model " + e.name() + " cannot be served: no version to load in "
+                            + e.basePath() + " (policy " + VersionPolicy.describe(e.policy()) + "); expected "
                             + e.basePath() + "/<N>/saved_model.pb (write one with: jacktf export --output "
-                            + e.basePath() + "); see the log for load errors");
+                            + e.basePath() + ")");
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -1,5 +1,6 @@
 package jacktf.serve;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
+import org.tensorflow.proto.error.Code;
 
 /**
  * The versions of one model, as TF Serving treats them: numeric directories under the base path
@@ -99,8 +101,11 @@ final class ModelVersions implements AutoCloseable {
         }
     }
 
-    /** A version's state for the status APIs; {@code error} is empty unless its load failed. */
-    record VersionState(long version, String state, String error) {}
+    /**
+     * A version's state for the status APIs: AVAILABLE, or END after a failed load with its
+     * error's canonical code and message (OK and empty otherwise), as TF Serving reports it.
+     */
+    record VersionState(long version, String state, Code errorCode, String error) {}
 
     private final String name;
     private final SignatureRunner.Options options;
@@ -110,7 +115,7 @@ final class ModelVersions implements AutoCloseable {
     private volatile Map<String, Long> labels;
     private volatile NavigableMap<Long, Loaded> served = new TreeMap<>();
     /** A failed load: its error, and its directory's {@link #fingerprint} then, to retry when that changes. */
-    private record Failure(String error, long fingerprint) {}
+    private record Failure(Code code, String error, long fingerprint) {}
 
     private final Map<Long, Failure> failed = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -191,13 +196,13 @@ final class ModelVersions implements AutoCloseable {
         }
     }
 
-    /** Every version known: served ones AVAILABLE, failed loads END with their error. */
+    /** Every version known: served ones AVAILABLE, failed loads END with their error; newest first. */
     List<VersionState> states() {
         List<VersionState> out = new ArrayList<>();
-        served.keySet().forEach(v -> out.add(new VersionState(v, "AVAILABLE", "")));
+        served.keySet().forEach(v -> out.add(new VersionState(v, "AVAILABLE", Code.OK, "")));
         failed.forEach((v, failure) -> {
             if (!served.containsKey(v)) {
-                out.add(new VersionState(v, "END", failure.error()));
+                out.add(new VersionState(v, "END", failure.code(), failure.error()));
             }
         });
         out.sort((a, b) -> Long.compare(b.version(), a.version()));
@@ -205,10 +210,52 @@ final class ModelVersions implements AutoCloseable {
     }
 
     /**
+     * What GetModelStatus answers, over REST and gRPC alike (TF Serving's get_model_status_impl):
+     * the state of the version asked for (by number or label), or of every version; NOT_FOUND when
+     * there is none. A version whose load failed is there too, END with its error.
+     */
+    List<VersionState> status(Optional<Long> version, Optional<String> label) {
+        Optional<Long> wanted = version;
+        if (label.isPresent()) {
+            Long v = labels.get(label.get());
+            if (v == null) {
+                throw ServingException.notFound("Unrecognized servable version label: " + label.get() + " (model "
+                        + name + " has labels " + labels.keySet() + ")");
+            }
+            wanted = Optional.of(v);
+        }
+        List<VersionState> all = states();
+        if (wanted.isEmpty()) {
+            if (all.isEmpty()) {
+                throw ServingException.notFound("Could not find any versions of model " + name);
+            }
+            return all;
+        }
+        long v = wanted.get();
+        List<VersionState> one = all.stream().filter(s -> s.version() == v).toList();
+        if (one.isEmpty()) {
+            throw ServingException.notFound("Could not find version " + v + " of model " + name);
+        }
+        return one;
+    }
+
+    /** The first version the policy picks whose load failed, if any (start-up refuses to serve then). */
+    Optional<VersionState> failure() {
+        return states().stream().filter(s -> s.errorCode() != Code.OK).findFirst();
+    }
+
+    /**
      * Loads the versions the policy picks that are not loaded yet and unloads the ones it no
-     * longer picks. A version that fails to load is logged, reported as END with its error, and
-     * tried again once its directory changes (an exporter still writing it, a file fixed by hand);
-     * an unchanged directory is not reloaded on every poll.
+     * longer picks, availability first as TF Serving's model server always does (its
+     * AvailabilityPreservingPolicy): a version is loaded completely before it is served, and a
+     * version the policy no longer picks is unloaded only once one it picks is serving (or it
+     * picks none). So a new version that fails to load leaves the previous one serving.
+     *
+     * <p>A version that fails is logged, counted ({@code load_failed}), reported END with its
+     * error's code and message, and loaded again once its directory changes (an exporter still
+     * writing it, a file fixed by hand). TF Serving instead retries a failed load 5 times a minute
+     * apart and then never again: on a local file system an unchanged directory fails the same way
+     * every time, while a fixed upload is exactly what should be retried, at once.
      */
     synchronized void refresh() throws IOException {
         if (closed) {
@@ -216,7 +263,7 @@ final class ModelVersions implements AutoCloseable {
         }
         NavigableSet<Long> wanted = policy.select(onDisk());
         NavigableMap<Long, Loaded> next = new TreeMap<>(served);
-        for (Long v : wanted) {
+        for (Long v : wanted.descendingSet()) { // the newest first, as TF Serving loads them
             if (next.containsKey(v)) {
                 continue;
             }
@@ -233,21 +280,51 @@ final class ModelVersions implements AutoCloseable {
                 metrics.modelEvent(name, v, "load");
                 LOG.info("Serving version " + v + " of " + name + " from " + basePath);
             } catch (IOException | RuntimeException e) {
-                failed.put(v, new Failure(String.valueOf(e.getMessage()), fingerprint));
+                Failure failure = new Failure(loadFailureCode(e), oneLine(e), fingerprint);
+                failed.put(v, failure);
                 metrics.modelEvent(name, v, "load_failed");
-                LOG.log(Level.WARNING, "Loading version " + v + " of " + name + " failed", e);
+                LOG.log(
+                        Level.WARNING,
+                        "Loading version " + v + " of " + name + " failed (" + failure.code() + "); still serving "
+                                + next.keySet() + "; retried when " + dir + " changes",
+                        e);
             }
         }
+        boolean pickedServing = wanted.stream().anyMatch(next::containsKey);
+        NavigableSet<Long> unpicked = new TreeSet<>(next.keySet());
+        unpicked.removeAll(wanted);
+        if (!wanted.isEmpty() && !pickedServing && !unpicked.isEmpty()) {
+            Long kept = unpicked.pollLast(); // the newest of them serves until a picked version loads
+            LOG.info("Version " + kept + " of " + name + " keeps serving: no version of " + wanted + " is loaded yet");
+        }
         List<Loaded> dropped = new ArrayList<>();
-        next.keySet().removeIf(v -> {
-            if (!wanted.contains(v)) {
-                dropped.add(next.get(v));
-                return true;
-            }
-            return false;
-        });
+        for (Long v : unpicked) {
+            dropped.add(next.remove(v));
+        }
         served = next;
         dropped.forEach(Loaded::release);
+    }
+
+    /**
+     * The canonical code of a failed load, as TF would give it: a saved_model.pb that is no proto
+     * is DATA_LOSS (TF's "Can't parse ... as binary proto"), a missing file NOT_FOUND, TF's own
+     * errors their code, anything else UNKNOWN.
+     */
+    static Code loadFailureCode(Throwable e) {
+        if (e instanceof InvalidProtocolBufferException) {
+            return Code.DATA_LOSS;
+        }
+        if (e instanceof NoSuchFileException) {
+            return Code.NOT_FOUND;
+        }
+        Code code = ServingException.of(e).code();
+        return code == Code.INTERNAL ? Code.UNKNOWN : code;
+    }
+
+    /** An error as one line for a status message: TF's messages can span several. */
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /**

@@ -98,6 +98,7 @@ final class PredictCodec {
                 throw ServingException.invalidArgument("The request holds no instances; expected at least one row");
             }
         }
+        RequestChecks.inputs(signature, inputs.keySet()); // then the checks of Predict, as in TF Serving
         return new PredictRequest(signature, rowFormat ? Format.ROW : Format.COLUMNAR, inputs);
     }
 
@@ -115,8 +116,7 @@ final class PredictCodec {
         String only = s.inputs().keySet().iterator().next();
         int count = 0;
         for (JsonElement instance : instances.getAsJsonArray()) {
-            boolean named = instance.isJsonObject()
-                    && !(single && instance.getAsJsonObject().has("b64"));
+            boolean named = instance.isJsonObject() && !isB64(instance);
             if (named) {
                 for (var e : instance.getAsJsonObject().entrySet()) {
                     JsonArray column = (JsonArray) rows.computeIfAbsent(e.getKey(), k -> new JsonArray());
@@ -145,26 +145,40 @@ final class PredictCodec {
         return rows;
     }
 
-    /** Per input, its whole value: an object of values by input name, or, with one input, the value itself. */
+    /**
+     * Per input, its whole value: an object (not a {@code {"b64"}} value) holds one value per
+     * signature input, found by name (other keys are ignored, as in TF Serving); any other value
+     * is the one input's.
+     */
     private static Map<String, JsonElement> fromColumns(SignatureSpec s, JsonElement inputs) {
         Map<String, JsonElement> values = new LinkedHashMap<>();
-        boolean single = s.inputs().size() == 1;
-        String only = s.inputs().keySet().iterator().next();
-        boolean named = inputs.isJsonObject()
-                && !(single && inputs.getAsJsonObject().has("b64"))
-                && !(single
-                        && !s.inputs()
-                                .keySet()
-                                .containsAll(inputs.getAsJsonObject().keySet()));
+        boolean named = inputs.isJsonObject() && !isB64(inputs);
         if (named) {
-            inputs.getAsJsonObject().entrySet().forEach(e -> values.put(e.getKey(), e.getValue()));
-        } else if (single) {
-            values.put(only, inputs);
+            JsonObject given = inputs.getAsJsonObject();
+            for (String name : s.inputs().keySet()) {
+                if (!given.has(name)) {
+                    throw ServingException.invalidArgument("Missing named input: " + name + " in 'inputs' object; "
+                            + "signature '" + s.key() + "' takes " + s.inputs().keySet() + ". Received: keys "
+                            + given.keySet());
+                }
+                values.put(name, given.get(name));
+            }
+        } else if (s.inputs().size() == 1) {
+            values.put(s.inputs().keySet().iterator().next(), inputs);
         } else {
-            throw ServingException.invalidArgument("\"inputs\" must be an object naming "
-                    + s.inputs().keySet() + ". Received: " + JsonTensors.describe(inputs));
+            throw ServingException.invalidArgument("\"inputs\" is a plain value/list, but signature '" + s.key()
+                    + "' has inputs " + s.inputs().keySet() + ": expected an object naming them. Received: "
+                    + JsonTensors.describe(inputs));
         }
         return values;
+    }
+
+    private static boolean isB64(JsonElement e) {
+        return e.isJsonObject()
+                && e.getAsJsonObject().size() == 1
+                && e.getAsJsonObject().has("b64")
+                && e.getAsJsonObject().get("b64").isJsonPrimitive()
+                && e.getAsJsonObject().get("b64").getAsJsonPrimitive().isString();
     }
 
     /**

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
@@ -16,25 +17,30 @@ final class ProtoTensors {
     private ProtoTensors() {}
 
     /**
-     * The tensor for input {@code spec}; a wrong dtype, a value count that fits no shape, or a
-     * shape of more than {@code maxBytes} (checked before allocating) is INVALID_ARGUMENT.
+     * The tensor a request's {@code TensorProto} holds for input {@code alias}, in the proto's own
+     * dtype: as in TF Serving, neither dtype nor shape is checked against the signature, the
+     * runtime refuses what the graph cannot take. A dtype this server does not carry, a value count
+     * that fits no shape, or a shape of more than {@code maxBytes} (checked before allocating) is
+     * INVALID_ARGUMENT.
      */
-    static HostTensor fromProto(SignatureSpec.TensorSpec spec, TensorProto proto, long maxBytes) {
-        if (proto.getDtype() != spec.dtype()) {
-            throw ServingException.invalidArgument("Input '" + spec.alias() + "' is " + spec.dtype() + ". Received: "
-                    + proto.getDtype() + " (set the TensorProto's dtype to " + spec.dtype() + ")");
+    static HostTensor fromProto(String alias, TensorProto proto, long maxBytes) {
+        DataType dtype = proto.getDtype();
+        if (!HostTensor.SUPPORTED.contains(dtype)) {
+            throw ServingException.invalidArgument("tensor parsing error: " + alias + " has dtype " + dtype
+                    + ", which this server does not feed; it handles " + HostTensor.SUPPORTED);
         }
+        SignatureSpec.TensorSpec spec = new SignatureSpec.TensorSpec(alias, "", dtype, null);
         long[] shape = proto.getTensorShape().getDimList().stream()
                 .mapToLong(TensorShapeProto.Dim::getSize)
                 .toArray();
-        int n = HostTensor.checkedSize(spec.alias(), spec.dtype(), shape, maxBytes);
-        Object values = HostTensor.newValues(spec.dtype(), n, spec.alias());
+        int n = HostTensor.checkedSize(alias, dtype, shape, maxBytes);
+        Object values = HostTensor.newValues(dtype, n, alias);
         if (!proto.getTensorContent().isEmpty()) {
             readContent(spec, proto.getTensorContent(), values, n);
         } else {
             readFields(spec, proto, values, n);
         }
-        return new HostTensor(spec.dtype(), shape, values);
+        return new HostTensor(dtype, shape, values);
     }
 
     private static void readContent(SignatureSpec.TensorSpec spec, ByteString content, Object values, int n) {

@@ -25,8 +25,10 @@ final class RequestRouter {
         METADATA,
         /** {@code POST /v1/models/NAME:predict}. */
         PREDICT,
-        /** {@code POST :classify} and {@code :regress}: TF Serving's, not served here (501). */
-        UNIMPLEMENTED
+        /** {@code POST /v1/models/NAME:classify}. */
+        CLASSIFY,
+        /** {@code POST /v1/models/NAME:regress}. */
+        REGRESS
     }
 
     /**
@@ -58,8 +60,10 @@ final class RequestRouter {
             endpoint = Endpoint.METADATA;
         } else if (":predict".equals(action) && httpMethod.equals("POST")) {
             endpoint = Endpoint.PREDICT;
-        } else if ((":classify".equals(action) || ":regress".equals(action)) && httpMethod.equals("POST")) {
-            endpoint = Endpoint.UNIMPLEMENTED;
+        } else if (":classify".equals(action) && httpMethod.equals("POST")) {
+            endpoint = Endpoint.CLASSIFY;
+        } else if (":regress".equals(action) && httpMethod.equals("POST")) {
+            endpoint = Endpoint.REGRESS;
         }
         return Optional.of(new Route(
                 m.group(1),

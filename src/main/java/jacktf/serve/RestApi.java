@@ -80,27 +80,14 @@ final class RestApi implements HttpTransport.Handler {
             throws Exception {
         RequestRouter.Route route = routed.orElseThrow(() -> ServingException.notFound("Malformed request: "
                 + request.method() + " " + request.rawPath() + " (expected /v1/models/NAME[/versions/N|/labels/L]"
-                + "[/metadata|:predict])"));
+                + "[/metadata|:predict|:classify|:regress])"));
         ModelVersions model = service.registry().model(route.model());
         Optional<Long> version = route.version().map(v -> parseVersion(route.model(), v));
         InferenceService.ModelRef ref = new InferenceService.ModelRef(route.model(), version, route.label());
         RequestRouter.Endpoint endpoint = route.endpoint()
                 .orElseThrow(() -> ServingException.notFound("No " + route.httpMethod() + " " + route.path()));
         return switch (endpoint) {
-            case STATUS -> {
-                if (version.isPresent() || route.label().isPresent()) {
-                    try (ModelVersions.Lease lease = model.lease(version, route.label())) {
-                        long v = lease.loaded().version;
-                        yield StatusJson.status(model.states().stream()
-                                .filter(s -> s.version() == v)
-                                .toList());
-                    }
-                }
-                if (model.states().isEmpty()) {
-                    throw ServingException.notFound("Could not find any versions of model " + route.model());
-                }
-                yield StatusJson.status(model.states());
-            }
+            case STATUS -> StatusJson.status(model.status(version, route.label()));
             case METADATA ->
                 service.withVersion(
                         call,
@@ -108,11 +95,8 @@ final class RestApi implements HttpTransport.Handler {
                         loaded -> StatusJson.metadata(
                                 route.model(), loaded.version, loaded.model.signatures(), loaded.model.assets()));
             case PREDICT -> predict(call, ref, request.body());
-            case UNIMPLEMENTED ->
-                throw new ServingException(
-                        Code.UNIMPLEMENTED,
-                        "This server answers :predict over REST; classify and regress are not implemented "
-                                + "(gRPC Classify is)");
+            case CLASSIFY -> examples(call, ref, request.body(), true);
+            case REGRESS -> examples(call, ref, request.body(), false);
         };
     }
 
@@ -123,6 +107,21 @@ final class RestApi implements HttpTransport.Handler {
                     "Servable not found for request: version '" + text + "' of " + model + " (versions are numbers)");
         }
         return Long.parseLong(text);
+    }
+
+    /** {@code :classify} and {@code :regress}: TF Serving's JSON ({@link ExampleJson}) around {@link ExampleRunner}. */
+    private JsonElement examples(
+            InferenceService.Call call, InferenceService.ModelRef ref, String body, boolean classify) {
+        ExampleJson.Request request = ExampleJson.request(body, classify ? "classify" : "regress");
+        HostTensor examples = ExampleRunner.serialized(request.input());
+        long deadline = service.deadline(Optional.empty());
+        InferenceService.RunResult result = InferenceService.await(
+                service.run(
+                        call, ref, ExampleRunner.decode(call, request.signatureName(), classify, examples), deadline),
+                deadline);
+        return classify
+                ? ExampleJson.classifications(ExampleRunner.classifications(result.outputs(), examples.rows()))
+                : ExampleJson.regressions(ExampleRunner.regressions(result.outputs(), examples.rows()));
     }
 
     private JsonElement predict(InferenceService.Call call, InferenceService.ModelRef ref, String body) {

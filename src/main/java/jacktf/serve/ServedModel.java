@@ -2,6 +2,7 @@ package jacktf.serve;
 
 import com.google.common.io.MoreFiles;
 import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import jacktf.data.Labels;
 import jacktf.runtime.Sessions;
 import jacktf.runtime.TensorFlowRuntime;
@@ -15,11 +16,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.logging.Level;
+import java.util.function.BiFunction;
 import java.util.logging.Logger;
-import org.tensorflow.Graph;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -29,36 +27,31 @@ import org.tensorflow.proto.CollectionDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorInfo;
 
 /**
  * Any SavedModel (tag {@code serve}) loaded for serving: its signatures read from the MetaGraph,
- * its assets, the labels of a jacktf export, and a thread-safe {@link #run}. A signature that
- * disagrees with the graph is dropped with a warning and the others are served, as TF Serving
- * does.
+ * its assets, the labels of a jacktf export, and a thread-safe {@link #run}. Every signature is
+ * served as TF Serving serves it, whatever TF Java thinks of it ({@link #openWithoutSignatures});
+ * one that disagrees with the graph fails at request time with TensorFlow's error.
  */
 final class ServedModel implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ServedModel.class.getName());
     private static final String SERVE_TAG = SavedModelBundle.DEFAULT_TAG;
     private static final String LEGACY_ASSETS_COLLECTION = "saved_model_assets";
+    /** TF2's signature of the init op: the loader runs it; it is not served. */
+    private static final String INIT_OP_SIGNATURE = "__saved_model_init_op";
 
     private final SavedModelBundle bundle;
     private final Map<String, SignatureSpec> signatures;
     private final List<String> assets;
     private final List<String> labels;
-    private final List<String> warnings;
 
     private ServedModel(
-            SavedModelBundle bundle,
-            Map<String, SignatureSpec> signatures,
-            List<String> assets,
-            List<String> labels,
-            List<String> warnings) {
+            SavedModelBundle bundle, Map<String, SignatureSpec> signatures, List<String> assets, List<String> labels) {
         this.bundle = bundle;
         this.signatures = signatures;
         this.assets = assets;
         this.labels = labels;
-        this.warnings = warnings;
     }
 
     private static boolean hasVariables(MetaGraphDef meta) {
@@ -78,6 +71,8 @@ final class ServedModel implements AutoCloseable {
         SavedModel savedModel;
         try (InputStream in = Files.newInputStream(pb)) {
             savedModel = SavedModel.parseFrom(in);
+        } catch (InvalidProtocolBufferException e) { // TF's words for it; the type makes it DATA_LOSS
+            throw new InvalidProtocolBufferException("Can't parse " + pb + " as binary proto (" + e.getMessage() + ")");
         }
         MetaGraphDef meta = savedModel.getMetaGraphsList().stream()
                 .filter(m -> m.getMetaInfoDef().getTagsList().contains(SERVE_TAG))
@@ -93,33 +88,16 @@ final class ServedModel implements AutoCloseable {
             throw new IOException("SavedModel " + dir + " has variables but no variables/variables.index (still "
                     + "being written?); expected the checkpoint an export writes next to saved_model.pb");
         }
-        List<String> warnings = new ArrayList<>();
-        MetaGraphDef served = meta;
         SavedModelBundle bundle;
         try {
             bundle = open(dir);
         } catch (RuntimeException refused) {
-            // TF Java builds a function for every signature at load and refuses the whole model when one declares an
-            // input dtype other than its tensor's; TF Serving serves the valid signatures of such a model. Only then
-            // is the graph imported and every signature checked against it (dtypes, tensors that exist), so a tidy
-            // model pays nothing. The checked MetaGraph without the bad signatures is written to a scratch copy of
-            // the SavedModel (saved_model.pb rewritten through TF Java's proto classes, variables/ and assets/
-            // linked, not copied) and loaded from there; the originals are never written.
-            Map<String, String> bad = invalidSignatures(meta);
-            if (bad.isEmpty()) {
-                throw refused;
-            }
-            bad.forEach((key, why) -> warnings.add("Signature '" + key + "' of " + dir + " is not served: " + why));
-            warnings.forEach(LOG::warning);
-            MetaGraphDef.Builder fixed = meta.toBuilder();
-            bad.keySet().forEach(fixed::removeSignatureDef);
-            served = fixed.build();
-            bundle = openRewritten(dir, savedModel, meta, served);
+            bundle = openWithoutSignatures(dir, savedModel, meta, refused);
         }
         try {
             Map<String, SignatureSpec> signatures = new LinkedHashMap<>();
-            served.getSignatureDefMap().entrySet().stream()
-                    .filter(e -> !e.getKey().startsWith("__")) // TF2's __saved_model_init_op is not a signature
+            meta.getSignatureDefMap().entrySet().stream()
+                    .filter(e -> !e.getKey().equals(INIT_OP_SIGNATURE))
                     .sorted(Comparator.comparing((Map.Entry<String, SignatureDef> e) ->
                                     !e.getKey().equals(PredictCodec.DEFAULT_SIGNATURE))
                             .thenComparing(Map.Entry::getKey))
@@ -127,7 +105,7 @@ final class ServedModel implements AutoCloseable {
             List<String> assets = assets(meta);
             Path labelsFile = dir.resolve("assets").resolve(Labels.FILE_NAME);
             List<String> labels = Files.isRegularFile(labelsFile) ? Labels.readFile(labelsFile) : List.of();
-            return new ServedModel(bundle, signatures, assets, labels, List.copyOf(warnings));
+            return new ServedModel(bundle, signatures, assets, labels);
         } catch (IOException | RuntimeException e) {
             bundle.close();
             throw e;
@@ -159,13 +137,33 @@ final class ServedModel implements AutoCloseable {
                 .load();
     }
 
-    private static SavedModelBundle openRewritten(Path dir, SavedModel original, MetaGraphDef meta, MetaGraphDef fixed)
-            throws IOException {
+    /**
+     * The one place that gets around TF Java's strictness. TF Java's {@code SavedModelBundle} builds
+     * a function for every signature while loading and refuses the whole model when one disagrees
+     * with the graph: a declared dtype other than its tensor's ({@code half_plus_three}'s regress
+     * signature declares DT_FLOAT for the DT_STRING {@code tf_example:0}), or a tensor without a
+     * shape in the signature, which it reads as a scalar. TF Serving checks none of that at load:
+     * it feeds and fetches the tensor names a signature gives and lets the runtime refuse a request
+     * that cannot run. So a refused model is loaded again with its signatures hidden from TF Java:
+     * the MetaGraph without them (TF2's init-op signature kept, the loader runs it) is written to a
+     * scratch copy of the SavedModel (variables/, assets/ and assets.extra/ linked, not copied) and
+     * loaded from there; jacktf reads the signatures from the original MetaGraph and runs them by
+     * tensor name. A tidy model loads directly and pays nothing; the originals are never written.
+     */
+    private static SavedModelBundle openWithoutSignatures(
+            Path dir, SavedModel original, MetaGraphDef meta, RuntimeException refused) throws IOException {
+        if (meta.getSignatureDefMap().keySet().stream().allMatch(INIT_OP_SIGNATURE::equals)) {
+            throw refused; // no signature to hide: the refusal is about something else
+        }
+        MetaGraphDef.Builder hidden = meta.toBuilder().clearSignatureDef();
+        if (meta.containsSignatureDef(INIT_OP_SIGNATURE)) {
+            hidden.putSignatureDef(INIT_OP_SIGNATURE, meta.getSignatureDefOrThrow(INIT_OP_SIGNATURE));
+        }
         Path scratch = Files.createTempDirectory("jacktf-savedmodel-");
         try {
             SavedModel.Builder rewritten = original.toBuilder().clearMetaGraphs();
             for (MetaGraphDef m : original.getMetaGraphsList()) {
-                rewritten.addMetaGraphs(m == meta ? fixed : m);
+                rewritten.addMetaGraphs(m == meta ? hidden.build() : m);
             }
             Files.write(scratch.resolve("saved_model.pb"), rewritten.build().toByteArray());
             for (String child : List.of("variables", "assets", "assets.extra")) {
@@ -175,54 +173,23 @@ final class ServedModel implements AutoCloseable {
                 }
             }
             // restore and init ops read variables and assets during load; nothing reads the scratch copy after
-            return open(scratch);
+            SavedModelBundle bundle = open(scratch);
+            LOG.info("TF Java refused the signatures of " + dir + " (" + firstLine(refused)
+                    + "); loaded without them, as TF Serving loads it: a signature that cannot run fails at request "
+                    + "time with TensorFlow's error");
+            return bundle;
+        } catch (RuntimeException stillRefused) {
+            stillRefused.addSuppressed(refused);
+            throw stillRefused;
         } finally {
             MoreFiles.deleteRecursively(scratch);
         }
     }
 
-    /**
-     * Signature key to what is wrong with it: a tensor the graph does not have, or a declared
-     * dtype other than the tensor's. The graph is imported on its own (no session, no variables).
-     */
-    static Map<String, String> invalidSignatures(MetaGraphDef meta) {
-        Map<String, String> bad = new LinkedHashMap<>();
-        try (Graph graph = new Graph()) {
-            graph.importGraphDef(meta.getGraphDef());
-            meta.getSignatureDefMap().forEach((key, def) -> {
-                check(graph, "input", def.getInputsMap()).ifPresent(why -> bad.put(key, why));
-                if (!bad.containsKey(key)) {
-                    check(graph, "output", def.getOutputsMap()).ifPresent(why -> bad.put(key, why));
-                }
-            });
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Checking the signatures against the graph failed", e);
-        }
-        return bad;
-    }
-
-    private static Optional<String> check(Graph graph, String kind, Map<String, TensorInfo> tensors) {
-        for (var e : tensors.entrySet()) {
-            TensorInfo info = e.getValue();
-            if (!info.hasName() && info.getName().isEmpty()) {
-                return Optional.of(kind + " '" + e.getKey() + "' is a composite tensor (sparse or ragged), "
-                        + "which TF Java cannot feed or fetch");
-            }
-            String name = info.getName();
-            int colon = name.lastIndexOf(':');
-            String op = colon < 0 ? name : name.substring(0, colon);
-            int index = colon < 0 ? 0 : Integer.parseInt(name.substring(colon + 1));
-            GraphOperation operation = graph.operation(op);
-            if (operation == null || index >= operation.numOutputs()) {
-                return Optional.of(kind + " '" + e.getKey() + "' names tensor " + name + ", which the graph lacks");
-            }
-            var actual = operation.output(index).dataType();
-            if (actual != info.getDtype()) {
-                return Optional.of(kind + " '" + e.getKey() + "' declares " + info.getDtype() + " but tensor " + name
-                        + " is " + actual);
-            }
-        }
-        return Optional.empty();
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage()).strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
     }
 
     /** The served signatures by key, serving_default first. */
@@ -230,12 +197,19 @@ final class ServedModel implements AutoCloseable {
         return signatures.values();
     }
 
-    /** The signature {@code key}, or a NOT_FOUND naming the ones there are. */
+    /** The signature {@code key}, or REST's refusal (INVALID_ARGUMENT) naming the ones there are. */
     SignatureSpec signature(String key) {
+        return signature(key, RequestChecks::restSignatureMissing);
+    }
+
+    /**
+     * The signature {@code key}, or the refusal {@code missing} makes of the key and the keys
+     * there are: each API words and codes it as TF Serving does ({@link RequestChecks}).
+     */
+    SignatureSpec signature(String key, BiFunction<String, Collection<String>, ServingException> missing) {
         SignatureSpec s = signatures.get(key);
         if (s == null) {
-            throw ServingException.notFound("Serving signature name: \"" + key
-                    + "\" not found in signature def; expected one of " + signatures.keySet());
+            throw missing.apply(key, signatures.keySet());
         }
         return s;
     }
@@ -248,11 +222,6 @@ final class ServedModel implements AutoCloseable {
     /** Class names from assets/labels.txt (a jacktf export), empty otherwise. */
     List<String> labels() {
         return labels;
-    }
-
-    /** What was wrong with the SavedModel and not served. */
-    List<String> warnings() {
-        return warnings;
     }
 
     /** Runs a signature on host tensors by input alias and returns the named outputs' values. */

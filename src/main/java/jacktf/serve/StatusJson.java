@@ -17,7 +17,7 @@ final class StatusJson {
         JsonArray list = new JsonArray();
         for (ModelVersions.VersionState s : states) {
             JsonObject status = new JsonObject();
-            status.addProperty("error_code", s.error().isEmpty() ? "OK" : "UNKNOWN");
+            status.addProperty("error_code", s.errorCode().name());
             status.addProperty("error_message", s.error());
             JsonObject version = new JsonObject();
             version.addProperty("version", Long.toString(s.version()));

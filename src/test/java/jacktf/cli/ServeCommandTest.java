@@ -50,4 +50,25 @@ class ServeCommandTest {
         assertTrue(empty.err().contains("--model-config-file"), empty.err());
         assertTrue(empty.err().contains("a model_config_list with at least one config"), empty.err());
     }
+
+    @Test
+    void aModelThatCannotLoadAtStartUpIsOneLineNamingItAndExit1(@TempDir Path dir) throws Exception {
+        Path version = Files.createDirectories(dir.resolve("m/1"));
+        Files.write(version.resolve("saved_model.pb"), new byte[] {0x0a, (byte) 0xff, 0x01}); // a field cut short
+        CliTest.Run run = CliTest.run(
+                "serve",
+                "--model-base-path",
+                dir.resolve("m").toString(),
+                "--model-name",
+                "m",
+                "--port",
+                "0",
+                "--grpc-port",
+                "-1");
+        assertEquals(1, run.exitCode(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().startsWith("jacktf serve: error: Model m cannot be served: version 1 in "), run.err());
+        assertTrue(run.err().contains("failed to load (DATA_LOSS): Can't parse "), run.err());
+        assertTrue(!run.err().contains("internal error"), run.err());
+    }
 }
