@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.TestData;
+import jacktf.TfWrittenCheckpoints;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.TensorInfo;
+import jacktf.data.TestImages;
 import jacktf.runtime.Sessions;
 import jacktf.serve.Classifier;
 import jacktf.testing.PretrainedCheckpoint;
@@ -114,7 +116,7 @@ class DemoZooCheckpointTest {
         // the file is what the zoo ships: one V1 table file, the same footer as a real TF1 V1 checkpoint
         assertTrue(Files.isRegularFile(zoo));
         assertFalse(Files.exists(work.resolve("models/resnet_v1_50.ckpt.index")), "no V2 index");
-        Path realV1 = TestData.checkpoints().resolve("half_plus_two_v1/export-00000-of-00001");
+        Path realV1 = TfWrittenCheckpoints.v1File(); // written by TF's SaveSlices
         assertEquals(HexFormat.of().toHexDigits(TABLE_MAGIC), HexFormat.of().toHexDigits(footerMagic(realV1)));
         assertEquals(HexFormat.of().toHexDigits(TABLE_MAGIC), HexFormat.of().toHexDigits(footerMagic(zoo)));
         String backbone = "resnet_v1_50/block3/unit_2/bottleneck_v1/conv2/weights";
@@ -124,13 +126,26 @@ class DemoZooCheckpointTest {
             assertArrayEquals(written.get(backbone), c.read(backbone).floats(), 0f);
         }
 
-        // the real photos as a two-class dataset
+        // the real photos as a two-class dataset where ../shared/testdata is there, else JPEGs TF's encoder wrote
+        // (the same kinds: baseline, progressive, grayscale); the dataset's mechanics are checked, not its accuracy
         Path photos = work.resolve("photos");
         for (String[] f : new String[][] {
             {"cat", "cat.jpg"}, {"cat", "cat_2.jpg"}, {"cat", "cat_gray.jpg"}, {"dog", "dog.jpg"}, {"dog", "dog1.jpg"}
         }) {
-            Files.createDirectories(photos.resolve(f[0]));
-            Files.copy(TestData.images().resolve(f[1]), photos.resolve(f[0]).resolve(f[1]));
+            Path target = Files.createDirectories(photos.resolve(f[0])).resolve(f[1]);
+            if (TestData.present()) {
+                Files.copy(TestData.images().resolve(f[1]), target);
+            } else {
+                TestImages.tfJpeg(
+                        target,
+                        f[1].equals("dog1.jpg") ? 200 : 320,
+                        240,
+                        f[1].equals("cat_gray.jpg")
+                                ? TestImages.JpegKind.GRAYSCALE
+                                : f[1].equals("cat_2.jpg")
+                                        ? TestImages.JpegKind.PROGRESSIVE_RGB
+                                        : TestImages.JpegKind.BASELINE_RGB);
+            }
         }
 
         CliTest.Run r = CliTest.run(
@@ -181,8 +196,7 @@ class DemoZooCheckpointTest {
         // the SavedModel classifies a photo with the dataset's classes
         try (Classifier classifier = Classifier.load(work.resolve("savedmodels/cats_vs_dogs"))) {
             assertEquals(List.of("cat", "dog"), classifier.classNames());
-            Classifier.Prediction p =
-                    classifier.classify(Files.readAllBytes(TestData.images().resolve("dog.jpg")));
+            Classifier.Prediction p = classifier.classify(Files.readAllBytes(photos.resolve("dog/dog.jpg")));
             assertEquals(
                     1.0,
                     p.scores().stream()

@@ -8,6 +8,7 @@ import jacktf.TestData;
 import jacktf.checkpoint.CheckpointSaver;
 import jacktf.checkpoint.CheckpointVariable;
 import jacktf.config.Preprocessing;
+import jacktf.data.TestImages;
 import jacktf.model.Architecture;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
@@ -92,14 +93,23 @@ class OptimizedExportTest {
         assertTrue(optimizedOps.contains("BiasAdd"), optimizedOps.toString());
         assertTrue(nodeNames(optimized).stream().noneMatch(n -> n.contains("BatchNorm")));
 
+        // JPEGs TF's encoder wrote (baseline, progressive, grayscale), and the real photos where ../shared/testdata is
         List<byte[]> photos = new ArrayList<>();
-        try (Stream<Path> files = Files.list(TestData.images())) {
-            for (Path f :
-                    files.filter(p -> p.toString().endsWith(".jpg")).sorted().toList()) {
-                photos.add(Files.readAllBytes(f));
-            }
+        int size = 90;
+        for (TestImages.JpegKind kind : TestImages.JpegKind.values()) {
+            photos.add(Files.readAllBytes(TestImages.tfJpeg(dir.resolve(kind + ".jpg"), size, size * 3 / 4, kind)));
+            size += 40;
         }
-        assertTrue(photos.size() >= 3, "photos in " + TestData.images());
+        if (TestData.present()) {
+            try (Stream<Path> files = Files.list(TestData.images())) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".jpg"))
+                        .sorted()
+                        .toList()) {
+                    photos.add(Files.readAllBytes(f));
+                }
+            }
+            assertTrue(photos.size() >= 6, "photos in " + TestData.images());
+        }
         try (Classifier reference = Classifier.load(plain);
                 Classifier folded = Classifier.load(optimized)) {
             assertEquals(
