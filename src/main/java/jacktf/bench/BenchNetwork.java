@@ -2,8 +2,10 @@ package jacktf.bench;
 
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
+import jacktf.model.Precision;
 import jacktf.model.ResNetV1;
 import jacktf.model.Tower;
+import jacktf.runtime.Bf16SelfCheck;
 import jacktf.runtime.Sessions;
 import java.util.List;
 import org.tensorflow.Graph;
@@ -83,6 +85,9 @@ final class BenchNetwork implements AutoCloseable {
 
     /** A session with every variable initialised and the batch drawn; call once the graph is complete. */
     Session start() {
+        if (net.precision() == Precision.BF16) {
+            Bf16SelfCheck.requireAgreement(graph, "the benchmark");
+        }
         Session session = Sessions.open(graph);
         session.run(model.initializer());
         setInputs.forEach(session::run);
