@@ -4,7 +4,9 @@ import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.Network;
 import jacktf.model.NetworkOptions;
+import jacktf.model.Precision;
 import jacktf.model.Tower;
+import jacktf.runtime.Bf16SelfCheck;
 import jacktf.runtime.Sessions;
 import java.util.List;
 import org.tensorflow.Graph;
@@ -82,6 +84,9 @@ final class BenchNetwork implements AutoCloseable {
 
     /** A session with every variable initialised and the batch drawn; call once the graph is complete. */
     Session start() {
+        if (net.precision() == Precision.BF16) {
+            Bf16SelfCheck.requireAgreement(graph, "the benchmark");
+        }
         Session session = Sessions.open(graph);
         session.run(model.initializer());
         setInputs.forEach(session::run);

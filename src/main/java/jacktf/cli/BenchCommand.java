@@ -6,6 +6,7 @@ import jacktf.bench.BenchConfig;
 import jacktf.bench.BenchMode;
 import jacktf.bench.BenchResult;
 import jacktf.bench.Benchmark;
+import jacktf.bench.Bf16Agreement;
 import jacktf.config.Defaults;
 import jacktf.config.JacktfException;
 import jacktf.model.Networks;
@@ -139,21 +140,23 @@ final class BenchCommand implements Callable<Integer> {
             TensorFlowRuntime.configure(threads.build());
         }
         Files.createDirectories(work);
-        BenchResult r = new Benchmark(new BenchConfig(
-                        BenchMode.byName(mode),
-                        Networks.byName(model),
-                        batchSize,
-                        imageSize != null ? imageSize : Networks.byName(model).defaultImageSize(),
-                        precision,
-                        steps,
-                        warmup,
-                        work,
-                        clients,
-                        serverBatchSize,
-                        imagesPerRequest,
-                        profile,
-                        optimize))
-                .run();
+        BenchConfig benchConfig = new BenchConfig(
+                BenchMode.byName(mode),
+                Networks.byName(model),
+                batchSize,
+                imageSize != null ? imageSize : Networks.byName(model).defaultImageSize(),
+                precision,
+                steps,
+                warmup,
+                work,
+                clients,
+                serverBatchSize,
+                imagesPerRequest,
+                profile,
+                optimize);
+        BenchResult r = new Benchmark(benchConfig).run();
+        // A bf16 speed means nothing without its answers: top-1 agreement with fp32 beside it (issue 27).
+        Bf16Agreement agreement = precision == Precision.BF16 ? Bf16Agreement.measure(benchConfig) : null;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new GsonBuilder()
@@ -189,6 +192,11 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("  MatMul peak %.0f GFLOP/s%n", r.peakGflops());
             }
             out.printf("  cpu/wall %.2f, peak RSS %.0f MB%n", r.cpuPerWall(), r.peakRssMb());
+            if (agreement != null) {
+                out.printf(
+                        "  bf16 top-1 agreement with fp32: %d/%d sample images (same seeded weights)%n",
+                        agreement.agreeing(), agreement.images());
+            }
             if (r.shed() != null) {
                 out.printf(
                         "  admitted %d (latency above), refused %d with 503: time to refuse p50 %.1f ms, p99 %.1f ms%n",

@@ -195,6 +195,14 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
                     + " `jacktf report` shows the table. Tracing slows those steps a little.")
     String profileSteps;
 
+    @Option(
+            names = "--check-numerics",
+            description = "Check every float output of the training step (float32 and bf16) for Inf/NaN, as"
+                    + " tf.debugging.enable_check_numerics does, and name the first op, its scope and the step that"
+                    + " produced one. Slower: a checked output has a second consumer, so TF no longer fuses"
+                    + " Conv2D+BiasAdd+Relu or Conv2D+FusedBatchNorm (frozen batch norm) into one oneDNN kernel.")
+    boolean checkNumerics;
+
     @Option(names = "--seed", description = "Seed of initial values and shuffling (default: ${DEFAULT-VALUE}).")
     long seed = Defaults.SEED_DEFAULT;
 
@@ -349,6 +357,7 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
                 .logEveryNSteps(logEveryNSteps)
                 .validationEvery(validationEvery)
                 .profileSteps(profileSteps == null ? null : StepRange.parse(profileSteps))
+                .checkNumerics(checkNumerics)
                 .keepCheckpoints(keepCheckpoints)
                 .cacheFeatures(cacheFeatures)
                 .replicas(cluster() == null ? null : new Replicas(cluster(), syncReplicas, replicaTimeoutSecs));

@@ -11,6 +11,7 @@ import jacktf.model.ModelGraph;
 import jacktf.model.ModelSpec;
 import jacktf.model.Precision;
 import jacktf.model.Tower;
+import jacktf.runtime.Bf16SelfCheck;
 import jacktf.runtime.Placement;
 import java.util.List;
 import org.tensorflow.ConcreteFunction;
@@ -137,6 +138,9 @@ public final class InferenceGraph {
                         classes,
                         tf.constant(0));
         Operand<TFloat32> features = features(tf, tower, featureEndpoint);
+        if (precision == Precision.BF16) {
+            Bf16SelfCheck.requireAgreement(graph, "inference"); // export, Classifier.fromCheckpoint, eval
+        }
 
         if (options.optimize()) {
             FoldedRestore.restore(session, model, checkpoint); // every variable assigned: no initializer to run

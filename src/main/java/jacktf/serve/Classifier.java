@@ -5,6 +5,7 @@ import jacktf.data.ImagePreprocessing;
 import jacktf.data.Labels;
 import jacktf.export.InferenceGraph;
 import jacktf.model.Precision;
+import jacktf.runtime.Bf16SelfCheck;
 import jacktf.runtime.Sessions;
 import jacktf.runtime.TensorFlowRuntime;
 import jacktf.traindir.TrainDir;
@@ -79,6 +80,8 @@ public final class Classifier implements AutoCloseable {
                 .withConfigProto(Sessions.config())
                 .load();
         try {
+            // bf16 is never silently wrong (issue 27): a no-op for a graph without bf16 kernels
+            Bf16SelfCheck.requireAgreement(bundle.graph(), "the SavedModel " + dir);
             Signature signature = bundle.signatures().stream()
                     .filter(s -> s.key().equals(InferenceGraph.SERVING_DEFAULT))
                     .findFirst()

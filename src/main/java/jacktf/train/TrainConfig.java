@@ -63,7 +63,8 @@ public record TrainConfig(
         Replicas replicas,
         DatasetSource dataset,
         StepRange profileSteps,
-        boolean auxLogits) {
+        boolean auxLogits,
+        boolean checkNumerics) {
 
     /**
      * Checks every field, so a bad configuration fails here, naming the field and its valid range,
@@ -219,6 +220,7 @@ public record TrainConfig(
         private int logEveryNSteps = Defaults.LOG_EVERY_N_STEPS_DEFAULT;
         private int validationEvery = Defaults.VALIDATION_EVERY_DEFAULT;
         private StepRange profileSteps;
+        private boolean checkNumerics;
         private int keepCheckpoints = Defaults.KEEP_CHECKPOINTS_DEFAULT;
         private boolean cacheFeatures;
         private Replicas replicas;
@@ -419,6 +421,15 @@ public record TrainConfig(
          * Traces these global steps with TF's step statistics and writes where their time went (by op
          * type, and a Chrome trace) to the train dir's {@code profile/}; null (the default) traces none.
          */
+        /**
+         * Checks every float output of the training step for Inf/NaN, as {@code tf.debugging.enable_check_numerics}
+         * does, and names the first op, its scope and the step that produced one ({@link NonFiniteValueException}).
+         */
+        public Builder checkNumerics(boolean v) {
+            this.checkNumerics = v;
+            return this;
+        }
+
         public Builder profileSteps(StepRange v) {
             this.profileSteps = v;
             return this;
@@ -491,7 +502,8 @@ public record TrainConfig(
                     replicas,
                     dataset,
                     profileSteps,
-                    auxLogits);
+                    auxLogits,
+                    checkNumerics);
         }
     }
 }

@@ -11,6 +11,8 @@ import jacktf.cluster.ClusterServer;
 import jacktf.cluster.Replicas;
 import jacktf.config.ConfigException;
 import jacktf.model.ModelVariable;
+import jacktf.model.Precision;
+import jacktf.runtime.Bf16SelfCheck;
 import jacktf.runtime.Sessions;
 import jacktf.runtime.StepProfile;
 import jacktf.runtime.TensorFlowRuntime;
@@ -105,6 +107,9 @@ public final class Trainer {
 
         try (Graph graph = new Graph()) {
             TrainingGraph g = new TrainingGraph(graph, config, data, cache);
+            if (config.precision() == Precision.BF16) {
+                Bf16SelfCheck.requireAgreement(graph, "training"); // before any bf16 kernel runs for real
+            }
             profile = config.profileSteps() == null ? null : new StepProfile(graph);
             profileWritten = false;
             Replicas replicas = config.replicas();
@@ -358,6 +363,9 @@ public final class Trainer {
                         .feed(g.summaries.writeAll, writeAll)
                         .addTarget(g.summaries.stepOp());
             }
+            if (g.numericsChecks != null) {
+                runner.addTarget(g.numericsChecks.target());
+            }
             boolean profiled = profile != null && config.profileSteps().contains(step + 1);
             if (profiled) {
                 runner.setOptions(StepProfile.RUN_OPTIONS);
@@ -402,6 +410,7 @@ public final class Trainer {
         try {
             return traced ? runner.runAndFetchMetadata() : runner.run();
         } catch (TFInvalidArgumentException e) {
+            NumericsChecks.rethrowNamed(e, step + 1);
             if (e.getMessage() != null && e.getMessage().contains("Nan in summary")) {
                 throw new TrainingDivergedException(
                         step + 1, Float.NaN, checkpoint == null ? null : checkpoint.toString());

@@ -14,7 +14,9 @@ public final class TrainingDivergedException extends JacktfException {
                 + (lastCheckpoint == null
                         ? "no checkpoint had been saved yet"
                         : "the last good checkpoint is " + lastCheckpoint)
-                + ". Lower learningRate (or add warmupSteps) and rerun; training resumes from that checkpoint.");
+                + ". Lower learningRate (or add warmupSteps) and rerun; training resumes from that checkpoint. "
+                + "To find the op that first produced the Inf/NaN, rerun with --check-numerics (TrainConfig"
+                + ".checkNumerics).");
         this.step = step;
     }
 

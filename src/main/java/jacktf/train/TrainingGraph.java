@@ -73,6 +73,9 @@ final class TrainingGraph {
     final Operand<TFloat32> learningRate;
     /** Runs a step; its value is the global step after it (synchronous replicas: before the chief's update). */
     final Operand<TInt64> trainStep;
+
+    /** The CheckNumerics ops of {@code --check-numerics} as one target, or null. */
+    final NumericsChecks numericsChecks;
     /** Synchronous replicas only: the chief's aggregation and the other workers' wait for it. */
     final SyncReplicas sync;
     /** On a cluster: the chief-ready flag, the chief's heartbeat and the completion report. */
@@ -163,6 +166,10 @@ final class TrainingGraph {
 
         this.validation = validation(data, cache);
         this.summaries = summaries();
+        // Last: it instruments the ops the step runs, and only those.
+        this.numericsChecks = config.checkNumerics()
+                ? NumericsChecks.instrument(graph, List.of(trainStep, totalLoss, accuracy))
+                : null;
     }
 
     // ---- inputs and network

@@ -1,6 +1,8 @@
 package jacktf.train;
 
 import jacktf.config.ConfigException;
+import jacktf.model.Precision;
+import jacktf.runtime.Bf16SelfCheck;
 import jacktf.runtime.Sessions;
 import jacktf.runtime.StepProfile;
 import jacktf.runtime.TensorFlowRuntime;
@@ -54,6 +56,9 @@ public final class TrainingSteps implements AutoCloseable {
         Session session = null;
         try {
             TrainingGraph g = new TrainingGraph(graph, config, data, cache);
+            if (config.precision() == Precision.BF16) {
+                Bf16SelfCheck.requireAgreement(graph, "training steps");
+            }
             session = Sessions.open(graph);
             Trainer.initializeOrRestore(session, g, config);
             try (TInt64 start = TInt64.scalarOf(0L)) {
