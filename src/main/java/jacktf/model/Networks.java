@@ -27,7 +27,9 @@ public final class Networks {
                 MobileNetV1.MOBILENET_V1,
                 MobileNetV1.MOBILENET_V1_075,
                 MobileNetV1.MOBILENET_V1_050,
-                MobileNetV1.MOBILENET_V1_025)) {
+                MobileNetV1.MOBILENET_V1_025,
+                MobileNetV2.MOBILENET_V2,
+                MobileNetV2.MOBILENET_V2_140)) {
             BY_NAME.put(t.name(), t);
         }
     }

@@ -82,6 +82,35 @@ class ZooNetworksTest {
         });
     }
 
+    /**
+     * Keras Applications' MobileNetV2 (the same layers) with 1000 classes: 3,538,984 parameters at alpha 1.0
+     * and 6,156,712 at 1.4, moving statistics included; nets/mobilenet/README.md lists 3.47M and 6.06M.
+     */
+    @Test
+    void mobileNetV2ParameterCountsMatchKeras() {
+        Map<String, Long> keras = Map.of("mobilenet_v2", 3_538_984L, "mobilenet_v2_140", 6_156_712L);
+        keras.forEach((name, total) -> {
+            try (Graph g = new Graph()) {
+                Built b = build(g, Networks.byName(name).build(1000), 224);
+                long all = b.model().variables().variables().stream()
+                        .mapToLong(v -> v.shape().size())
+                        .sum();
+                assertEquals(total, all, name);
+            }
+        });
+        try (Graph g = new Graph()) {
+            Built b = build(g, Networks.byName("mobilenet_v2").build(1001), 64);
+            Map<String, Shape> v = variableShapes(b.model());
+            assertNull(v.get("MobilenetV2/expanded_conv/expand/weights"), "the first expanded conv does not expand");
+            assertEquals(Shape.of(3, 3, 32, 1), v.get("MobilenetV2/expanded_conv/depthwise/depthwise_weights"));
+            assertEquals(Shape.of(1, 1, 16, 96), v.get("MobilenetV2/expanded_conv_1/expand/weights"));
+            assertEquals(Shape.of(1, 1, 320, 1280), v.get("MobilenetV2/Conv_1/weights"));
+            assertEquals(Shape.of(1, 1, 1280, 1001), v.get("MobilenetV2/Logits/Conv2d_1c_1x1/weights"));
+            assertEquals(List.of(-1L, 2L, 2L, 1280L), dims(b.tower().endpoints().get("layer_19")));
+            assertEquals(List.of(-1L, 1001L), dims(b.tower().endpoints().get("Logits")));
+        }
+    }
+
     /** VGG-16 with 1000 classes has 138,357,544 parameters (Simonyan and Zisserman's network D). */
     @Test
     void vgg16ParameterCountIsTheOriginals() {
