@@ -24,6 +24,7 @@ public final class Networks {
                 ResNetV2.RESNET_V2_152,
                 Vgg.VGG_16,
                 Vgg.VGG_19,
+                InceptionV1.INCEPTION_V1,
                 MobileNetV1.MOBILENET_V1,
                 MobileNetV1.MOBILENET_V1_075,
                 MobileNetV1.MOBILENET_V1_050,

@@ -111,6 +111,27 @@ class ZooNetworksTest {
         }
     }
 
+    /**
+     * Inception-v1: no gamma (inception_arg_scope has no scale); Mixed_5b's third branch is Conv2d_0a_3x3, as
+     * slim names it; Mixed_3b concatenates 64 + 128 + 32 + 32 channels at 28x28 (224 / 8).
+     */
+    @Test
+    void inceptionV1VariablesAndEndpoints() {
+        try (Graph g = new Graph()) {
+            Built b = build(g, Networks.byName("inception_v1").build(1001), 224);
+            Map<String, Shape> v = variableShapes(b.model());
+            assertEquals(Shape.of(7, 7, 3, 64), v.get("InceptionV1/Conv2d_1a_7x7/weights"));
+            assertNull(v.get("InceptionV1/Conv2d_1a_7x7/BatchNorm/gamma"));
+            assertEquals(Shape.of(64), v.get("InceptionV1/Conv2d_1a_7x7/BatchNorm/beta"));
+            assertEquals(Shape.of(3, 3, 32, 128), v.get("InceptionV1/Mixed_5b/Branch_2/Conv2d_0a_3x3/weights"));
+            assertEquals(Shape.of(1, 1, 1024, 1001), v.get("InceptionV1/Logits/Conv2d_0c_1x1/weights"));
+            assertEquals(List.of(-1L, 7L, 7L, 1024L), dims(b.tower().endpoints().get("Mixed_5c")));
+            assertEquals(List.of(-1L, 1L, 1L, 1024L), dims(b.tower().endpoints().get("AvgPool_0a_7x7")));
+            assertEquals(
+                    List.of(-1L, 28L, 28L, 256L), dims(b.tower().endpoints().get("Mixed_3b")));
+        }
+    }
+
     /** VGG-16 with 1000 classes has 138,357,544 parameters (Simonyan and Zisserman's network D). */
     @Test
     void vgg16ParameterCountIsTheOriginals() {
