@@ -132,6 +132,41 @@ class ZooNetworksTest {
         }
     }
 
+    /**
+     * Inception-v3 without AuxLogits and 1000 classes has Keras Applications' InceptionV3 (the same layers, batch
+     * norm without scale) parameters: 23,851,784, moving statistics included. With AuxLogits at 299 slim names the
+     * second aux convolution after the 5x5 map it sees.
+     */
+    @Test
+    void inceptionV3ParametersAndAuxLogits() {
+        try (Graph g = new Graph()) {
+            Network net = Networks.byName("inception_v3")
+                    .build(NetworkOptions.defaults().withNumClasses(1000).withAuxLogits(false));
+            Built b = build(g, net, 299);
+            long all = b.model().variables().variables().stream()
+                    .mapToLong(v -> v.shape().size())
+                    .sum();
+            assertEquals(23_851_784L, all);
+            assertNull(b.tower().auxLogits());
+            assertEquals(List.of(-1L, 8L, 8L, 2048L), dims(b.tower().endpoints().get("Mixed_7c")));
+        }
+        try (Graph g = new Graph()) {
+            Network net = Networks.byName("inception_v3").build(1001);
+            assertEquals(List.of("InceptionV3/Logits", "InceptionV3/AuxLogits"), net.headScopes());
+            assertEquals(0.4f, net.auxLossWeight());
+            assertFalse(net.hasHeadOnFeatures());
+            Built b = build(g, net, 299);
+            Map<String, Shape> v = variableShapes(b.model());
+            assertEquals(Shape.of(5, 5, 128, 768), v.get("InceptionV3/AuxLogits/Conv2d_2a_5x5/weights"));
+            assertEquals(Shape.of(1, 1, 768, 1001), v.get("InceptionV3/AuxLogits/Conv2d_2b_1x1/weights"));
+            assertEquals(Shape.of(5, 5, 48, 64), v.get("InceptionV3/Mixed_5c/Branch_1/Conv_1_0c_5x5/weights"));
+            assertEquals(Shape.of(3, 3, 288, 384), v.get("InceptionV3/Mixed_6a/Branch_0/Conv2d_1a_1x1/weights"));
+            assertEquals(Shape.of(3, 1, 384, 384), v.get("InceptionV3/Mixed_7b/Branch_1/Conv2d_0b_3x1/weights"));
+            assertEquals(List.of(-1L, 1001L), dims(b.tower().auxLogits()));
+            assertEquals(List.of(-1L, 2048L), dims(b.tower().features()));
+        }
+    }
+
     /** VGG-16 with 1000 classes has 138,357,544 parameters (Simonyan and Zisserman's network D). */
     @Test
     void vgg16ParameterCountIsTheOriginals() {
