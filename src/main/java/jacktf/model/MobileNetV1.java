@@ -122,6 +122,16 @@ final class MobileNetV1 extends ZooNetwork {
     }
 
     @Override
+    public String logitsLayerScope() {
+        return options().head() == Head.FC ? headScope() : slimHeadScope() + "/Conv2d_1c_1x1";
+    }
+
+    @Override
+    public String featureEndpoint() {
+        return "AvgPool_1a";
+    }
+
+    @Override
     String slimHeadScope() {
         return scope() + "/Logits";
     }
@@ -130,7 +140,8 @@ final class MobileNetV1 extends ZooNetwork {
     Operand<TFloating> slimHead(ZooLayers z, Operand<TFloating> pooled, int numClasses) {
         String logitsScope = slimHeadScope();
         Operand<TFloating> net = z.dropout(logitsScope + "/Dropout_1b", pooled, DROPOUT_KEEP_PROB);
-        net = z.convBias(logitsScope + "/Conv2d_1c_1x1", net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
+        net = z.convBias(
+                slimHeadScope() + "/Conv2d_1c_1x1", net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
         Operand<TFloating> logits = z.spatialSqueeze(logitsScope, net);
         z.endpoints().put("Logits", logits);
         return logits;

@@ -72,7 +72,7 @@ public record ModelSpec(NetworkType type, Head head, Integer numClasses, boolean
         Network slim = t.build(NetworkOptions.defaults().withNumClasses(1));
         String aux = slim.auxLogitsScope();
         boolean hasAux = aux != null && shapes.keySet().stream().anyMatch(n -> n.startsWith(aux + "/"));
-        long[] slimHead = shapes.get(slim.headScope() + "/weights");
+        long[] slimHead = shapes.get(slim.logitsLayerScope() + "/weights");
         if (slimHead != null) {
             return new ModelSpec(t, Head.SLIM, (int) slimHead[slimHead.length - 1], hasAux);
         }

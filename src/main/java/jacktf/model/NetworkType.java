@@ -25,6 +25,11 @@ public interface NetworkType {
         return shapes.keySet().stream().anyMatch(n -> n.startsWith(prefix));
     }
 
+    /** The smallest input it builds at: 32 (the total stride); VGG, whose fc6 is a 7x7 VALID conv, 224. */
+    default int minimumImageSize() {
+        return 32;
+    }
+
     /** The network with these options. */
     Network build(NetworkOptions options);
 

@@ -24,10 +24,14 @@ public final class Networks {
                 ResNetV2.RESNET_V2_152,
                 Vgg.VGG_16,
                 Vgg.VGG_19,
+                InceptionV1.INCEPTION_V1,
+                InceptionV3.INCEPTION_V3,
                 MobileNetV1.MOBILENET_V1,
                 MobileNetV1.MOBILENET_V1_075,
                 MobileNetV1.MOBILENET_V1_050,
-                MobileNetV1.MOBILENET_V1_025)) {
+                MobileNetV1.MOBILENET_V1_025,
+                MobileNetV2.MOBILENET_V2,
+                MobileNetV2.MOBILENET_V2_140)) {
             BY_NAME.put(t.name(), t);
         }
     }

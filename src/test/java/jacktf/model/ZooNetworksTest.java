@@ -82,6 +82,91 @@ class ZooNetworksTest {
         });
     }
 
+    /**
+     * Keras Applications' MobileNetV2 (the same layers) with 1000 classes: 3,538,984 parameters at alpha 1.0
+     * and 6,156,712 at 1.4, moving statistics included; nets/mobilenet/README.md lists 3.47M and 6.06M.
+     */
+    @Test
+    void mobileNetV2ParameterCountsMatchKeras() {
+        Map<String, Long> keras = Map.of("mobilenet_v2", 3_538_984L, "mobilenet_v2_140", 6_156_712L);
+        keras.forEach((name, total) -> {
+            try (Graph g = new Graph()) {
+                Built b = build(g, Networks.byName(name).build(1000), 224);
+                long all = b.model().variables().variables().stream()
+                        .mapToLong(v -> v.shape().size())
+                        .sum();
+                assertEquals(total, all, name);
+            }
+        });
+        try (Graph g = new Graph()) {
+            Built b = build(g, Networks.byName("mobilenet_v2").build(1001), 64);
+            Map<String, Shape> v = variableShapes(b.model());
+            assertNull(v.get("MobilenetV2/expanded_conv/expand/weights"), "the first expanded conv does not expand");
+            assertEquals(Shape.of(3, 3, 32, 1), v.get("MobilenetV2/expanded_conv/depthwise/depthwise_weights"));
+            assertEquals(Shape.of(1, 1, 16, 96), v.get("MobilenetV2/expanded_conv_1/expand/weights"));
+            assertEquals(Shape.of(1, 1, 320, 1280), v.get("MobilenetV2/Conv_1/weights"));
+            assertEquals(Shape.of(1, 1, 1280, 1001), v.get("MobilenetV2/Logits/Conv2d_1c_1x1/weights"));
+            assertEquals(List.of(-1L, 2L, 2L, 1280L), dims(b.tower().endpoints().get("layer_19")));
+            assertEquals(List.of(-1L, 1001L), dims(b.tower().endpoints().get("Logits")));
+        }
+    }
+
+    /**
+     * Inception-v1: no gamma (inception_arg_scope has no scale); Mixed_5b's third branch is Conv2d_0a_3x3, as
+     * slim names it; Mixed_3b concatenates 64 + 128 + 32 + 32 channels at 28x28 (224 / 8).
+     */
+    @Test
+    void inceptionV1VariablesAndEndpoints() {
+        try (Graph g = new Graph()) {
+            Built b = build(g, Networks.byName("inception_v1").build(1001), 224);
+            Map<String, Shape> v = variableShapes(b.model());
+            assertEquals(Shape.of(7, 7, 3, 64), v.get("InceptionV1/Conv2d_1a_7x7/weights"));
+            assertNull(v.get("InceptionV1/Conv2d_1a_7x7/BatchNorm/gamma"));
+            assertEquals(Shape.of(64), v.get("InceptionV1/Conv2d_1a_7x7/BatchNorm/beta"));
+            assertEquals(Shape.of(3, 3, 32, 128), v.get("InceptionV1/Mixed_5b/Branch_2/Conv2d_0a_3x3/weights"));
+            assertEquals(Shape.of(1, 1, 1024, 1001), v.get("InceptionV1/Logits/Conv2d_0c_1x1/weights"));
+            assertEquals(List.of(-1L, 7L, 7L, 1024L), dims(b.tower().endpoints().get("Mixed_5c")));
+            assertEquals(List.of(-1L, 1L, 1L, 1024L), dims(b.tower().endpoints().get("AvgPool_0a_7x7")));
+            assertEquals(
+                    List.of(-1L, 28L, 28L, 256L), dims(b.tower().endpoints().get("Mixed_3b")));
+        }
+    }
+
+    /**
+     * Inception-v3 without AuxLogits and 1000 classes has Keras Applications' InceptionV3 (the same layers, batch
+     * norm without scale) parameters: 23,851,784, moving statistics included. With AuxLogits at 299 slim names the
+     * second aux convolution after the 5x5 map it sees.
+     */
+    @Test
+    void inceptionV3ParametersAndAuxLogits() {
+        try (Graph g = new Graph()) {
+            Network net = Networks.byName("inception_v3")
+                    .build(NetworkOptions.defaults().withNumClasses(1000).withAuxLogits(false));
+            Built b = build(g, net, 299);
+            long all = b.model().variables().variables().stream()
+                    .mapToLong(v -> v.shape().size())
+                    .sum();
+            assertEquals(23_851_784L, all);
+            assertNull(b.tower().auxLogits());
+            assertEquals(List.of(-1L, 8L, 8L, 2048L), dims(b.tower().endpoints().get("Mixed_7c")));
+        }
+        try (Graph g = new Graph()) {
+            Network net = Networks.byName("inception_v3").build(1001);
+            assertEquals(List.of("InceptionV3/Logits", "InceptionV3/AuxLogits"), net.headScopes());
+            assertEquals(0.4f, net.auxLossWeight());
+            assertFalse(net.hasHeadOnFeatures());
+            Built b = build(g, net, 299);
+            Map<String, Shape> v = variableShapes(b.model());
+            assertEquals(Shape.of(5, 5, 128, 768), v.get("InceptionV3/AuxLogits/Conv2d_2a_5x5/weights"));
+            assertEquals(Shape.of(1, 1, 768, 1001), v.get("InceptionV3/AuxLogits/Conv2d_2b_1x1/weights"));
+            assertEquals(Shape.of(5, 5, 48, 64), v.get("InceptionV3/Mixed_5c/Branch_1/Conv_1_0c_5x5/weights"));
+            assertEquals(Shape.of(3, 3, 288, 384), v.get("InceptionV3/Mixed_6a/Branch_0/Conv2d_1a_1x1/weights"));
+            assertEquals(Shape.of(3, 1, 384, 384), v.get("InceptionV3/Mixed_7b/Branch_1/Conv2d_0b_3x1/weights"));
+            assertEquals(List.of(-1L, 1001L), dims(b.tower().auxLogits()));
+            assertEquals(List.of(-1L, 2048L), dims(b.tower().features()));
+        }
+    }
+
     /** VGG-16 with 1000 classes has 138,357,544 parameters (Simonyan and Zisserman's network D). */
     @Test
     void vgg16ParameterCountIsTheOriginals() {
