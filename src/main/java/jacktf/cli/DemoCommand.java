@@ -9,6 +9,8 @@ import jacktf.eval.EvalReport;
 import jacktf.eval.Evaluator;
 import jacktf.eval.FeatureExtractor;
 import jacktf.export.SavedModelExporter;
+import jacktf.model.Network;
+import jacktf.model.Networks;
 import jacktf.model.Precision;
 import jacktf.report.TrainingReport;
 import jacktf.serve.Classifier;
@@ -50,10 +52,17 @@ final class DemoCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(
+            names = "--model",
+            paramLabel = "NAME",
+            completionCandidates = ModelOptions.NetworkNames.class,
+            description = "The network, by slim's nets_factory name (mobilenet_v1_025 makes a fast demo; "
+                    + "default: ${DEFAULT-VALUE}).")
+    String model = "resnet_v1_50";
+
+    @Option(
             names = "--dataset-dir",
             paramLabel = "DIR",
-            description =
-                    "Your images; with models/resnet_v1_50.ckpt present, fine-tunes the real slim checkpoint on them.")
+            description = "Your images; with models/<model>.ckpt present, fine-tunes the real slim checkpoint on them.")
     Path datasetDir;
 
     @Option(
@@ -71,8 +80,8 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The zoo's resnet_v1_50 sees 224 px images (slim's {@code resnet_v1_50.default_image_size}). */
-    static final int ZOO_IMAGE_SIZE = 224;
+    /** The network of --model; its zoo checkpoint sees images of its {@code default_image_size}. */
+    private Network network;
     /** slim's stage 1 (finetune_resnet_v1_50_on_flowers.sh): only the new logits, at learning rate 0.01. */
     static final float HEAD_LEARNING_RATE = 0.01f;
     /** slim's stage 2: every layer from stage 1's checkpoint, at learning rate 0.001. */
@@ -84,18 +93,26 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        network = Networks.byName(model).build(2);
+        String name = network.name();
+        String head = String.join(",", network.headScopes());
         Path demo = workdir.resolve("demo");
         Path models = workdir.resolve("models");
         Path savedModels = workdir.resolve("savedmodels");
-        Path realCheckpoint = models.resolve("resnet_v1_50.ckpt");
+        Path realCheckpoint = models.resolve(name + ".ckpt");
         boolean real = datasetDir != null && Files.isRegularFile(realCheckpoint);
         // The real path's steps come from the stage flags (fineTuneTheZooCheckpoint); only its batch is used here.
         // --quick shows every stage once: 20 or 40 steps of resnet_v1_50 from scratch both leave the shapes at
         // chance (validation accuracy 0.25 and 0.125 on 8 images), so it pretrains 20; the fine-tuning keeps 30
         // (5 of 6 held-out images right; after 20 it can still be at chance).
         Sizes s = real
-                ? new Sizes(0, 0, 0, ZOO_IMAGE_SIZE, quick ? 8 : 16, 0, 0)
+                ? new Sizes(0, 0, 0, network.defaultImageSize(), quick ? 8 : 16, 0, 0)
                 : quick ? new Sizes(4, 16, 40, 32, 8, 20, 30) : new Sizes(6, 60, 72, 64, 16, 300, 120);
+        if (s.imageSize() < network.type().minimumImageSize()) {
+            // VGG's fc6 is a 7x7 VALID convolution: it runs at its default size only.
+            int size = network.defaultImageSize();
+            s = new Sizes(s.classes(), s.perClass(), size, size, s.batch(), s.pretrainSteps(), s.fineTuneSteps());
+        }
         long started = System.nanoTime();
 
         Path pretrained;
@@ -123,8 +140,8 @@ final class DemoCommand implements Callable<Integer> {
             if (datasetDir == null && !Files.exists(data)) {
                 SyntheticImages.generate(data, 2, s.perClass(), s.pixels(), 2, 8, SyntheticImages.Layout.FLAT);
             }
-            Path pretrainDir = models.resolve("resnet_v1_50_shapes");
-            step(out, 2, "Pretraining resnet_v1_50 at " + s.imageSize() + "px on the shapes -> " + pretrainDir);
+            Path pretrainDir = models.resolve(name + "_shapes");
+            step(out, 2, "Pretraining " + name + " at " + s.imageSize() + "px on the shapes -> " + pretrainDir);
             TrainResult pre = Trainer.create(base(shapes, pretrainDir, s)
                             .maxNumberOfSteps(s.pretrainSteps())
                             .validationSplit(0.1)
@@ -140,15 +157,19 @@ final class DemoCommand implements Callable<Integer> {
             fineTune = fineTuneTheZooCheckpoint(
                     out, pretrained, data, demo.resolve("train/cats_vs_dogs_head"), trainDir, s.batch());
         } else {
+            List<String> frozen = name.startsWith("resnet_")
+                    ? List.of(network.scope() + "/conv1", network.scope() + "/block1", network.scope() + "/block2")
+                    : List.of();
             step(
                     out,
                     3,
-                    "Fine-tuning from " + pretrained + ": new 2-class head (resnet_v1_50/logits excluded from the "
-                            + "restore), block1 and block2 frozen");
+                    "Fine-tuning from " + pretrained + ": new 2-class head (" + head + " excluded from the "
+                            + "restore)" + (frozen.isEmpty() ? "" : ", " + String.join(", ", frozen) + " frozen"));
             fineTune = base(data, trainDir, s)
                     .checkpointPath(pretrained)
-                    .restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
-                    .freezeScopes(List.of("resnet_v1_50/conv1", "resnet_v1_50/block1", "resnet_v1_50/block2"))
+                    .restoreOptions(
+                            RestoreOptions.excluding(network.headScopes().toArray(String[]::new)))
+                    .freezeScopes(frozen)
                     .maxNumberOfSteps(s.fineTuneSteps())
                     .validationSplit(0.2)
                     .validationEvery((int) s.fineTuneSteps() / 2)
@@ -170,13 +191,14 @@ final class DemoCommand implements Callable<Integer> {
                 report.accuracy(), report.examples(), report.classNames());
 
         Path features = demo.resolve("features/cats_vs_dogs");
-        step(out, 5, "Taking out global_pool for every image (+ TensorBoard projector) -> " + features);
-        var extraction = FeatureExtractor.extract(trainDir, "global_pool", splits.train(), features, true, s.batch());
+        String featureEndpoint = network.featureEndpoint();
+        step(out, 5, "Taking out " + featureEndpoint + " for every image (+ TensorBoard projector) -> " + features);
+        var extraction = FeatureExtractor.extract(trainDir, featureEndpoint, splits.train(), features, true, s.batch());
         out.println("features.npy shape " + Arrays.toString(extraction.shape()));
 
         Path exportBase = savedModels.resolve("cats_vs_dogs");
         step(out, 6, "Exporting a SavedModel for TF Serving -> " + exportBase);
-        Path version = SavedModelExporter.export(trainDir, exportBase, null, Precision.FP32, "global_pool");
+        Path version = SavedModelExporter.export(trainDir, exportBase, null, Precision.FP32, featureEndpoint);
         out.println("wrote " + version);
 
         step(out, 7, "Classifying a few images through the SavedModel (Java Classifier API)");
@@ -228,13 +250,15 @@ final class DemoCommand implements Callable<Integer> {
         step(
                 out,
                 3,
-                "Stage 1 of slim's recipe at " + ZOO_IMAGE_SIZE + "px: only the new 2-class head "
-                        + "(resnet_v1_50/logits excluded from the restore and the only trainable scope), learning rate "
+                "Stage 1 of slim's recipe at " + network.defaultImageSize() + "px: only the new 2-class head "
+                        + "(" + String.join(",", network.headScopes())
+                        + " excluded from the restore and the only trainable scope), learning rate "
                         + HEAD_LEARNING_RATE + ", " + stage1 + " steps -> " + headDir);
         Trainer.create(zooBase(data, headDir, batch)
                         .checkpointPath(zooCheckpoint)
-                        .restoreOptions(RestoreOptions.excluding("resnet_v1_50/logits"))
-                        .trainableScopes(List.of("resnet_v1_50/logits"))
+                        .restoreOptions(
+                                RestoreOptions.excluding(network.headScopes().toArray(String[]::new)))
+                        .trainableScopes(network.headScopes())
                         .learningRate(HEAD_LEARNING_RATE)
                         .maxNumberOfSteps(stage1)
                         .build())
@@ -253,18 +277,22 @@ final class DemoCommand implements Callable<Integer> {
                 .build();
     }
 
-    private static TrainConfig.Builder zooBase(Path data, Path trainDir, int batch) {
+    private TrainConfig.Builder zooBase(Path data, Path trainDir, int batch) {
         return TrainConfig.builder(data, trainDir)
-                .imageSize(ZOO_IMAGE_SIZE)
+                .model(network.type())
+                .imageSize(network.defaultImageSize())
                 .batchSize(batch)
                 .validationSplit(0.2)
                 .saveSummariesSecs(60)
                 .logEveryNSteps(5);
     }
 
-    private static TrainConfig.Builder base(Path data, Path trainDir, Sizes s) {
+    private TrainConfig.Builder base(Path data, Path trainDir, Sizes s) {
         Optimizer.Params adam = Optimizer.Params.slimDefaults().withEpsilon(1e-8f);
         return TrainConfig.builder(data, trainDir)
+                .model(network.type())
+                // AuxLogits at the demo's small sizes would not match a zoo checkpoint's: the demo leaves them out.
+                .auxLogits(false)
                 .imageSize(s.imageSize())
                 .batchSize(s.batch())
                 .optimizer(OptimizerType.ADAM)

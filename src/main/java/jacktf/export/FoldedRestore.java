@@ -29,6 +29,17 @@ final class FoldedRestore {
 
     /** Assigns every model variable of {@code model}; returns how many convolutions were folded. */
     static int restore(Session session, ModelGraph model, Checkpoint checkpoint) {
+        return restore(session, model, checkpoint, BatchNormFolding.EPSILON);
+    }
+
+    /**
+     * As {@link #restore(Session, ModelGraph, Checkpoint)} for batch norms with {@code epsilon}. A convolution is
+     * folded when the graph gave it biases and the checkpoint has its batch norm (depthwise convolutions and
+     * stand-alone batch norms stay unfolded); a batch norm without {@code gamma} scales by one.
+     */
+    static int restore(Session session, ModelGraph model, Checkpoint checkpoint, float epsilon) {
+        java.util.Set<String> inGraph = new java.util.HashSet<>();
+        model.variables().variables().forEach(v -> inGraph.add(v.name()));
         Map<String, float[]> values = new HashMap<>();
         int folded = 0;
         for (ModelVariable v : model.variables().variables()) {
@@ -37,13 +48,24 @@ final class FoldedRestore {
             }
             String scope = v.name().substring(0, v.name().lastIndexOf('/'));
             String batchNorm = BatchNormFolding.batchNormScope(scope);
-            if (checkpoint.find(batchNorm + "/moving_mean").isPresent()) {
+            if (inGraph.contains(scope + "/" + BatchNormFolding.BIASES)
+                    && inGraph.contains(scope + "/weights")
+                    && checkpoint.find(batchNorm + "/moving_mean").isPresent()) {
+                float[] beta = read(checkpoint, batchNorm + "/beta");
+                float[] gamma;
+                if (checkpoint.find(batchNorm + "/gamma").isPresent()) {
+                    gamma = read(checkpoint, batchNorm + "/gamma");
+                } else {
+                    gamma = new float[beta.length];
+                    java.util.Arrays.fill(gamma, 1f);
+                }
                 BatchNormFolding.Folded f = BatchNormFolding.fold(
                         read(checkpoint, scope + "/weights"),
-                        read(checkpoint, batchNorm + "/gamma"),
-                        read(checkpoint, batchNorm + "/beta"),
+                        gamma,
+                        beta,
                         read(checkpoint, batchNorm + "/moving_mean"),
-                        read(checkpoint, batchNorm + "/moving_variance"));
+                        read(checkpoint, batchNorm + "/moving_variance"),
+                        epsilon);
                 values.put(scope + "/weights", f.weights());
                 values.put(scope + "/" + BatchNormFolding.BIASES, f.biases());
                 folded++;

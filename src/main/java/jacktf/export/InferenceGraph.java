@@ -9,6 +9,7 @@ import jacktf.data.VggPreprocessing;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ModelSpec;
+import jacktf.model.Network;
 import jacktf.model.Precision;
 import jacktf.model.Tower;
 import jacktf.runtime.Placement;
@@ -127,8 +128,9 @@ public final class InferenceGraph {
         Operand<TFloat32> images =
                 tf.withName("images").placeholderWithDefault(decoded, Shape.of(-1, imageSize, imageSize, 3));
 
-        Tower tower = spec.network(precision)
-                .apply(model, images, options.optimize() ? BatchNormPolicy.folded() : BatchNormPolicy.inference());
+        Network network = spec.network(precision);
+        Tower tower = network.apply(
+                model, images, options.optimize() ? BatchNormPolicy.folded() : BatchNormPolicy.inference());
         Operand<TFloat32> probabilities = tf.withName("probabilities").identity(tower.predictions());
         Operand<TInt64> classes = tf.withName("classes").math.argMax(tower.logits(), tf.constant(1));
         Operand<TString> names = tf.withName("class_names")
@@ -139,7 +141,11 @@ public final class InferenceGraph {
         Operand<TFloat32> features = features(tf, tower, featureEndpoint);
 
         if (options.optimize()) {
-            FoldedRestore.restore(session, model, checkpoint); // every variable assigned: no initializer to run
+            FoldedRestore.restore(
+                    session,
+                    model,
+                    checkpoint,
+                    network.batchNormEpsilon()); // every variable assigned: no initializer to run
         } else {
             session.run(model.initializer());
             Restorer.restoreModel(session, model, checkpoint);

@@ -47,6 +47,15 @@ public final class BatchNormFolding {
      */
     public static Folded fold(
             float[] weights, float[] gamma, float[] beta, float[] movingMean, float[] movingVariance) {
+        return fold(weights, gamma, beta, movingMean, movingVariance, EPSILON);
+    }
+
+    /**
+     * {@link #fold(float[], float[], float[], float[], float[])} for a batch norm with another epsilon (the
+     * Inceptions' and MobileNets' 1e-3); a batch norm without scale has {@code gamma} all ones.
+     */
+    public static Folded fold(
+            float[] weights, float[] gamma, float[] beta, float[] movingMean, float[] movingVariance, float epsilon) {
         int channels = gamma.length;
         if (channels == 0
                 || beta.length != channels
@@ -63,7 +72,7 @@ public final class BatchNormFolding {
         double[] scale = new double[channels];
         float[] biases = new float[channels];
         for (int c = 0; c < channels; c++) {
-            scale[c] = gamma[c] / Math.sqrt((double) movingVariance[c] + EPSILON);
+            scale[c] = gamma[c] / Math.sqrt((double) movingVariance[c] + epsilon);
             biases[c] = (float) (beta[c] - movingMean[c] * scale[c]);
         }
         float[] folded = new float[weights.length];

@@ -45,6 +45,13 @@ final class MobileNetV1 extends ZooNetwork {
             return 224;
         }
 
+        /** Told apart from the other depth multipliers by {@code Conv2d_0}'s depth. */
+        @Override
+        public boolean matches(java.util.Map<String, long[]> shapes) {
+            long[] conv0 = shapes.get("MobilenetV1/Conv2d_0/weights");
+            return conv0 != null && conv0[3] == Math.max((int) (32 * depthMultiplier), MIN_DEPTH);
+        }
+
         @Override
         public Network build(NetworkOptions options) {
             return new MobileNetV1(this, options);
@@ -115,6 +122,16 @@ final class MobileNetV1 extends ZooNetwork {
     }
 
     @Override
+    public String logitsLayerScope() {
+        return options().head() == Head.FC ? headScope() : slimHeadScope() + "/Conv2d_1c_1x1";
+    }
+
+    @Override
+    public String featureEndpoint() {
+        return "AvgPool_1a";
+    }
+
+    @Override
     String slimHeadScope() {
         return scope() + "/Logits";
     }
@@ -123,7 +140,8 @@ final class MobileNetV1 extends ZooNetwork {
     Operand<TFloating> slimHead(ZooLayers z, Operand<TFloating> pooled, int numClasses) {
         String logitsScope = slimHeadScope();
         Operand<TFloating> net = z.dropout(logitsScope + "/Dropout_1b", pooled, DROPOUT_KEEP_PROB);
-        net = z.convBias(logitsScope + "/Conv2d_1c_1x1", net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
+        net = z.convBias(
+                slimHeadScope() + "/Conv2d_1c_1x1", net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
         Operand<TFloating> logits = z.spatialSqueeze(logitsScope, net);
         z.endpoints().put("Logits", logits);
         return logits;

@@ -35,6 +35,19 @@ public interface Network {
         return options().precision();
     }
 
+    /** The endpoint {@link Tower#features()} is squeezed from: {@code global_pool} for the ResNets. */
+    default String featureEndpoint() {
+        return "global_pool";
+    }
+
+    /** The decay of the batch-norm moving averages: the one set, else the network's arg scope's. */
+    float batchNormDecay();
+
+    /** The epsilon the network's batch norm adds to the variance (for folding batch norm into convolutions). */
+    default float batchNormEpsilon() {
+        return BatchNormFolding.EPSILON;
+    }
+
     /** The input size slim's file gives as {@code default_image_size}. */
     default int defaultImageSize() {
         return type().defaultImageSize();
@@ -45,6 +58,14 @@ public interface Network {
      * or {@code Predict/logits} with {@link Head#FC}.
      */
     String headScope();
+
+    /**
+     * The scope of the layer that computes the logits, whose {@code weights}' last dimension is the number
+     * of classes: {@link #headScope()} itself, or a layer in it ({@code MobilenetV1/Logits/Conv2d_1c_1x1}).
+     */
+    default String logitsLayerScope() {
+        return headScope();
+    }
 
     /**
      * Every scope of the head, what a new dataset retrains and a restore of a checkpoint with other

@@ -25,6 +25,11 @@ final class Vgg extends ZooNetwork {
         }
 
         @Override
+        public int minimumImageSize() {
+            return 224;
+        }
+
+        @Override
         public Network build(NetworkOptions options) {
             return new Vgg(this, options);
         }
@@ -78,6 +83,11 @@ final class Vgg extends ZooNetwork {
         net = z.convBias(root + "/fc6", net, 4096, 7, 7, 1, "VALID", ZooLayers.Activation.RELU);
         net = z.dropout(root + "/dropout6", net, DROPOUT_KEEP_PROB);
         return z.convBias(root + "/fc7", net, 4096, 1, 1, 1, "SAME", ZooLayers.Activation.RELU);
+    }
+
+    @Override
+    public String featureEndpoint() {
+        return scope() + "/fc7";
     }
 
     @Override
