@@ -32,6 +32,11 @@ final class SlimForward {
     private final double epsilon;
     private final boolean gamma;
     final Map<String, Act> endpoints = new LinkedHashMap<>();
+    /**
+     * Endpoints jacktf adds beyond slim's end_points dict, still computed here from slim's layers so
+     * they are checked too (listed in /work/spec-findings.md for the lead to decide on).
+     */
+    final Map<String, Act> jacktfAdditions = new LinkedHashMap<>();
 
     /**
      * @param epsilon the batch norm's epsilon as the kernel sees it
@@ -208,7 +213,10 @@ final class SlimForward {
         if (classes == null) {
             return net;
         }
-        return put(scope + "/fc8", conv(scope + "/fc8", net, 1, 1, classes, 1, SAME, false, Act6.NONE));
+        Act logits = put(scope + "/fc8", conv(scope + "/fc8", net, 1, 1, classes, 1, SAME, false, Act6.NONE));
+        // slim's vgg returns no predictions endpoint; jacktf's Tower has one: softmax of fc8
+        jacktfAdditions.put("predictions", RefOps.softmax(logits));
+        return logits;
     }
 
     // ---------------------------------------------------------------- mobilenet/mobilenet_v2.py
