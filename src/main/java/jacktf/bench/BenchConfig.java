@@ -1,6 +1,6 @@
 package jacktf.bench;
 
-import jacktf.model.Architecture;
+import jacktf.model.NetworkType;
 import jacktf.model.Precision;
 import java.nio.file.Path;
 
@@ -15,7 +15,7 @@ import java.nio.file.Path;
  */
 public record BenchConfig(
         BenchMode mode,
-        Architecture model,
+        NetworkType model,
         int batchSize,
         int imageSize,
         Precision precision,

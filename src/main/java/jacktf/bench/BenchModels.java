@@ -7,7 +7,6 @@ import jacktf.export.ExportOptions;
 import jacktf.export.SavedModelExporter;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
-import jacktf.model.ResNetV1;
 import jacktf.runtime.Sessions;
 import jacktf.traindir.ModelInfo;
 import jacktf.traindir.TrainDir;
@@ -26,14 +25,14 @@ import org.tensorflow.types.TFloat32;
 final class BenchModels {
     private BenchModels() {}
 
-    /** Builds the config's 1000-class network for 224x224 inputs into a graph. */
+    /** Builds the config's 1000-class network for inputs of its default size into a graph. */
     static void buildNetwork(BenchConfig config, ModelGraph model) {
-        ResNetV1.builder(config.model())
-                .numClasses(1000)
-                .build()
+        int size = config.model().defaultImageSize();
+        config.model()
+                .build(1000)
                 .apply(
                         model,
-                        model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
+                        model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3))),
                         BatchNormPolicy.inference());
     }
 

@@ -2,7 +2,8 @@ package jacktf.bench;
 
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
-import jacktf.model.ResNetV1;
+import jacktf.model.Network;
+import jacktf.model.NetworkOptions;
 import jacktf.model.Tower;
 import jacktf.runtime.Sessions;
 import java.util.List;
@@ -24,7 +25,7 @@ final class BenchNetwork implements AutoCloseable {
     final ModelGraph model;
     final Ops tf;
     final Variable<TInt64> labels;
-    final ResNetV1 net;
+    final Network net;
     final Tower tower;
     /** Forward FLOPs per image, counted before anything else (gradients) is added to the graph. */
     final double forwardFlopsPerImage;
@@ -36,7 +37,7 @@ final class BenchNetwork implements AutoCloseable {
             ModelGraph model,
             Ops tf,
             Variable<TInt64> labels,
-            ResNetV1 net,
+            Network net,
             Tower tower,
             double forwardFlopsPerImage,
             List<Op> setInputs) {
@@ -68,10 +69,8 @@ final class BenchNetwork implements AutoCloseable {
                     tf.math.mod(
                             tf.range(tf.constant(0L), tf.constant((long) config.batchSize()), tf.constant(1L)),
                             tf.constant(1000L)));
-            ResNetV1 net = ResNetV1.builder(config.model())
-                    .numClasses(1000)
-                    .precision(config.precision())
-                    .build();
+            Network net = config.model()
+                    .build(NetworkOptions.defaults().withNumClasses(1000).withPrecision(config.precision()));
             Tower tower = net.apply(model, tf.identity(images), batchNorm);
             double flopsPerImage = FlopCounter.forwardFlops(graph) / config.batchSize();
             return new BenchNetwork(graph, model, tf, labels, net, tower, flopsPerImage, List.of(setImages, setLabels));

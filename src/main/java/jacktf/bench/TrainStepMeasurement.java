@@ -4,7 +4,6 @@ import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
 import jacktf.data.SyntheticImages;
 import jacktf.model.BatchNormPolicy;
-import jacktf.model.ResNetV1;
 import jacktf.runtime.StepProfile;
 import jacktf.train.TrainConfig;
 import jacktf.train.TrainingSteps;
@@ -61,8 +60,7 @@ final class TrainStepMeasurement implements Measurement {
                 .learningRate(0.001f)
                 .learningRateDecayType(LearningRateDecayType.FIXED);
         if (trained == Trained.HEAD) {
-            training.trainableScopes(List.of(
-                    ResNetV1.builder(config.model()).numClasses(CLASSES).build().headScope()));
+            training.trainableScopes(List.of(config.model().build(CLASSES).headScope()));
         }
         try (TrainingSteps steps = TrainingSteps.open(training.build())) {
             Timing t = Timing.of(steps::step, config.warmup(), config.steps());

@@ -8,7 +8,7 @@ import jacktf.bench.BenchResult;
 import jacktf.bench.Benchmark;
 import jacktf.config.Defaults;
 import jacktf.config.JacktfException;
-import jacktf.model.Architecture;
+import jacktf.model.Networks;
 import jacktf.model.Precision;
 import jacktf.runtime.RuntimeOptions;
 import jacktf.runtime.StepProfile;
@@ -38,14 +38,17 @@ final class BenchCommand implements Callable<Integer> {
                     + "limits: admitted latency and time to refuse) or peak.")
     String mode;
 
-    @Option(names = "--model", description = "Network (default: ${DEFAULT-VALUE}).")
-    String model = Architecture.RESNET_V1_50.scope();
+    @Option(
+            names = "--model",
+            completionCandidates = ModelOptions.NetworkNames.class,
+            description = "Network, by slim's nets_factory name: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String model = "resnet_v1_50";
 
     @Option(names = "--batch-size", description = "Images per step (default: ${DEFAULT-VALUE}).")
     int batchSize = Defaults.BATCH_SIZE_DEFAULT;
 
-    @Option(names = "--image-size", description = "Input size (default: ${DEFAULT-VALUE}).")
-    int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
+    @Option(names = "--image-size", description = "Input size (default: the network's default_image_size).")
+    Integer imageSize;
 
     @Option(names = "--precision", paramLabel = "fp32|bf16", description = "(default: ${DEFAULT-VALUE})")
     Precision precision = Precision.FP32;
@@ -138,9 +141,9 @@ final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(work);
         BenchResult r = new Benchmark(new BenchConfig(
                         BenchMode.byName(mode),
-                        Architecture.byName(model),
+                        Networks.byName(model),
                         batchSize,
-                        imageSize,
+                        imageSize != null ? imageSize : Networks.byName(model).defaultImageSize(),
                         precision,
                         steps,
                         warmup,

@@ -1,11 +1,10 @@
 package jacktf.cli;
 
-import jacktf.config.Defaults;
 import jacktf.config.JacktfException;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ModelVariable;
-import jacktf.model.ResNetV1;
+import jacktf.model.Network;
 import jacktf.model.Shapes;
 import jacktf.model.Tower;
 import java.io.PrintWriter;
@@ -54,18 +53,20 @@ final class ModelCommand implements Callable<Integer> {
     @Option(
             names = "--image-size",
             paramLabel = "PIXELS",
-            description = "Input height and width for --list-endpoints (default: ${DEFAULT-VALUE}).")
-    int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
+            description = "Input height and width (default: the network's default_image_size, e.g. 224, or 299 for "
+                    + "inception_v3; AuxLogits' variables depend on it).")
+    Integer imageSize;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        Network network = modelOptions.network();
+        int imageSize = this.imageSize == null ? network.defaultImageSize() : this.imageSize;
         if (imageSize < 1) {
-            throw new JacktfException("--image-size must be positive, got " + imageSize);
+            throw new JacktfException("--image-size must be positive. Received: " + imageSize);
         }
-        ResNetV1 network = modelOptions.network();
         PrintWriter out = spec.commandLine().getOut();
         try (Graph graph = new Graph()) {
             ModelGraph modelGraph = ModelGraph.local(graph);

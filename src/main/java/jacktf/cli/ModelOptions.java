@@ -1,9 +1,11 @@
 package jacktf.cli;
 
-import jacktf.model.Architecture;
 import jacktf.model.Head;
+import jacktf.model.Network;
+import jacktf.model.NetworkOptions;
+import jacktf.model.NetworkType;
+import jacktf.model.Networks;
 import jacktf.model.Precision;
-import jacktf.model.ResNetV1;
 import picocli.CommandLine.Option;
 
 /** The options that describe a network, shared by every command that builds one. */
@@ -11,8 +13,9 @@ final class ModelOptions {
     @Option(
             names = "--model",
             paramLabel = "NAME",
-            description = "Network: resnet_v1_50, resnet_v1_101 or resnet_v1_152 (default: ${DEFAULT-VALUE}).")
-    String model = Architecture.RESNET_V1_50.scope();
+            completionCandidates = NetworkNames.class,
+            description = "Network, by slim's nets_factory name: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    String model = "resnet_v1_50";
 
     @Option(
             names = "--num-classes",
@@ -28,20 +31,42 @@ final class ModelOptions {
     Head head = Head.SLIM;
 
     @Option(
+            names = "--no-aux-logits",
+            description = "Build the Inceptions without AuxLogits (whose variables' shapes depend on the image size).")
+    boolean noAuxLogits;
+
+    @Option(
             names = "--precision",
             paramLabel = "fp32|bf16",
             description = "Compute precision of convolutions and matmuls (default: ${DEFAULT-VALUE}).")
     Precision precision = Precision.FP32;
 
-    ResNetV1 network() {
+    /** slim's nets_factory names jacktf builds, for the help text. */
+    static final class NetworkNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Networks.all().stream().map(NetworkType::name).iterator();
+        }
+    }
+
+    /** The network named by {@code --model}. */
+    NetworkType type() {
+        return Networks.byName(model);
+    }
+
+    Network network() {
         return network(numClasses);
     }
 
-    ResNetV1 network(Integer classes) {
-        return ResNetV1.builder(Architecture.byName(model))
-                .numClasses(classes)
-                .head(head)
-                .precision(precision)
-                .build();
+    Network network(Integer classes) {
+        return type().build(options(classes));
+    }
+
+    NetworkOptions options(Integer classes) {
+        return NetworkOptions.defaults()
+                .withNumClasses(classes)
+                .withHead(head)
+                .withPrecision(precision)
+                .withAuxLogits(!noAuxLogits);
     }
 }

@@ -6,7 +6,7 @@ import jacktf.checkpoint.RestorePlan;
 import jacktf.config.JacktfException;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
-import jacktf.model.ResNetV1;
+import jacktf.model.Network;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tensorflow.Graph;
@@ -43,13 +43,14 @@ final class RestorePlanCommand implements Callable<Integer> {
         if (warmStart.checkpointPath == null) {
             throw new JacktfException("--checkpoint-path is required");
         }
-        ResNetV1 network = modelOptions.network();
+        Network network = modelOptions.network();
+        int size = network.defaultImageSize();
         try (Graph graph = new Graph();
                 Checkpoint checkpoint = Checkpoint.open(warmStart.checkpointPath)) {
             ModelGraph modelGraph = ModelGraph.local(graph);
             network.apply(
                     modelGraph,
-                    modelGraph.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
+                    modelGraph.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3))),
                     BatchNormPolicy.inference());
             List<CheckpointVariable> targets = CheckpointVariable.modelVariables(modelGraph);
             RestorePlan plan = RestorePlan.create(targets, checkpoint, warmStart.options());

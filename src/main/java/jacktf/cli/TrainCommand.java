@@ -9,7 +9,6 @@ import jacktf.config.JacktfException;
 import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
 import jacktf.config.Preprocessing;
-import jacktf.model.Architecture;
 import jacktf.model.ScopeSet;
 import jacktf.train.Optimizer;
 import jacktf.train.StepRange;
@@ -82,9 +81,9 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
 
     @Option(
             names = "--batch-norm-decay",
-            description = "Moving-average decay of "
-                    + "batch norm (slim's 0.997; lower it for short runs) (default: ${DEFAULT-VALUE}).")
-    float batchNormDecay = Defaults.BATCH_NORM_DECAY_DEFAULT;
+            description = "Moving-average decay of batch norm (default: the network's arg scope's, 0.997 for the "
+                    + "ResNets and MobileNet-v2, 0.9997 for the Inceptions and MobileNet-v1; lower it for short runs).")
+    Float batchNormDecay;
 
     @Option(
             names = "--optimizer",
@@ -161,8 +160,11 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
     @Option(names = "--keep-checkpoints", description = "Newest checkpoints to keep (default: ${DEFAULT-VALUE}).")
     int keepCheckpoints = Defaults.KEEP_CHECKPOINTS_DEFAULT;
 
-    @Option(names = "--train-image-size", description = "Crop size (default: ${DEFAULT-VALUE}).")
-    int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
+    @Option(
+            names = "--train-image-size",
+            description = "Crop size (default: the network's default_image_size: 224, 299 for inception_v3 and "
+                    + "inception_resnet_v2).")
+    Integer imageSize;
 
     @Option(
             names = "--preprocessing-name",
@@ -313,7 +315,8 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
         Optimizer.Params params =
                 Optimizer.Params.slimDefaults().withMomentum(momentum).withEpsilon(epsilon);
         return TrainConfig.builder(datasetDir, trainDir)
-                .model(Architecture.byName(modelOptions.model))
+                .model(modelOptions.type())
+                .auxLogits(!modelOptions.noAuxLogits)
                 .head(modelOptions.head)
                 .precision(modelOptions.precision)
                 .numClasses(modelOptions.numClasses)

@@ -96,6 +96,12 @@ public record Architecture(String scope, List<Block> blocks) implements NetworkT
         return 224;
     }
 
+    /** A checkpoint holds this ResNet-v1 when it has its {@code conv1/weights}. */
+    @Override
+    public boolean matches(java.util.Map<String, long[]> shapes) {
+        return shapes.containsKey(scope + "/conv1/weights");
+    }
+
     @Override
     public ResNetV1 build(NetworkOptions options) {
         return ResNetV1.builder(this).options(options).build();

@@ -45,6 +45,13 @@ final class MobileNetV1 extends ZooNetwork {
             return 224;
         }
 
+        /** Told apart from the other depth multipliers by {@code Conv2d_0}'s depth. */
+        @Override
+        public boolean matches(java.util.Map<String, long[]> shapes) {
+            long[] conv0 = shapes.get("MobilenetV1/Conv2d_0/weights");
+            return conv0 != null && conv0[3] == Math.max((int) (32 * depthMultiplier), MIN_DEPTH);
+        }
+
         @Override
         public Network build(NetworkOptions options) {
             return new MobileNetV1(this, options);

@@ -9,19 +9,33 @@ import java.util.Map;
  * Which network a set of variables holds, read from their names and shapes, so eval, predict,
  * extract and export need nothing but a checkpoint.
  *
- * @param architecture the network's scope and blocks
+ * @param type the network: one of {@link Networks}, or a ResNet-v1 {@link Architecture} of any blocks
  * @param head the classifier's form
  * @param numClasses classes of the head, or null for a headless checkpoint
+ * @param auxLogits whether the variables include the auxiliary classifier's (the Inceptions')
  */
-public record ModelSpec(Architecture architecture, Head head, Integer numClasses) {
+public record ModelSpec(NetworkType type, Head head, Integer numClasses, boolean auxLogits) {
 
-    /** The network this spec describes, at {@code precision}. */
-    public ResNetV1 network(Precision precision) {
-        return ResNetV1.builder(architecture)
-                .numClasses(numClasses)
-                .head(head)
-                .precision(precision)
-                .build();
+    /** A spec without auxiliary logits. */
+    public ModelSpec(NetworkType type, Head head, Integer numClasses) {
+        this(type, head, numClasses, false);
+    }
+
+    /** The ResNet-v1 architecture, or null for another family. */
+    public Architecture architecture() {
+        return type instanceof Architecture a ? a : null;
+    }
+
+    /**
+     * The network this spec describes, at {@code precision}, for inference: without auxiliary logits,
+     * which only training uses (their variables stay in the checkpoint, unread).
+     */
+    public Network network(Precision precision) {
+        return type.build(NetworkOptions.defaults()
+                .withNumClasses(numClasses)
+                .withHead(head)
+                .withPrecision(precision)
+                .withAuxLogits(false));
     }
 
     /**
@@ -34,9 +48,9 @@ public record ModelSpec(Architecture architecture, Head head, Integer numClasses
      * @param source what the variables came from, for the error message
      */
     public static ModelSpec detect(Map<String, long[]> shapes, String source) {
-        for (Architecture a : Architecture.slimNetworks()) {
-            if (shapes.containsKey(a.scope() + "/conv1/weights")) {
-                return withHead(a, shapes);
+        for (NetworkType t : Networks.all()) {
+            if (t.matches(shapes)) {
+                return withHead(t, shapes);
             }
         }
         for (String name : shapes.keySet()) {
@@ -48,21 +62,25 @@ public record ModelSpec(Architecture architecture, Head head, Integer numClasses
                 }
             }
         }
-        throw new JacktfException(source + " holds no ResNet-v1 this tool knows: none of "
-                + Architecture.names() + " has its conv1/weights there, nor any scope with SCOPE/conv1/weights and "
+        throw new JacktfException(source + " holds no network this tool knows: none of " + Networks.names()
+                + " has its variables there, nor any ResNet-v1 scope with SCOPE/conv1/weights and "
                 + "SCOPE/block1/unit_1/bottleneck_v1/conv1/weights");
     }
 
-    private static ModelSpec withHead(Architecture a, Map<String, long[]> shapes) {
-        long[] slim = shapes.get(a.scope() + "/logits/weights");
-        if (slim != null) {
-            return new ModelSpec(a, Head.SLIM, (int) slim[3]);
+    /** The head's form and classes from the last dimension of its weights (a 1x1 conv's or a matmul's). */
+    private static ModelSpec withHead(NetworkType t, Map<String, long[]> shapes) {
+        Network slim = t.build(NetworkOptions.defaults().withNumClasses(1));
+        String aux = slim.auxLogitsScope();
+        boolean hasAux = aux != null && shapes.keySet().stream().anyMatch(n -> n.startsWith(aux + "/"));
+        long[] slimHead = shapes.get(slim.headScope() + "/weights");
+        if (slimHead != null) {
+            return new ModelSpec(t, Head.SLIM, (int) slimHead[slimHead.length - 1], hasAux);
         }
-        long[] fc = shapes.get("Predict/logits/weights");
+        long[] fc = shapes.get(Head.FC.scope(t.scope()) + "/weights");
         if (fc != null) {
-            return new ModelSpec(a, Head.FC, (int) fc[1]);
+            return new ModelSpec(t, Head.FC, (int) fc[1], hasAux);
         }
-        return new ModelSpec(a, Head.SLIM, null);
+        return new ModelSpec(t, Head.SLIM, null, false);
     }
 
     private static Architecture customArchitecture(String scope, Map<String, long[]> shapes) {

@@ -35,6 +35,14 @@ public interface Network {
         return options().precision();
     }
 
+    /** The decay of the batch-norm moving averages: the one set, else the network's arg scope's. */
+    float batchNormDecay();
+
+    /** The epsilon the network's batch norm adds to the variance (for folding batch norm into convolutions). */
+    default float batchNormEpsilon() {
+        return BatchNormFolding.EPSILON;
+    }
+
     /** The input size slim's file gives as {@code default_image_size}. */
     default int defaultImageSize() {
         return type().defaultImageSize();

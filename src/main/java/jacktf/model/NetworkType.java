@@ -15,6 +15,16 @@ public interface NetworkType {
     /** slim's {@code default_image_size} for the network. */
     int defaultImageSize();
 
+    /**
+     * Whether a checkpoint's variables (shapes by full name) are this network's: by default, whether any
+     * lies under {@link #scope()}; networks that share a scope (MobileNet's depth multipliers) tell
+     * themselves apart by a shape.
+     */
+    default boolean matches(java.util.Map<String, long[]> shapes) {
+        String prefix = scope() + "/";
+        return shapes.keySet().stream().anyMatch(n -> n.startsWith(prefix));
+    }
+
     /** The network with these options. */
     Network build(NetworkOptions options);
 

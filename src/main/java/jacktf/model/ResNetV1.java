@@ -45,6 +45,11 @@ public final class ResNetV1 implements Network {
     }
 
     @Override
+    public float batchNormDecay() {
+        return batchNormDecay;
+    }
+
+    @Override
     public NetworkOptions options() {
         return new NetworkOptions(numClasses, head, precision, batchNormDecay, false);
     }

@@ -39,6 +39,16 @@ abstract class ZooNetwork implements Network {
     /** slim's arg scope for the network's batch norm. */
     abstract ZooLayers.ArgScope argScope();
 
+    @Override
+    public float batchNormDecay() {
+        return argScope().decay();
+    }
+
+    @Override
+    public float batchNormEpsilon() {
+        return argScope().epsilon();
+    }
+
     /**
      * The body: images (compute type) to the pooled features [B, 1, 1, D] the logits are computed from,
      * recording endpoints under slim's keys on the way.

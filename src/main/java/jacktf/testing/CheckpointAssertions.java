@@ -5,10 +5,10 @@ import jacktf.checkpoint.CheckpointVariable;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.checkpoint.RestorePlan;
 import jacktf.checkpoint.TensorInfo;
-import jacktf.model.Architecture;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
-import jacktf.model.ResNetV1;
+import jacktf.model.Network;
+import jacktf.model.NetworkType;
 import jacktf.model.Shapes;
 import jacktf.runtime.DataTypes;
 import java.nio.file.Path;
@@ -40,14 +40,15 @@ public final class CheckpointAssertions {
      * dtype or shape there. The check is jacktf's own restore plan, computed from the checkpoint's
      * index and the network's variables without running anything.
      */
-    public static void assertRestores(Path checkpoint, ResNetV1 network, RestoreOptions options) {
+    public static void assertRestores(Path checkpoint, Network network, RestoreOptions options) {
         try (Graph graph = new Graph();
                 Checkpoint ckpt = Checkpoint.open(checkpoint)) {
             ModelGraph model = ModelGraph.local(graph);
-            // Variables do not depend on the image size; 224 is what slim's checkpoints were made at.
+            // The variables are the network's at its default size (only AuxLogits' depend on the size).
+            int size = network.defaultImageSize();
             network.apply(
                     model,
-                    model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 224, 224, 3))),
+                    model.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3))),
                     BatchNormPolicy.inference());
             RestorePlan plan = RestorePlan.create(CheckpointVariable.modelVariables(model), ckpt, options);
             List<RestorePlan.Item> mismatched = plan.items(RestorePlan.Status.MISMATCHED);
@@ -95,14 +96,11 @@ public final class CheckpointAssertions {
      * Asserts that {@code checkpoint} warm-starts {@code architecture} with a head of
      * {@code numClasses} (null: no head) when the variables under {@code excludeScopes} start fresh.
      *
-     * @see #assertRestores(Path, ResNetV1, RestoreOptions)
+     * @see #assertRestores(Path, Network, RestoreOptions)
      */
     public static void assertRestores(
-            Path checkpoint, Architecture architecture, Integer numClasses, String... excludeScopes) {
-        assertRestores(
-                checkpoint,
-                ResNetV1.builder(architecture).numClasses(numClasses).build(),
-                RestoreOptions.excluding(excludeScopes));
+            Path checkpoint, NetworkType architecture, Integer numClasses, String... excludeScopes) {
+        assertRestores(checkpoint, architecture.build(numClasses), RestoreOptions.excluding(excludeScopes));
     }
 
     /**
@@ -242,7 +240,7 @@ public final class CheckpointAssertions {
         return DataTypes.name(target.dtype()) + " [" + Shapes.format(target.shape()) + "]";
     }
 
-    private static String describe(ResNetV1 network) {
+    private static String describe(Network network) {
         return network.scope()
                 + (network.numClasses() == null ? " without a head" : " with " + network.numClasses() + " classes");
     }

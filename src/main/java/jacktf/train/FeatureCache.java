@@ -13,7 +13,7 @@ import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
-import jacktf.model.ResNetV1;
+import jacktf.model.Network;
 import jacktf.model.Tower;
 import jacktf.runtime.Batches;
 import jacktf.runtime.Placement;
@@ -74,7 +74,15 @@ final class FeatureCache {
      * over both splits, after checking that only the head trains (the one place that checks it).
      */
     static FeatureCache compute(TrainConfig config, DatasetSplits data, Path checkpoint, RestoreOptions options) {
-        String head = config.head().scope(config.model().scope());
+        Network classifier = config.network(1);
+        if (!classifier.hasHeadOnFeatures()) {
+            throw new ConfigException(
+                    "cacheFeatures",
+                    "false for " + classifier.name() + " with auxiliary logits, which branch off before the pooled "
+                            + "features (or turn auxLogits off)",
+                    true);
+        }
+        String head = classifier.headScope();
         if (config.trainableScopes().isEmpty()
                 || config.trainableScopes().stream().anyMatch(s -> !s.startsWith(head))) {
             throw new ConfigException(
@@ -87,9 +95,7 @@ final class FeatureCache {
         try (Graph graph = new Graph();
                 Session session = Sessions.open(graph)) {
             ModelGraph model = new ModelGraph(graph, Placement.local(), config.seed());
-            ResNetV1 backbone = ResNetV1.builder(config.model())
-                    .precision(config.precision())
-                    .build();
+            Network backbone = config.network(null);
             int batch = Math.max(config.batchSize(), 8);
             InputPipeline.Config evaluation = InputPipeline.Config.evaluation(batch, config.imageSize())
                     .withPreprocessing(config.preprocessing());

@@ -9,8 +9,11 @@ import jacktf.config.LearningRateDecayType;
 import jacktf.config.OptimizerType;
 import jacktf.config.Preprocessing;
 import jacktf.data.DatasetSource;
-import jacktf.model.Architecture;
 import jacktf.model.Head;
+import jacktf.model.Network;
+import jacktf.model.NetworkOptions;
+import jacktf.model.NetworkType;
+import jacktf.model.Networks;
 import jacktf.model.Precision;
 import jacktf.model.ScopeSet;
 import java.nio.file.Path;
@@ -23,7 +26,7 @@ import java.util.List;
 public record TrainConfig(
         Path datasetDir,
         Path trainDir,
-        Architecture model,
+        NetworkType model,
         Head head,
         Integer numClasses,
         Precision precision,
@@ -59,7 +62,8 @@ public record TrainConfig(
         boolean cacheFeatures,
         Replicas replicas,
         DatasetSource dataset,
-        StepRange profileSteps) {
+        StepRange profileSteps,
+        boolean auxLogits) {
 
     /**
      * Checks every field, so a bad configuration fails here, naming the field and its valid range,
@@ -165,15 +169,28 @@ public record TrainConfig(
         return selected && !ScopeSet.of(freezeScopes).contains(variableName);
     }
 
+    /**
+     * The network this run trains, with {@code numClasses} (the dataset's) and this configuration's head,
+     * precision, batch-norm decay and auxiliary logits.
+     */
+    public Network network(Integer numClasses) {
+        return model.build(NetworkOptions.defaults()
+                .withNumClasses(numClasses)
+                .withHead(head)
+                .withPrecision(precision)
+                .withBatchNormDecay(batchNormDecay)
+                .withAuxLogits(auxLogits));
+    }
+
     /** Builder with slim's defaults. */
     public static final class Builder {
         private final Path datasetDir;
         private final Path trainDir;
-        private Architecture model = Architecture.RESNET_V1_50;
+        private NetworkType model = Networks.byName("resnet_v1_50");
         private Head head = Head.SLIM;
         private Integer numClasses;
         private Precision precision = Precision.FP32;
-        private int imageSize = Defaults.IMAGE_SIZE_DEFAULT;
+        private Integer imageSize;
         private Preprocessing preprocessing = Defaults.PREPROCESSING_DEFAULT;
         private double validationSplit = Defaults.VALIDATION_SPLIT_DEFAULT;
         private long seed = Defaults.SEED_DEFAULT;
@@ -182,7 +199,7 @@ public record TrainConfig(
         private List<String> trainableScopes = List.of();
         private List<String> freezeScopes = List.of();
         private FrozenBatchNorm frozenBatchNorm = Defaults.FROZEN_BATCH_NORM_DEFAULT;
-        private float batchNormDecay = Defaults.BATCH_NORM_DECAY_DEFAULT;
+        private Float batchNormDecay;
         private OptimizerType optimizer = Defaults.OPTIMIZER_DEFAULT;
         private Optimizer.Params optimizerParams = Optimizer.Params.slimDefaults();
         private float learningRate = Defaults.LEARNING_RATE_DEFAULT;
@@ -206,13 +223,19 @@ public record TrainConfig(
         private boolean cacheFeatures;
         private Replicas replicas;
         private DatasetSource dataset;
+        private boolean auxLogits = true;
 
         private Builder(Path datasetDir, Path trainDir) {
             this.datasetDir = datasetDir;
             this.trainDir = trainDir;
         }
 
-        public Builder model(Architecture v) {
+        /**
+         * The network: one of {@link Networks} (slim's nets_factory names) or any ResNet-v1
+         * {@link jacktf.model.Architecture}. Unless set, the image size and the batch-norm decay follow it
+         * (slim's {@code default_image_size} and its arg scope's decay).
+         */
+        public Builder model(NetworkType v) {
             this.model = v;
             return this;
         }
@@ -232,7 +255,8 @@ public record TrainConfig(
             return this;
         }
 
-        public Builder imageSize(int v) {
+        /** The crop size; null (the default) is the network's {@code default_image_size}. */
+        public Builder imageSize(Integer v) {
             this.imageSize = v;
             return this;
         }
@@ -281,7 +305,8 @@ public record TrainConfig(
             return this;
         }
 
-        public Builder batchNormDecay(float v) {
+        /** The moving averages' decay; null (the default) is the network's arg scope's. */
+        public Builder batchNormDecay(Float v) {
             this.batchNormDecay = v;
             return this;
         }
@@ -399,6 +424,15 @@ public record TrainConfig(
             return this;
         }
 
+        /**
+         * Whether the Inceptions build and train {@code AuxLogits} (default true, as slim; their variables'
+         * shapes depend on the image size, so a zoo checkpoint's restore only at 299).
+         */
+        public Builder auxLogits(boolean v) {
+            this.auxLogits = v;
+            return this;
+        }
+
         /** Where the images come from, instead of {@code datasetDir} (which may then be null). */
         public Builder dataset(DatasetSource v) {
             this.dataset = v;
@@ -418,7 +452,9 @@ public record TrainConfig(
                     head,
                     numClasses,
                     precision,
-                    imageSize,
+                    imageSize != null
+                            ? imageSize
+                            : model == null ? Defaults.IMAGE_SIZE_DEFAULT : model.defaultImageSize(),
                     preprocessing,
                     validationSplit,
                     seed,
@@ -427,7 +463,11 @@ public record TrainConfig(
                     trainableScopes,
                     freezeScopes,
                     frozenBatchNorm,
-                    batchNormDecay,
+                    batchNormDecay != null
+                            ? batchNormDecay
+                            : model == null
+                                    ? Defaults.BATCH_NORM_DECAY_DEFAULT
+                                    : model.build(NetworkOptions.defaults()).batchNormDecay(),
                     optimizer,
                     optimizerParams,
                     learningRate,
@@ -450,7 +490,8 @@ public record TrainConfig(
                     cacheFeatures,
                     replicas,
                     dataset,
-                    profileSteps);
+                    profileSteps,
+                    auxLogits);
         }
     }
 }

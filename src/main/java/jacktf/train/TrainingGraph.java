@@ -13,7 +13,7 @@ import jacktf.model.BatchNormMode;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.ModelVariable;
-import jacktf.model.ResNetV1;
+import jacktf.model.Network;
 import jacktf.model.Tower;
 import jacktf.runtime.Placement;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ import org.tensorflow.types.TInt64;
 final class TrainingGraph {
     final TrainConfig config;
     final ModelGraph model;
-    final ResNetV1 network;
+    final Network network;
     final InputPipeline input;
     /** The training tower; null when the head trains on cached features. */
     final Tower tower;
@@ -65,6 +65,9 @@ final class TrainingGraph {
 
     final Operand<TFloat32> totalLoss;
     final Operand<TFloat32> crossEntropy;
+    /** The auxiliary logits' weighted cross-entropy (the Inceptions'), or null. */
+    final Operand<TFloat32> auxLoss;
+
     final Operand<TFloat32> regularization;
     final Operand<TFloat32> accuracy;
     final Operand<TFloat32> learningRate;
@@ -104,12 +107,7 @@ final class TrainingGraph {
                         ? Placement.local()
                         : Placement.parameterServers(replicas.cluster().ps().size()),
                 config.seed());
-        this.network = ResNetV1.builder(config.model())
-                .numClasses(data.numClasses())
-                .head(config.head())
-                .precision(config.precision())
-                .batchNormDecay(config.batchNormDecay())
-                .build();
+        this.network = config.network(data.numClasses());
 
         Inputs inputs = cache == null ? imagesThroughNetwork(data) : cachedFeaturesThroughHead(cache);
         this.input = inputs.input();
@@ -131,9 +129,18 @@ final class TrainingGraph {
                 : null;
 
         Ops losses = model.ops("losses");
-        this.crossEntropy = crossEntropy(losses, data.numClasses());
+        this.crossEntropy = crossEntropy(losses, "cross_entropy", logits, data.numClasses());
+        // slim's train_image_classifier.py adds the AuxLogits' cross-entropy with weight 0.4.
+        this.auxLoss = tower == null || tower.auxLogits() == null
+                ? null
+                : losses.withName("aux_loss")
+                        .math
+                        .mul(
+                                losses.constant(network.auxLossWeight()),
+                                crossEntropy(losses, "aux_cross_entropy", tower.auxLogits(), data.numClasses()));
         this.regularization = regularization(losses);
-        this.totalLoss = losses.withName("total_loss").math.add(crossEntropy, regularization);
+        Operand<TFloat32> dataLoss = auxLoss == null ? crossEntropy : losses.math.add(crossEntropy, auxLoss);
+        this.totalLoss = losses.withName("total_loss").math.add(dataLoss, regularization);
         Ops tf = model.ops("");
         Operand<TInt64> predicted = tf.math.argMax(logits, tf.constant(1));
         this.accuracy = tf.withName("accuracy")
@@ -173,9 +180,9 @@ final class TrainingGraph {
         InputPipeline images = InputPipeline.build(model, "input", data.splits().train(), training);
         // A frozen layer runs batch norm on its moving statistics unless frozenBatchNorm is TRAINING (slim's way).
         BatchNormPolicy batchNorm = config.frozenBatchNorm() == FrozenBatchNorm.INFERENCE
-                ? layer -> config.isTrainable(layer + "/gamma") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
+                ? layer -> config.isTrainable(layer + "/beta") ? BatchNormMode.TRAINING : BatchNormMode.INFERENCE
                 : BatchNormPolicy.training();
-        Tower tower = network.apply(model, images.images(), batchNorm);
+        Tower tower = network.apply(model, images.images(), batchNorm, true);
         return new Inputs(images, tower, tower.logits(), tower.updateOps());
     }
 
@@ -196,7 +203,7 @@ final class TrainingGraph {
                                 TFloat32.class,
                                 Placeholder.shape(Shape.of(1, config.imageSize(), config.imageSize(), 3))),
                 BatchNormPolicy.inference());
-        return new Inputs(features, null, network.headLogits(model, features.images()), List.of());
+        return new Inputs(features, null, network.headLogits(model, features.images(), true), List.of());
     }
 
     /** Trainable variables under the selected scopes go to the optimizer; the rest stay frozen. */
@@ -211,23 +218,22 @@ final class TrainingGraph {
         if (trainable.isEmpty()) {
             throw new ConfigException(
                     "trainableScopes",
-                    "scopes that select at least one variable that freezeScopes "
-                            + config.freezeScopes() + " leaves trainable, such as " + network.scope() + "/block4 or "
-                            + network.headScope(),
+                    "scopes that select at least one variable that freezeScopes " + config.freezeScopes()
+                            + " leaves trainable, such as " + network.headScope(),
                     config.trainableScopes());
         }
     }
 
     // ---- loss
 
-    private Operand<TFloat32> crossEntropy(Ops losses, int numClasses) {
+    private Operand<TFloat32> crossEntropy(Ops losses, String name, Operand<TFloat32> logits, int numClasses) {
         float smoothing = config.labelSmoothing();
         Operand<TFloat32> onehot = losses.oneHot(
                 input.labels(),
                 losses.constant(numClasses),
                 losses.constant(1f - smoothing + smoothing / numClasses),
                 losses.constant(smoothing / numClasses));
-        return losses.withName("cross_entropy")
+        return losses.withName(name)
                 .math
                 .mean(losses.nn.softmaxCrossEntropyWithLogits(logits, onehot).loss(), losses.constant(0));
     }
@@ -384,6 +390,9 @@ final class TrainingGraph {
         s.trainScalar("total_loss", totalLoss);
         s.trainScalar("losses/cross_entropy", crossEntropy);
         s.trainScalar("losses/regularization_loss", regularization);
+        if (auxLoss != null) {
+            s.trainScalar("losses/aux_loss", auxLoss);
+        }
         s.trainScalar("learning_rate", learningRate);
         s.trainScalar("accuracy", accuracy);
         Map<String, Operand<?>> blocks = new LinkedHashMap<>();

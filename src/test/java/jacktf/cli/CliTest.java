@@ -177,7 +177,7 @@ class CliTest {
                 help);
         assertTrue(help.contains("Initial learning rate (default: 0.01)"), help);
         assertTrue(help.contains("(default: inference)"), help);
-        assertTrue(help.contains("lower it for short runs) (default: 0.997)"), help);
+        assertTrue(help.contains("(default: the network's arg scope's, 0.997 for the ResNets"), help);
         assertTrue(help.contains("--preprocessing-name=vgg|inception"), help);
         assertTrue(help.contains("stored in the train dir for eval, export and serve (default: vgg)"), help);
     }

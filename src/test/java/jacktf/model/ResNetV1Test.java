@@ -297,7 +297,7 @@ class ResNetV1Test {
         }
         JacktfException none = assertThrows(
                 JacktfException.class, () -> ModelSpec.detect(Map.of("a/b", new long[] {1}), "Checkpoint x"));
-        assertTrue(none.getMessage().startsWith("Checkpoint x holds no ResNet-v1"), none.getMessage());
+        assertTrue(none.getMessage().startsWith("Checkpoint x holds no network this tool knows"), none.getMessage());
     }
 
     @Test
