@@ -167,14 +167,19 @@ class PretrainedCheckpointsTest {
         try (ZooFixtures.Server server = new ZooFixtures.Server(TINY.archiveName(), archive, cut)) {
             PretrainedCheckpoints zoo = new PretrainedCheckpoints(models, server.base());
             DownloadException e = assertThrows(DownloadException.class, () -> zoo.fetch(TINY));
-            assertTrue(
-                    e.getMessage().contains("stopped at " + cut + " of " + archive.length + " bytes"), e.getMessage());
-            assertTrue(e.getMessage().contains("run again to resume"), e.getMessage());
             Path part = models.resolve(TINY.archiveName() + PretrainedCheckpoints.PART_SUFFIX);
-            assertArrayEquals(Arrays.copyOf(archive, cut), Files.readAllBytes(part));
+            // The server sent `cut` bytes and closed; HttpClient may report the close before handing over its
+            // last buffers, so the part holds the first `have` <= cut bytes (measured: 32685 of 38030 once in 4
+            // runs on the loaded 2-core machine), and the resume asks for exactly the rest.
+            int have = (int) Files.size(part);
+            assertTrue(have > 0 && have <= cut, have + " of " + cut);
+            assertTrue(
+                    e.getMessage().contains("stopped at " + have + " of " + archive.length + " bytes"), e.getMessage());
+            assertTrue(e.getMessage().contains("run again to resume"), e.getMessage());
+            assertArrayEquals(Arrays.copyOf(archive, have), Files.readAllBytes(part));
 
             PretrainedCheckpoints.Result result = zoo.fetch(TINY);
-            assertEquals(Arrays.asList(null, "bytes=" + cut + "-"), server.ranges);
+            assertEquals(Arrays.asList(null, "bytes=" + have + "-"), server.ranges);
             assertEquals(archive.length, result.archiveBytes());
             assertArrayEquals(
                     checkpointFiles.get(DATA), Files.readAllBytes(dir(models).resolve(DATA)));

@@ -105,7 +105,8 @@ class DownloadCommandTest {
      * two V1 checkpoints (SaveSlices) of a tiny ResNet whose logits force class k for every image, one with
      * slim's background class 0 (1001 classes, labels_offset 1) and one without (1000), downloaded from a
      * local server that also serves slim's two label files (made-up names, known here). Class k is then
-     * ImageNet's class k-1 in the first and k in the second; class 0 of the first is "background".
+     * ImageNet's class k-1 in the first and k in the second; class 0 of the first is "background". The
+     * same through {@code export} and the SavedModel serve loads.
      */
     @Test
     @Tag("slow") // builds and saves networks, runs predict: 5-12 s on the 2-core machine
@@ -181,6 +182,26 @@ class DownloadCommandTest {
             assertEquals(k, top.get("id").getAsInt(), r.out());
             String expected = ZooFixtures.className(k - offset);
             assertEquals(expected, top.get("class").getAsString(), "offset " + offset + ": " + r.out());
+
+            // exported as is, the SavedModel (what serve loads) answers the same name from its assets/labels.txt
+            Path exported = work.resolve("savedmodels_" + classes);
+            Run export = run(
+                    "export",
+                    "--checkpoint-path",
+                    dir.resolve("resnet_v1_tiny.ckpt").toString(),
+                    "--output",
+                    exported.toString());
+            assertEquals(0, export.code(), export.err());
+            r = run("predict", "--saved-model", exported.toString(), "--top-k", "1", "--json", image.toString());
+            assertEquals(0, r.code(), r.err());
+            top = JsonParser.parseString(r.out())
+                    .getAsJsonArray()
+                    .get(0)
+                    .getAsJsonObject()
+                    .getAsJsonArray("predictions")
+                    .get(0)
+                    .getAsJsonObject();
+            assertEquals(expected, top.get("class").getAsString(), "SavedModel, offset " + offset + ": " + r.out());
         }
     }
 
