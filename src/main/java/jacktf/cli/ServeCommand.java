@@ -24,14 +24,16 @@ import picocli.CommandLine.Spec;
                     + "Serving's request validation (signature, inputs' count and names; dtypes and shapes left to the "
                     + "runtime); every SavedModel tagged serve that TF Serving loads, signatures TF Java refuses "
                     + "included (float, double, int32, int64, uint8, bool and string tensors); availability first: a "
-                    + "new version serves only once loaded, a version that fails leaves the previous one serving and "
+                    + "new version serves only once loaded and warmed up (assets.extra/tf_serving_warmup_requests), "
+                    + "a version that fails leaves the previous one serving and "
                     + "shows END with its error in the status (retried when its directory changes); at start-up a "
                     + "model that cannot load is an error naming it (exit 1); --model-config-file in "
                     + "model_config_list text format (name, base_path, model_version_policy latest/all/specific, "
                     + "version_labels), reloaded when it changes; Prometheus metrics at "
                     + "/monitoring/prometheus/metrics.",
             "",
-            "Not compatible: model warm-up (assets.extra is not replayed); MultiInference runs a session per task; "
+            "Not compatible: warm-up iterations and threads (each request runs once); MultiInference runs a "
+                    + "session per task; "
                     + "ModelService.HandleReloadConfigRequest (the config file is reloaded instead); TF Serving's "
                     + "load retry flags, batching parameters file, monitoring config, SSL and request logging "
                     + "(logging_config is accepted and ignored); float16/complex/quantized tensors; metric names "

@@ -2,7 +2,7 @@
  * Serving SavedModels: {@link jacktf.serve.Classifier} (the Java API over a jacktf SavedModel or a
  * checkpoint) and {@link jacktf.serve.ModelServer}, TF Serving's REST and gRPC APIs for any
  * SavedModel, split by job: models and versions ({@code ModelRegistry}, {@code ModelConfigFile},
- * {@code ModelVersions}, {@code ServedModel}), the request path both APIs share
+ * {@code ModelVersions}, {@code ServedModel}, {@code Warmup}), the request path both APIs share
  * ({@code InferenceService}: admission and deadlines; {@code SignatureRunner}: bounded queue and
  * batching over {@code HostTensor}s; {@code RequestChecks}: TF Serving's Predict validation;
  * {@code ExampleRunner}: Classify, Regress and MultiInference), REST ({@code RequestRouter},
