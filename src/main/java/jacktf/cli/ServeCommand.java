@@ -17,21 +17,30 @@ import picocli.CommandLine.Spec;
         description = {
             "Serve SavedModels with TF Serving's REST API (--rest-api-port) and gRPC API (--grpc-port).",
             "",
-            "TF Serving-compatible: REST /v1/models/NAME[/versions/N|/labels/L][/metadata|:predict] (row and columnar "
-                    + "formats, {\"b64\"} binaries, {\"error\"} bodies, TF Serving's status codes); gRPC "
-                    + "tensorflow.serving.PredictionService Predict, GetModelMetadata and Classify, and "
-                    + "ModelService.GetModelStatus; --model-config-file in model_config_list text format (name, "
-                    + "base_path, model_version_policy latest/all/specific, version_labels), reloaded when it "
-                    + "changes; Prometheus metrics at /monitoring/prometheus/metrics; any SavedModel tagged serve "
-                    + "(float, double, int32, int64, uint8, bool and string tensors).",
+            "TF Serving-compatible: REST /v1/models/NAME[/versions/N|/labels/L][/metadata|:predict|:classify|:regress] "
+                    + "(row and columnar formats, {\"b64\"} binaries, examples with context, {\"results\"} and "
+                    + "{\"error\"} bodies, TF Serving's status codes); gRPC tensorflow.serving.PredictionService Predict, "
+                    + "Classify, Regress, MultiInference and GetModelMetadata, and ModelService.GetModelStatus; TF "
+                    + "Serving's request validation (signature, inputs' count and names; dtypes and shapes left to the "
+                    + "runtime); every SavedModel tagged serve that TF Serving loads, signatures TF Java refuses "
+                    + "included (float, double, int32, int64, uint8, bool and string tensors); availability first: a "
+                    + "new version serves only once loaded and warmed up (assets.extra/tf_serving_warmup_requests), "
+                    + "a version that fails leaves the previous one serving and "
+                    + "shows END with its error in the status (retried when its directory changes); at start-up a "
+                    + "model that cannot load is an error naming it (exit 1); --model-config-file in "
+                    + "model_config_list text format (name, base_path, model_version_policy latest/all/specific, "
+                    + "version_labels), reloaded when it changes; Prometheus metrics at "
+                    + "/monitoring/prometheus/metrics.",
             "",
-            "Not compatible: Regress, MultiInference and REST :classify/:regress (answered UNIMPLEMENTED/501); "
+            "Not compatible: warm-up iterations and threads (each request runs once); MultiInference runs a "
+                    + "session per task; "
                     + "ModelService.HandleReloadConfigRequest (the config file is reloaded instead); TF Serving's "
-                    + "batching parameters file, monitoring config, SSL and request logging (logging_config is "
-                    + "accepted and ignored); float16/complex/quantized tensors; metric names (jacktf_serving_*, not "
-                    + "TF Serving's :tensorflow:serving:*); TF runtime errors other than the 7 codes TF Java "
-                    + "distinguishes (INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, RESOURCE_EXHAUSTED, "
-                    + "UNIMPLEMENTED, PERMISSION_DENIED, UNAUTHENTICATED) are answered 500/INTERNAL.",
+                    + "load retry flags, batching parameters file, monitoring config, SSL and request logging "
+                    + "(logging_config is accepted and ignored); float16/complex/quantized tensors; metric names "
+                    + "(jacktf_serving_*, not TF Serving's :tensorflow:serving:*); TF runtime errors other than the 7 "
+                    + "codes TF Java distinguishes (INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, "
+                    + "RESOURCE_EXHAUSTED, UNIMPLEMENTED, PERMISSION_DENIED, UNAUTHENTICATED) are answered "
+                    + "500/INTERNAL.",
             "",
             "Note: TF Serving's own --port is its gRPC port; here --port is the REST port (as --rest-api-port) and "
                     + "gRPC has --grpc-port.",

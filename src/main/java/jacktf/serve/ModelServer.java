@@ -10,10 +10,11 @@ import java.util.Optional;
 
 /**
  * A model server compatible with TF Serving's APIs: REST (status, metadata, predict in row and
- * columnar formats, {@code {"b64"}} binaries, {@code {"error"}} bodies) and gRPC
- * ({@code PredictionService} Predict, GetModelMetadata and Classify, {@code ModelService}
- * GetModelStatus), for any SavedModel, one model by base path or several from a model config
- * file, concurrent requests batched together, Prometheus metrics at
+ * columnar formats, classify and regress, {@code {"b64"}} binaries, {@code {"error"}} bodies) and
+ * gRPC ({@code PredictionService} Predict, Classify, Regress, MultiInference and
+ * GetModelMetadata, {@code ModelService} GetModelStatus), for any SavedModel TF Serving loads,
+ * availability first (a failed version leaves the previous one serving), one model by base
+ * path or several from a model config file, concurrent requests batched together, Prometheus metrics at
  * {@code /monitoring/prometheus/metrics}. Overload is refused at once (503 / UNAVAILABLE): bounded
  * queues, a limit on requests in flight, a deadline per request.
  *

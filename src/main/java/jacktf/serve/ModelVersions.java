@@ -247,7 +247,8 @@ final class ModelVersions implements AutoCloseable {
     /**
      * Loads the versions the policy picks that are not loaded yet and unloads the ones it no
      * longer picks, availability first as TF Serving's model server always does (its
-     * AvailabilityPreservingPolicy): a version is loaded completely before it is served, and a
+     * AvailabilityPreservingPolicy): a version is loaded and warmed up ({@link Warmup}) before it
+     * is served, and a
      * version the policy no longer picks is unloaded only once one it picks is serving (or it
      * picks none). So a new version that fails to load leaves the previous one serving.
      *
@@ -275,6 +276,15 @@ final class ModelVersions implements AutoCloseable {
             }
             try {
                 ServedModel model = ServedModel.load(dir);
+                try {
+                    int warmed = Warmup.replay(model, dir, ModelServer.Config.DEFAULT_MAX_TENSOR_BYTES);
+                    if (warmed > 0) {
+                        LOG.info("Warmed up version " + v + " of " + name + " with " + warmed + " requests");
+                    }
+                } catch (IOException | RuntimeException warmupFailed) {
+                    model.close();
+                    throw warmupFailed;
+                }
                 next.put(v, new Loaded(name, v, model, options, metrics));
                 failed.remove(v);
                 metrics.modelEvent(name, v, "load");

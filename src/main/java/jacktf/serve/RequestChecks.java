@@ -13,7 +13,7 @@ import org.tensorflow.proto.error.Code;
  * Predict request's signature (by key), the count and names of its inputs and its output filter,
  * and nothing of dtypes and shapes against the signature: the runtime decides those, with
  * TensorFlow's own errors (its predict_util.cc and saved_model's GetInputValues). Classify,
- * Regress and MultiInference check the signature's method and form ({@code ExampleRunner}). A
+ * Regress and MultiInference check the signature's method and form ({@link ExampleRunner}). A
  * REST request first goes through the JSON rules of {@link PredictCodec} (tensors built in the
  * signature's dtypes, instances of one shape) and then through these same checks, as TF Serving's
  * REST handler builds a PredictRequest and hands it to Predict.

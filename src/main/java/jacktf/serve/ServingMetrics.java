@@ -36,7 +36,10 @@ final class ServingMetrics {
         return inFlight;
     }
 
-    /** One answered request: {@code api} rest or grpc, {@code method} predict, classify, metadata or status. */
+    /**
+     * One answered request: {@code api} rest or grpc, {@code method} predict, classify, regress,
+     * multi_inference, metadata or status.
+     */
     void request(String api, String model, String method, String signature, Code status, long nanos) {
         Counter.builder("jacktf.serving.requests")
                 .description("Requests answered, by status code (OK, INVALID_ARGUMENT, NOT_FOUND, UNAVAILABLE, ...)")

@@ -2,10 +2,12 @@
  * Serving SavedModels: {@link jacktf.serve.Classifier} (the Java API over a jacktf SavedModel or a
  * checkpoint) and {@link jacktf.serve.ModelServer}, TF Serving's REST and gRPC APIs for any
  * SavedModel, split by job: models and versions ({@code ModelRegistry}, {@code ModelConfigFile},
- * {@code ModelVersions}, {@code ServedModel}), the request path both APIs share
+ * {@code ModelVersions}, {@code ServedModel}, {@code Warmup}), the request path both APIs share
  * ({@code InferenceService}: admission and deadlines; {@code SignatureRunner}: bounded queue and
- * batching over {@code HostTensor}s), REST ({@code RequestRouter}, {@code PredictCodec},
- * {@code JsonTensors}, {@code StatusJson}, {@code RestApi}, {@code HttpTransport}), gRPC
+ * batching over {@code HostTensor}s; {@code RequestChecks}: TF Serving's Predict validation;
+ * {@code ExampleRunner}: Classify, Regress and MultiInference), REST ({@code RequestRouter},
+ * {@code PredictCodec}, {@code JsonTensors}, {@code ExampleJson}, {@code StatusJson},
+ * {@code RestApi}, {@code HttpTransport}), gRPC
  * ({@code GrpcApi}, {@code ProtoTensors}, {@code GrpcTransport}; messages and stubs generated into
  * {@code jacktf.serve.apis}), errors by TF's canonical code ({@code ServingException}) and
  * Prometheus metrics ({@code ServingMetrics}).

@@ -16,6 +16,9 @@ import jacktf.serve.apis.GetModelStatusResponse;
 import jacktf.serve.apis.ModelServiceGrpc;
 import jacktf.serve.apis.ModelSpec;
 import jacktf.serve.apis.ModelVersionStatus;
+import jacktf.serve.apis.PredictLog;
+import jacktf.serve.apis.PredictRequest;
+import jacktf.serve.apis.PredictionLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -204,5 +207,97 @@ class AvailabilityTest {
                                 .withPorts(0, -1))
                         .close());
         assertTrue(empty.getMessage().startsWith("Model none cannot be served"), empty.getMessage());
+    }
+
+    /** A TFRecord file of the given records: length, masked CRC-32C of it, data, masked CRC-32C of it. */
+    static void writeTfRecords(Path file, byte[]... records) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] r : records) {
+            byte[] length = java.nio.ByteBuffer.allocate(8)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putLong(r.length)
+                    .array();
+            out.writeBytes(length);
+            out.writeBytes(maskedCrc(length));
+            out.writeBytes(r);
+            out.writeBytes(maskedCrc(r));
+        }
+        Files.createDirectories(file.getParent());
+        Files.write(file, out.toByteArray());
+    }
+
+    /** TFRecord's checksum, from its format description: CRC-32C, rotated right by 15, plus 0xa282ead8. */
+    static byte[] maskedCrc(byte[] data) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data);
+        int c = (int) crc.getValue();
+        int masked = ((c >>> 15) | (c << 17)) + 0xa282ead8;
+        return java.nio.ByteBuffer.allocate(4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(masked)
+                .array();
+    }
+
+    static byte[] predictLog(String signature) {
+        return PredictionLog.newBuilder()
+                .setPredictLog(PredictLog.newBuilder()
+                        .setRequest(PredictRequest.newBuilder()
+                                .setModelSpec(ModelSpec.newBuilder().setSignatureName(signature))
+                                .putInputs("x", TfServingModelsTest.floats(new long[] {1, 2}, 1, 2))))
+                .build()
+                .toByteArray();
+    }
+
+    @Test
+    void aVersionServesOnlyOnceItsWarmUpRequestsRan(@TempDir Path dir) throws Exception {
+        Path base = dir.resolve("w");
+        TinyModels.exportTiny(base.resolve("1"), 1f);
+        try (ModelVersions versions = new ModelVersions(
+                "w",
+                base,
+                VersionPolicy.latest(),
+                java.util.Map.of(),
+                new SignatureRunner.Options(1, 0, 1, 4),
+                new ServingMetrics())) {
+            versions.refresh();
+            assertEquals(Set.of(1L), versions.servedVersions());
+
+            // a warm-up request that fails fails the load, as in TF Serving: version 1 keeps serving
+            TinyModels.exportTiny(dir.resolve("s2"), 1f);
+            writeTfRecords(dir.resolve("s2/" + Warmup.FILE), predictLog("double"), predictLog("nope"));
+            Files.move(dir.resolve("s2"), base.resolve("2"));
+            versions.refresh();
+            assertEquals(Set.of(1L), versions.servedVersions());
+            ModelVersions.VersionState failed = versions.failure().orElseThrow();
+            assertEquals(2, failed.version());
+            assertEquals(Code.FAILED_PRECONDITION, failed.errorCode(), failed.error());
+            assertTrue(failed.error().startsWith("Warm-up request 2 of "), failed.error());
+            assertTrue(failed.error().contains("\"nope\" not found"), failed.error());
+
+            // a record that is no TFRecord: DATA_LOSS, TF Serving's code for it
+            TinyModels.exportTiny(dir.resolve("s3"), 1f);
+            writeTfRecords(dir.resolve("s3/" + Warmup.FILE), predictLog("double"));
+            Path file = dir.resolve("s3/" + Warmup.FILE);
+            byte[] bytes = Files.readAllBytes(file);
+            bytes[bytes.length - 6] ^= 1; // a flipped bit in the record's data
+            Files.write(file, bytes);
+            Files.move(dir.resolve("s3"), base.resolve("3"));
+            versions.refresh();
+            assertEquals(Set.of(1L), versions.servedVersions());
+            assertEquals(
+                    Code.DATA_LOSS,
+                    versions.status(java.util.Optional.of(3L), java.util.Optional.empty())
+                            .get(0)
+                            .errorCode());
+
+            // good warm-up data: the version serves, version 1 goes
+            TinyModels.exportTiny(dir.resolve("s4"), 1f);
+            writeTfRecords(dir.resolve("s4/" + Warmup.FILE), predictLog("double"), predictLog("double"));
+            Files.move(dir.resolve("s4"), base.resolve("4"));
+            assertEquals(0, Warmup.replay(null, base.resolve("1"), 1), "no warm-up file: nothing to run");
+            versions.refresh();
+            assertEquals(
+                    Set.of(4L), versions.servedVersions(), versions.states().toString());
+        }
     }
 }
