@@ -3,8 +3,8 @@ package jacktf.bench;
 import jacktf.data.ImageFolder;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
+import jacktf.model.NetworkOptions;
 import jacktf.model.Precision;
-import jacktf.model.ResNetV1;
 import jacktf.model.Tower;
 import jacktf.runtime.Bf16SelfCheck;
 import jacktf.runtime.Sessions;
@@ -90,10 +90,8 @@ public record Bf16Agreement(int agreeing, int images) {
 
     private static Operand<TInt64> top1(
             Ops tf, ModelGraph model, BenchConfig config, Precision precision, Operand<TFloat32> images) {
-        Tower tower = ResNetV1.builder(config.model())
-                .numClasses(1000)
-                .precision(precision)
-                .build()
+        Tower tower = config.model()
+                .build(NetworkOptions.defaults().withNumClasses(1000).withPrecision(precision))
                 .apply(model, images, BatchNormPolicy.inference());
         return tf.math.argMax(tower.logits(), tf.constant(1));
     }

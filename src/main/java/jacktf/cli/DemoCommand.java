@@ -105,9 +105,8 @@ final class DemoCommand implements Callable<Integer> {
         Path downloaded = ZooCheckpoint.find(name)
                 .map(zoo -> new PretrainedCheckpoints(models).checkpointPath(zoo))
                 .orElse(null);
-        Path realCheckpoint = downloaded != null && Files.isRegularFile(downloaded)
-                ? downloaded
-                : models.resolve(name + ".ckpt");
+        Path realCheckpoint =
+                downloaded != null && Files.isRegularFile(downloaded) ? downloaded : models.resolve(name + ".ckpt");
         boolean real = datasetDir != null && Files.isRegularFile(realCheckpoint);
         // The real path's steps come from the stage flags (fineTuneTheZooCheckpoint); only its batch is used here.
         // --quick shows every stage once: 20 or 40 steps of resnet_v1_50 from scratch both leave the shapes at

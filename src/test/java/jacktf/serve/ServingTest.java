@@ -142,9 +142,8 @@ class ServingTest {
 
     @Test
     void aSavedModelWithAnotherSignatureIsRefusedClearly() {
-        IllegalArgumentException e = assertThrows(
-                IllegalArgumentException.class,
-                () -> Classifier.load(TestData.savedModels().resolve("half_plus_two_tf1")));
+        Path halfPlusTwo = TestData.savedModels().resolve("half_plus_two_tf1"); // skips without ../shared
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Classifier.load(halfPlusTwo));
         assertTrue(e.getMessage().contains("serving_default(x) -> y"), e.getMessage());
     }
 
