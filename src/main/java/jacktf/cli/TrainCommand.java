@@ -249,7 +249,9 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
                 "rmspropMomentum",
                 "--momentum",
                 "dataset",
-                "--dataset-dir");
+                "--dataset-dir",
+                "auxLogits",
+                "--no-aux-logits");
     }
 
     @Override
