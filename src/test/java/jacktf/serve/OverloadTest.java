@@ -10,6 +10,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import jacktf.TestData;
+import jacktf.runtime.CpuFeatures;
 import jacktf.serve.apis.ModelSpec;
 import jacktf.serve.apis.PredictRequest;
 import jacktf.serve.apis.PredictionServiceGrpc;
@@ -57,6 +58,15 @@ class OverloadTest {
      * bound keeps growing after it, at the rate of the requests.
      */
     static final double SECOND_HALF_GROWTH_LIMIT_MB = 64;
+
+    /**
+     * The same bound where TF runs its oneDNN kernels, which warm up longer: oneDNN caches a primitive per input
+     * shape (up to 1024 of them), and the batching server makes batches of many sizes. Measured on the AVX-512
+     * EPYC (oneDNN on by TF's default), 12 s load: 84, 94 and 127 MB over the second half (the 127 under a load
+     * average of ~15), against 8-14 MB on TF's Eigen kernels (AVX2 EPYC). A bound, not a calibration: a longer
+     * load that separates oneDNN's warm-up from a leak is noted on issue 29.
+     */
+    static final double SECOND_HALF_GROWTH_LIMIT_ONEDNN_MB = 192;
 
     static double rssMb() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -147,8 +157,11 @@ class OverloadTest {
             assertEquals(0, wrong.get(), "every admitted request is answered correctly, nothing else fails");
             assertTrue(ok.get() > 0, "requests were answered");
             assertTrue(rejected.get() > 0, "24 clients against 4 in flight: some are refused");
+            double limit = CpuFeatures.detect().oneDnnKernels(System.getenv(CpuFeatures.ONEDNN_ENV))
+                    ? SECOND_HALF_GROWTH_LIMIT_ONEDNN_MB
+                    : SECOND_HALF_GROWTH_LIMIT_MB;
             assertTrue(
-                    secondHalfMax - atHalf < SECOND_HALF_GROWTH_LIMIT_MB,
+                    secondHalfMax - atHalf < limit,
                     "RSS grew " + (secondHalfMax - atHalf) + " MB over the second half of the load");
             assertEquals(
                     200,
