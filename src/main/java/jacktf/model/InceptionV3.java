@@ -121,6 +121,7 @@ final class InceptionV3 extends ZooNetwork {
 
         int[] k = ZooLayers.reducedKernel(net, 8, 8);
         net = z.avgPool(r + "Logits/AvgPool_1a_" + k[0] + "x" + k[1], net, k[0], k[1], 2, "VALID");
+        z.endpoints().put("AvgPool_1a", net);
         // slim's PreLogits follows Dropout_1b; in inference (and for the features) the two are the same.
         z.endpoints().put("PreLogits", net);
         return net;

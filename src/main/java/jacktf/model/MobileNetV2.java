@@ -140,10 +140,13 @@ final class MobileNetV2 extends ZooNetwork {
         net = z.depthwiseBn(scope + "/depthwise", net, op.kernel(), op.stride(), "SAME", ZooLayers.Activation.RELU6);
         z.endpoints().put(layer + "/depthwise_output", net);
         net = z.convBn(scope + "/project", net, depth, 1, 1, "SAME", ZooLayers.Activation.NONE);
-        z.endpoints().put(layer + "/projection_output", net);
         if (op.stride() == 1 && inputDepth == depth) {
             net = z.ops(scope).math.add(net, input);
         }
+        // mobilenet_base names every op of a layer's scope that ends in 'output': the block ends in
+        // tf.identity(net, name='output'), after the residual (conv_blocks' projection_output is a dict
+        // entry only, which mobilenet_base does not pass).
+        z.endpoints().put(layer + "/output", net);
         return net;
     }
 
