@@ -47,6 +47,8 @@ final class TrainSummaries {
     // TensorFlow prepare a new executor for every run, seconds each.
     private Op stepOp;
     private Op evalOp;
+    /** What every per-step summary waits for (the checks of {@code --check-numerics}), or empty. */
+    private List<Op> after = List.of();
 
     TrainSummaries(Ops tf, Path trainDir) {
         this.tf = tf;
@@ -82,7 +84,20 @@ final class TrainSummaries {
      * dataflow switch). Gating by a fed flag keeps one run for every step, with or without summaries.
      */
     private <T extends TType> Operand<T> when(Placeholder<TBool> write, Operand<T> value) {
-        return tf.switchCond(value, write).outputTrue();
+        return gated().switchCond(value, write).outputTrue();
+    }
+
+    /**
+     * Makes the per-step summaries added from now on wait for {@code checks}: a histogram of a NaN fails the
+     * run by itself ("Nan in summary histogram"), and without the wait it would race the {@code CheckNumerics}
+     * op that names where the NaN came from.
+     */
+    void after(Op checks) {
+        this.after = List.of(checks);
+    }
+
+    private Ops gated() {
+        return after.isEmpty() ? tf : tf.withControlDependencies(after);
     }
 
     private Operand<? extends TType> writer(Ops tf, String name, Path dir) {
@@ -110,7 +125,7 @@ final class TrainSummaries {
             // Switched where the variable lives (a ref switch sits with its variable, on a ps task in a
             // cluster): a step without histograms moves no variable for them.
             Operand<TFloat32> value =
-                    tf.identity(tf.refSwitch(v.variable(), writeAll).outputTrue());
+                    tf.identity(gated().refSwitch(v.variable(), writeAll).outputTrue());
             trainWrites.add(tf.summary.writeHistogramSummary(trainWriter, step, tf.constant(v.name()), value));
         }
         activations.forEach((name, value) -> trainWrites.add(tf.summary.writeHistogramSummary(

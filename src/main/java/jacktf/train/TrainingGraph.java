@@ -164,12 +164,12 @@ final class TrainingGraph {
             saveTargets.add(CheckpointVariable.of(inputPosition, DataType.DT_INT64));
         }
 
-        this.validation = validation(data, cache);
-        this.summaries = summaries();
-        // Last: it instruments the ops the step runs, and only those.
+        // Before validation and summaries: it instruments the ops the step runs, and only those.
         this.numericsChecks = config.checkNumerics()
                 ? NumericsChecks.instrument(graph, List.of(trainStep, totalLoss, accuracy))
                 : null;
+        this.validation = validation(data, cache);
+        this.summaries = summaries();
     }
 
     // ---- inputs and network
@@ -394,6 +394,9 @@ final class TrainingGraph {
 
     private TrainSummaries summaries() {
         TrainSummaries s = new TrainSummaries(model.ops("summaries"), config.trainDir());
+        if (numericsChecks != null) {
+            s.after(numericsChecks.target());
+        }
         s.trainScalar("total_loss", totalLoss);
         s.trainScalar("losses/cross_entropy", crossEntropy);
         s.trainScalar("losses/regularization_loss", regularization);
