@@ -26,6 +26,7 @@ public final class Networks {
                 Vgg.VGG_19,
                 InceptionV1.INCEPTION_V1,
                 InceptionV3.INCEPTION_V3,
+                InceptionResnetV2.INCEPTION_RESNET_V2,
                 MobileNetV1.MOBILENET_V1,
                 MobileNetV1.MOBILENET_V1_075,
                 MobileNetV1.MOBILENET_V1_050,
