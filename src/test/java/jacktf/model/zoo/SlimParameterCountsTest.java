@@ -49,6 +49,25 @@ class SlimParameterCountsTest {
         assertEquals(3_538_984L, SlimSpecs.mobilenetV2(1.0, 1000).parameters());
     }
 
+    /**
+     * The zoo checkpoint's own count, which nobody publishes: Keras' InceptionResNetV2 (55,873,736; of
+     * them 60,544 moving statistics, so 55,813,192 trainable, as its summary prints) has slim's layers
+     * but 1000 classes and no auxiliary head. From slim's file, the 1001st class adds a row of
+     * Logits/Logits (1536 weights + 1 bias = 1,537) and AuxLogits adds Conv2d_1b_1x1 (1x1x1088x128 =
+     * 139,264 weights + 3 x 128 batch-norm values = 139,648), Conv2d_2a_5x5 (5x5x128x768 = 2,457,600 +
+     * 3 x 768 = 2,459,904) and Logits (768 x 1001 + 1001 = 769,769): 3,369,321, so 59,244,594 in all.
+     */
+    @Test
+    void inceptionResnetV2ZooCheckpoint() {
+        assertEquals(55_813_192L, SlimSpecs.inceptionResnetV2(1000, false).trainableParameters());
+        long aux = (1088 * 128 + 3 * 128) + (5 * 5 * 128 * 768 + 3 * 768) + (768 * 1001 + 1001);
+        assertEquals(3_369_321L, aux);
+        assertEquals(
+                55_873_736L + 1_537L + aux,
+                SlimSpecs.inceptionResnetV2(1001, true).parameters());
+        assertEquals(59_244_594L, SlimSpecs.inceptionResnetV2(1001, true).parameters());
+    }
+
     @Test
     void mobilenetV1MatchesMobilenetV1Md() {
         // the 1001-class checkpoints; trainable = weights, biases, beta and gamma

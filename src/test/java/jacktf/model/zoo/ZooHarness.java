@@ -118,7 +118,8 @@ final class ZooHarness {
 
     /**
      * Builds {@code net} in inference mode at batch x size x size, assigns {@code values} (which must
-     * name every variable the network creates) through fed placeholders and fetches every endpoint.
+     * name every variable the network creates; they are its only initialization) through fed
+     * placeholders and fetches every endpoint.
      */
     static Run run(Network net, int batch, int size, Map<String, float[]> values, float[] images) {
         try (Graph g = new Graph()) {
@@ -127,7 +128,8 @@ final class ZooHarness {
                     mg.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(batch, size, size, 3)));
             Tower tower = net.apply(mg, input, BatchNormPolicy.inference());
             try (Session s = Sessions.open(g)) {
-                s.run(mg.initializer());
+                // no mg.initializer(): assign sets every variable (it fails on one without a value), and the
+                // initializers' random fills cost seconds for the big networks (2 s for inception_resnet_v2)
                 assign(s, mg, values);
                 Map<String, Operand<TFloating>> endpoints = tower.endpoints().asMap();
                 List<Operand<TFloating>> fetches = new ArrayList<>();

@@ -1,7 +1,10 @@
 package jacktf.model.zoo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jacktf.config.ConfigException;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -61,6 +64,22 @@ class ZooVariablesTest {
     void inceptionsWithoutAuxLogits() {
         check("inception_v3", 299, 1001, false);
         check("inception_resnet_v2", 299, 1001, false);
+    }
+
+    /**
+     * At 75, the smallest input, PreAuxLogits is 3x3 and AuxLogits' 5x5 pool has no room: asking for
+     * it is a user error naming the flag; without it the variables are slim's without AuxLogits (none
+     * of the rest depends on the size).
+     */
+    @Test
+    void inceptionResnetV2AtItsSmallestSize() {
+        var withAux = ZooHarness.build("inception_resnet_v2", 1001, true);
+        var e = assertThrows(ConfigException.class, () -> ZooHarness.variables(withAux, 75));
+        assertTrue(e.getMessage().contains("--no-aux-logits"), e.getMessage());
+        assertTrue(e.getMessage().contains("PreAuxLogits is 3x3"), e.getMessage());
+        assertEquals(75, withAux.type().minimumImageSize());
+        var net = ZooHarness.build("inception_resnet_v2", 1001, false);
+        assertEquals(SlimSpecs.inceptionResnetV2(1001, false).shapeStrings(), ZooHarness.variables(net, 75));
     }
 
     private static void spot(String name, Integer classes, Map<String, String> lines) {
