@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 @Tag("numerics")
 class Bf16HardwareTest {
-    /** The issue's 60 pretraining steps, at batch 16 (the CLI's default 32 halved, to keep the test near a minute a path). */
+    /** The issue's 60 pretraining steps, at batch 16 (the CLI's default 32 halved: near a minute a path). */
     static final long PRETRAIN_STEPS = 60;
 
     static final int BATCH_SIZE = 16;
@@ -47,7 +47,8 @@ class Bf16HardwareTest {
      *   Eigen (TF_ENABLE_ONEDNN_OPTS=0)            1.038     1.042
      * </pre>
      *
-     * Margin 1.36x over the worst. Before the mixed-precision rule bf16's loss was 9e7 by step 5 against fp32's hundreds, then NaN (issue 27).
+     * Margin 1.36x over the worst. Before the mixed-precision rule bf16's loss was 9e7 by step 5 against fp32's
+     * hundreds, then NaN (issue 27).
      * Time on 2 cores (shared): oneDNN 45-53 s (pretraining 26-29 s, each head run 7-15 s), Eigen 80-114 s
      * (pretraining 70-98 s); {@code -Dtest=Bf16HardwareTest} runs both paths in 2:24 to 3:06.
      */
