@@ -86,8 +86,7 @@ public final class Bf16SelfCheck {
      */
     public static final String DISAGREE_PROPERTY = "jacktf.bf16SelfCheck.disagree";
 
-    /** The oneDNN variable that caps the instruction set its kernels use (AVX512_CORE_VNNI: bf16 emulated). */
-    static final String MAX_ISA_ENV = "ONEDNN_MAX_CPU_ISA";
+    static final String MAX_ISA_ENV = CpuFeatures.MAX_ISA_ENV;
 
     /** Marks a convolution's verdict whose input channel count is odd (see {@link #message}). */
     static final String ODD_CHANNELS = "odd input channels";
@@ -243,8 +242,7 @@ public final class Bf16SelfCheck {
                 + "batch " + BATCH + "). Disagreed: "
                 + String.join("; ", failures.subList(0, Math.min(3, failures.size())))
                 + (failures.size() > 3 ? "; and " + (failures.size() - 3) + " more" : "")
-                + ". CPU: " + cpu.describe(oneDnnEnv)
-                + (oneDnn && maxIsa != null ? ", capped by " + MAX_ISA_ENV + "=" + maxIsa : "")
+                + ". CPU: " + cpu.describe(oneDnnEnv, maxIsa)
                 + ". " + ways;
     }
 

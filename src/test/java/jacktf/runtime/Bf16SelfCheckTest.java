@@ -121,6 +121,7 @@ class Bf16SelfCheckTest {
 
         List<String> even = List.of("Conv2D [[2, 8, 8, 4], [3, 3, 4, 8]] (x): max");
         String capped = Bf16SelfCheck.message("training", even, EPYC, null, "AVX512_CORE_VNNI");
+        assertTrue(capped.contains("CPU: " + EPYC.describe(null, "AVX512_CORE_VNNI") + ". "), capped);
         assertTrue(capped.contains("capped by ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI"), capped);
         assertTrue(capped.contains("(ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI is set and did not help)"), capped);
 
