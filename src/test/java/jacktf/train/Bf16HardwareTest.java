@@ -60,10 +60,12 @@ class Bf16HardwareTest {
     @Test
     void bf16TrainsTheHeadOfASettledResNetAsFp32Does(@TempDir Path dir) throws IOException {
         CpuFeatures cpu = CpuFeatures.detect();
-        assumeTrue(
-                cpu.avx512Bf16() || cpu.amx(),
-                "SKIPPED: no bf16 hardware (neither AVX512_BF16 nor AMX in /proc/cpuinfo): " + cpu.describe()
-                        + "; bf16 is emulated there, so this test of bf16 hardware says nothing");
+        String noBf16 = "SKIPPED: Bf16HardwareTest: no bf16 hardware (neither AVX512_BF16 nor AMX in /proc/cpuinfo): "
+                + cpu.describe() + "; bf16 is emulated there, so this test of bf16 hardware says nothing";
+        if (!cpu.avx512Bf16() && !cpu.amx()) {
+            System.out.println(noBf16);
+        }
+        assumeTrue(cpu.avx512Bf16() || cpu.amx(), noBf16);
         long start = System.nanoTime();
         Path data = dir.resolve("data");
         SyntheticImages.generate(data, 2, 48, 64, SEED, 0, SyntheticImages.Layout.FOLDERS);
