@@ -79,6 +79,18 @@ public final class Bf16SelfCheck {
             "AddV2",
             "Add");
 
+    /**
+     * A system property that makes every check of this process disagree on purpose, {@code OpType:factor} (e.g.
+     * {@code Conv2D:1.5}: that op's bf16 outputs scaled by 1.5 before the comparison), for tests that go through a
+     * server or the CLI. Its verdicts are kept apart from the real ones; unset, nothing changes.
+     */
+    public static final String DISAGREE_PROPERTY = "jacktf.bf16SelfCheck.disagree";
+
+    static final String MAX_ISA_ENV = CpuFeatures.MAX_ISA_ENV;
+
+    /** Marks a convolution's verdict whose input channel count is odd (see {@link #message}). */
+    static final String ODD_CHANNELS = "odd input channels";
+
     /** Verdicts by signature, for the process's life: a kernel that was checked is not run again. */
     private static final Map<String, String> VERDICTS = new ConcurrentHashMap<>();
 
@@ -92,7 +104,7 @@ public final class Bf16SelfCheck {
      * @param what what the bf16 was for, for the message ("training", "export", "serving model x")
      */
     public static void requireAgreement(Graph graph, String what) {
-        List<String> failures = check(graph, null);
+        List<String> failures = check(graph, Perturbation.fromProperty(System.getProperty(DISAGREE_PROPERTY)));
         if (!failures.isEmpty()) {
             throw new Bf16SelfCheckException(message(what, failures));
         }
@@ -189,16 +201,49 @@ public final class Bf16SelfCheck {
     }
 
     static String message(String what, List<String> failures) {
-        CpuFeatures cpu = CpuFeatures.detect();
+        return message(
+                what,
+                failures,
+                CpuFeatures.detect(),
+                System.getenv(CpuFeatures.ONEDNN_ENV),
+                System.getenv(MAX_ISA_ENV));
+    }
+
+    /**
+     * The refusal: what disagreed, the CPU and kernel path, and only the ways out that can help.
+     * {@code ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI} (oneDNN emulates bf16 instead of its native AVX512_BF16 or AMX
+     * kernels) is offered only where oneDNN runs, the variable is not set already, and no convolution on an odd
+     * number of input channels disagreed: on the AVX-512 EPYC the emulation is 45-60% off on those too
+     * (BENCHMARKS.md, "bf16 answers on the AVX-512 EPYC"), so the check would refuse again there.
+     */
+    static String message(String what, List<String> failures, CpuFeatures cpu, String oneDnnEnv, String maxIsa) {
+        boolean oneDnn = cpu.oneDnnKernels(oneDnnEnv);
+        boolean oddChannels = failures.stream().anyMatch(f -> f.contains(ODD_CHANNELS));
+        StringBuilder ways = new StringBuilder(
+                "Ways out: --precision fp32 (train, eval and export the same model in float32; for a bf16 SavedModel, "
+                        + "export it again in fp32)");
+        if (oneDnn) {
+            ways.append("; or run with " + CpuFeatures.ONEDNN_ENV + "=0 (TensorFlow's own bf16 kernels, slower)");
+            if (maxIsa != null) {
+                ways.append(" (" + MAX_ISA_ENV + "=" + maxIsa + " is set and did not help)");
+            } else if (oddChannels) {
+                ways.append(" (not " + MAX_ISA_ENV + "=AVX512_CORE_VNNI: oneDNN's emulated bf16 is wrong on odd "
+                        + "input channel counts too)");
+            } else {
+                ways.append("; or " + MAX_ISA_ENV + "=AVX512_CORE_VNNI (oneDNN emulates bf16 instead of its native "
+                        + "AVX512_BF16/AMX kernels)");
+            }
+            ways.append("; the check runs again there.");
+        } else {
+            ways.append(": TensorFlow's own kernels are the ones that disagreed.");
+        }
         return "bf16 refused for " + what + ": on this CPU TensorFlow's bfloat16 kernels disagree with float32 "
                 + "beyond bf16's rounding (each kernel run " + REPETITIONS + " times on the network's shapes, "
                 + "batch " + BATCH + "). Disagreed: "
                 + String.join("; ", failures.subList(0, Math.min(3, failures.size())))
                 + (failures.size() > 3 ? "; and " + (failures.size() - 3) + " more" : "")
-                + ". CPU: " + cpu.describe()
-                + ". Ways out: --precision fp32 (the same model in float32); or run with "
-                + "ONEDNN_MAX_CPU_ISA=AVX512_CORE_VNNI (oneDNN emulates bf16 instead of its native AVX512_BF16/AMX "
-                + "kernels) or TF_ENABLE_ONEDNN_OPTS=0 (TensorFlow's own kernels); the check runs again there.";
+                + ". CPU: " + cpu.describe(oneDnnEnv, maxIsa)
+                + ". " + ways;
     }
 
     static boolean isBf16(GraphOperation op) {
@@ -231,7 +276,21 @@ public final class Bf16SelfCheck {
     }
 
     /** A bf16 output scaled by {@code factor} on ops of {@code opType}: a check made to disagree. */
-    record Perturbation(String opType, float factor) {}
+    record Perturbation(String opType, float factor) {
+        /** {@code OpType:factor} as {@link #DISAGREE_PROPERTY} gives it, or null when unset. */
+        static Perturbation fromProperty(String value) {
+            if (value == null || value.isBlank()) {
+                return null;
+            }
+            int colon = value.indexOf(':');
+            try {
+                return new Perturbation(value.substring(0, colon).trim(), Float.parseFloat(value.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(
+                        DISAGREE_PROPERTY + " must be OpType:factor, e.g. Conv2D:1.5. Received: " + value, e);
+            }
+        }
+    }
 
     /** The attributes of the graph's nodes, from one GraphDef. */
     private static final class NodeIndex {
@@ -351,7 +410,9 @@ public final class Bf16SelfCheck {
             }
             long n = reductionLength(op, inputs);
             double tolerance = UNIT_ROUNDOFF * (2 + Math.ceil(Math.log(n) / Math.log(2)));
-            Twin twin = new Twin(signature, op.name(), op.type() + " " + floatShapes, tolerance);
+            long channels = inputChannels(op, inputs);
+            String odd = channels > 0 && channels % 2 == 1 ? ", " + ODD_CHANNELS + ": " + channels : "";
+            Twin twin = new Twin(signature, op.name() + odd, op.type() + " " + floatShapes, tolerance);
             Ops scope = tf.withSubScope("check" + COUNTER.incrementAndGet());
             List<Output<?>> bf16Inputs = new ArrayList<>();
             List<Output<?>> fp32Inputs = new ArrayList<>();
@@ -493,6 +554,21 @@ public final class Bf16SelfCheck {
             }
             return ints;
         }
+    }
+
+    /** A convolution's input channel count (from its filter's or its input's shape), else 0. */
+    static long inputChannels(GraphOperation op, List<Input> inputs) {
+        return switch (op.type()) {
+            case "Conv2D", "Conv2DBackpropFilter", "DepthwiseConv2dNative" -> {
+                Shape x = inputs.get(0).shape();
+                yield x == null ? 0 : x.get(x.numDimensions() - 1);
+            }
+            case "Conv2DBackpropInput" -> {
+                Shape filter = inputs.get(1).shape();
+                yield filter == null ? 0 : filter.get(2);
+            }
+            default -> 0;
+        };
     }
 
     /** How many products or terms one output element sums (1 for elementwise ops); see the class comment. */

@@ -97,9 +97,23 @@ public record CpuFeatures(
         return set != null ? set : oneDnnByDefault;
     }
 
-    /** One line for a benchmark's header, with this process's {@value #ONEDNN_ENV}. */
+    /** The oneDNN variable that caps the instruction set its kernels use (e.g. AVX512_CORE_VNNI: bf16 emulated). */
+    public static final String MAX_ISA_ENV = "ONEDNN_MAX_CPU_ISA";
+
+    /** One line for a benchmark's header, with this process's {@value #ONEDNN_ENV} and {@value #MAX_ISA_ENV}. */
     public String describe() {
-        return describe(System.getenv(ONEDNN_ENV));
+        return describe(System.getenv(ONEDNN_ENV), System.getenv(MAX_ISA_ENV));
+    }
+
+    /**
+     * {@link #describe(String)} and, where oneDNN runs and {@code maxIsa} (the value of {@value #MAX_ISA_ENV}, null
+     * when unset) caps it, the cap: the inferred instruction set is then an upper bound only.
+     */
+    public String describe(String oneDnnEnv, String maxIsa) {
+        String line = describe(oneDnnEnv);
+        return maxIsa != null && !maxIsa.isBlank() && oneDnnKernels(oneDnnEnv)
+                ? line + ", capped by " + MAX_ISA_ENV + "=" + maxIsa.trim()
+                : line;
     }
 
     /**

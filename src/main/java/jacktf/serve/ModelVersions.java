@@ -1,6 +1,7 @@
 package jacktf.serve;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import jacktf.runtime.Bf16SelfCheckException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -317,7 +318,8 @@ final class ModelVersions implements AutoCloseable {
 
     /**
      * The canonical code of a failed load, as TF would give it: a saved_model.pb that is no proto
-     * is DATA_LOSS (TF's "Can't parse ... as binary proto"), a missing file NOT_FOUND, TF's own
+     * is DATA_LOSS (TF's "Can't parse ... as binary proto"), a missing file NOT_FOUND, a bf16 model refused by
+     * the bf16 self-check FAILED_PRECONDITION, TF's own
      * errors their code, anything else UNKNOWN.
      */
     static Code loadFailureCode(Throwable e) {
@@ -326,6 +328,9 @@ final class ModelVersions implements AutoCloseable {
         }
         if (e instanceof NoSuchFileException) {
             return Code.NOT_FOUND;
+        }
+        if (e instanceof Bf16SelfCheckException) {
+            return Code.FAILED_PRECONDITION; // this CPU's bf16 kernels are wrong: the model is fine, the machine not
         }
         Code code = ServingException.of(e).code();
         return code == Code.INTERNAL ? Code.UNKNOWN : code;

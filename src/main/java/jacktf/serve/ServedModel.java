@@ -4,6 +4,7 @@ import com.google.common.io.MoreFiles;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import jacktf.data.Labels;
+import jacktf.runtime.Bf16SelfCheck;
 import jacktf.runtime.Sessions;
 import jacktf.runtime.TensorFlowRuntime;
 import java.io.IOException;
@@ -95,6 +96,9 @@ final class ServedModel implements AutoCloseable {
             bundle = openWithoutSignatures(dir, savedModel, meta, refused);
         }
         try {
+            // bf16 is never silently wrong (issue 27), as in Classifier and export: a bf16 model whose kernels
+            // disagree with float32 on this CPU is refused before it serves (a no-op without bf16 kernels)
+            Bf16SelfCheck.requireAgreement(bundle.graph(), "serving " + dir);
             Map<String, SignatureSpec> signatures = new LinkedHashMap<>();
             meta.getSignatureDefMap().entrySet().stream()
                     .filter(e -> !e.getKey().equals(INIT_OP_SIGNATURE))

@@ -13,6 +13,7 @@
  * Prometheus metrics ({@code ServingMetrics}).
  * Imports from jacktf only {@code config} (configuration errors), {@code export} (the inference
  * graph), {@code checkpoint}, {@code data} (labels), {@code model} (precision), {@code traindir}
- * and {@code runtime} (sessions); nothing imports it but cli, bench and testing.
+ * and {@code runtime} (sessions; the bf16 self-check every bf16 model passes before it serves); nothing imports it
+ * but cli, bench and testing.
  */
 package jacktf.serve;

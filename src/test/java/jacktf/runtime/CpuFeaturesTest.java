@@ -47,6 +47,14 @@ class CpuFeaturesTest {
     }
 
     @Test
+    void aCapOnOneDnnsInstructionSetIsNamedWhereOneDnnRuns() {
+        CpuFeatures cpu = CpuFeatures.parse(EPYC_AVX2);
+        assertEquals(cpu.describe("1") + ", capped by ONEDNN_MAX_CPU_ISA=AVX2", cpu.describe("1", "AVX2"));
+        assertEquals(cpu.describe(null), cpu.describe(null, "AVX2"), "oneDNN off there: the cap changes nothing");
+        assertEquals(cpu.describe("1"), cpu.describe("1", null));
+    }
+
+    @Test
     void avx512Bf16WithoutAmx() {
         CpuFeatures cpu = CpuFeatures.parse(EPYC_ZEN4);
         assertEquals(new CpuFeatures("AMD EPYC 9R14", true, true, true, false, true), cpu);
