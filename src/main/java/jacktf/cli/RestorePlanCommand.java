@@ -53,7 +53,8 @@ final class RestorePlanCommand implements Callable<Integer> {
                     modelGraph.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3))),
                     BatchNormPolicy.inference());
             List<CheckpointVariable> targets = CheckpointVariable.modelVariables(modelGraph);
-            RestorePlan plan = RestorePlan.create(targets, checkpoint, warmStart.options());
+            // the head is excluded by default when the checkpoint's classes differ, as train does
+            RestorePlan plan = RestorePlan.create(targets, checkpoint, warmStart.options(network.headScopes()));
             spec.commandLine().getOut().print(plan.format(verbose));
             spec.commandLine().getOut().flush();
             plan.check();

@@ -17,9 +17,10 @@ final class WarmStartOptions {
     @Option(
             names = "--checkpoint-exclude-scopes",
             paramLabel = "a,b",
-            description = "Variables starting with these scopes are not restored (they start fresh). Default for train:"
-                    + " the network's head (e.g. InceptionV3/Logits,InceptionV3/AuxLogits) when the checkpoint's"
-                    + " logits have other classes than --num-classes, else none.")
+            description =
+                    "Variables starting with these scopes are not restored (they start fresh). Default for train and restore-plan:"
+                            + " the network's head (e.g. InceptionV3/Logits,InceptionV3/AuxLogits) when the checkpoint's"
+                            + " logits have other classes than --num-classes, else none.")
     String excludeScopes;
 
     @Option(
