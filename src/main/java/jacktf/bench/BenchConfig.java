@@ -11,7 +11,8 @@ import java.nio.file.Path;
  * {@link BenchMode#GRPC} only; with a {@code profileDir}, {@code train} and {@code head} also profile
  * {@link #PROFILED_STEPS} steps after the timed ones and write the profile there; {@code optimizedExport} makes
  * {@code serve}, {@code http}, {@code grpc} and {@code overload} serve a SavedModel exported with batch norm folded
- * ({@code jacktf export --optimize}).
+ * ({@code jacktf export --optimize}); {@code modelsDir} is where {@code jacktf download} put the zoo's checkpoints, which
+ * {@code restore}, {@code serve}, {@code http}, {@code grpc} and {@code overload} load when the network's is there.
  */
 public record BenchConfig(
         BenchMode mode,
@@ -26,7 +27,8 @@ public record BenchConfig(
         int serverBatchSize,
         int imagesPerRequest,
         Path profileDir,
-        boolean optimizedExport) {
+        boolean optimizedExport,
+        Path modelsDir) {
     /** Steps traced for a profile: TF's tracing slows them, so they are not the timed ones. */
     public static final int PROFILED_STEPS = 3;
 }

@@ -9,18 +9,19 @@ import java.nio.file.Path;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 
-/** {@link BenchMode#RESTORE}: per step, a graph build and a full 1000-class checkpoint restore. */
+/** {@link BenchMode#RESTORE}: per step, a graph build and a full checkpoint restore (the zoo's when downloaded). */
 final class RestoreMeasurement implements Measurement {
     @Override
     public BenchResult measure(BenchConfig config) throws IOException {
         Path checkpoint = BenchModels.fullCheckpoint(config);
+        int classes = BenchModels.fullCheckpointClasses(config);
         Timing t = Timing.of(
                 () -> {
                     try (Graph graph = new Graph();
                             Session session = Sessions.open(graph);
                             Checkpoint c = Checkpoint.open(checkpoint)) {
                         ModelGraph model = ModelGraph.local(graph);
-                        BenchModels.buildNetwork(config, model);
+                        BenchModels.buildNetwork(config, model, classes);
                         session.run(model.initializer());
                         Restorer.restoreModel(session, model, c);
                     }

@@ -1,7 +1,11 @@
 package jacktf.cli;
 
 import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import jacktf.bench.BenchConfig;
 import jacktf.bench.BenchMode;
 import jacktf.bench.BenchResult;
@@ -67,6 +71,15 @@ final class BenchCommand implements Callable<Integer> {
     Path work;
 
     @Option(
+            names = "--models-dir",
+            defaultValue = "models",
+            description =
+                    "restore, serve, http, grpc, overload: where `jacktf download NAME` put the zoo's checkpoints; "
+                            + "the network's is loaded from NAME/ there when present, else a 1000-class one is generated "
+                            + "(default: ${DEFAULT-VALUE}).")
+    Path modelsDir;
+
+    @Option(
             names = "--clients",
             defaultValue = "8",
             description = "http, grpc: concurrent clients (default: ${DEFAULT-VALUE}).")
@@ -117,7 +130,10 @@ final class BenchCommand implements Callable<Integer> {
                     + "(jacktf export --optimize) instead of the plain one.")
     boolean optimize;
 
-    @Option(names = "--json", description = "One JSON object per run.")
+    @Option(
+            names = "--json",
+            description = "One JSON object per run; with --precision bf16 it holds bf16_agreeing of bf16_compared "
+                    + "sample images (top-1 equal to fp32's).")
     boolean json;
 
     @Spec
@@ -153,18 +169,23 @@ final class BenchCommand implements Callable<Integer> {
                 serverBatchSize,
                 imagesPerRequest,
                 profile,
-                optimize);
+                optimize,
+                modelsDir);
         BenchResult r = new Benchmark(benchConfig).run();
         // A bf16 speed means nothing without its answers: top-1 agreement with fp32 beside it (issue 27).
         Bf16Agreement agreement = precision == Precision.BF16 ? Bf16Agreement.measure(benchConfig) : null;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(new GsonBuilder()
+            Gson gson = new GsonBuilder()
                     .serializeNulls()
                     .serializeSpecialFloatingPointValues()
                     .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
-                    .create()
-                    .toJson(r));
+                    .create();
+            JsonObject o = gson.toJsonTree(r).getAsJsonObject();
+            // null for fp32: the fields are there in every run, so tools compare runs without guessing
+            o.add("bf16_agreeing", agreement == null ? JsonNull.INSTANCE : new JsonPrimitive(agreement.agreeing()));
+            o.add("bf16_compared", agreement == null ? JsonNull.INSTANCE : new JsonPrimitive(agreement.images()));
+            out.println(gson.toJson(o));
         } else {
             out.printf(
                     "%s %s %s batch %d at %d: median %.1f ms, p99 %.1f (min %.1f, max %.1f) over %d steps%n",
