@@ -51,7 +51,7 @@ record Timing(double[] ms, double cpuPerWall) {
         Double fraction = flopsPerImage == null || peakFlops == null ? null : flopsPerImage * imagesPerSec / peakFlops;
         return new BenchResult(
                 mode.label(),
-                config.model().scope(),
+                config.model().name(),
                 config.precision().toString(),
                 config.batchSize(),
                 config.imageSize(),

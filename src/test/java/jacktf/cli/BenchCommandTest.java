@@ -76,6 +76,30 @@ class BenchCommandTest {
     }
 
     @Test
+    void jsonNamesTheNetworkAsGivenToModel(@TempDir Path work) {
+        // mobilenet_v1_025 and mobilenet_v1 share slim's scope MobilenetV1: the name is what tells them apart
+        CliTest.Run r = CliTest.run(
+                "bench",
+                "infer",
+                "--model",
+                "mobilenet_v1_025",
+                "--batch-size",
+                "1",
+                "--image-size",
+                "32",
+                "--steps",
+                "1",
+                "--warmup",
+                "0",
+                "--json",
+                "--work-dir",
+                work.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals("mobilenet_v1_025", o.get("model").getAsString(), o.toString());
+    }
+
+    @Test
     void unknownModeIsAClearError() {
         CliTest.Run r = CliTest.run("bench", "fly");
         assertEquals(1, r.exitCode());
