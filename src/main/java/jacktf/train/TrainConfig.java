@@ -1,6 +1,7 @@
 package jacktf.train;
 
 import jacktf.checkpoint.RestoreOptions;
+import jacktf.checkpoint.ZooCheckpoint;
 import jacktf.cluster.Replicas;
 import jacktf.config.ConfigException;
 import jacktf.config.Defaults;
@@ -16,6 +17,7 @@ import jacktf.model.NetworkType;
 import jacktf.model.Networks;
 import jacktf.model.Precision;
 import jacktf.model.ScopeSet;
+import jacktf.traindir.ModelInfo;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -163,6 +165,16 @@ public record TrainConfig(
         return new Builder(datasetDir, trainDir);
     }
 
+    /**
+     * The preprocessing a network trains with unless told otherwise: its zoo entry's ({@link ZooCheckpoint}, the
+     * one table of slim's conventions: inception for the Inceptions, MobileNet and ResNet-v2 as slim's README
+     * says, vgg for ResNet-v1 and VGG), else {@link Defaults#PREPROCESSING_DEFAULT} (any other ResNet-v1
+     * {@link jacktf.model.Architecture}).
+     */
+    public static Preprocessing defaultPreprocessing(NetworkType model) {
+        return ModelInfo.defaultsFor(model == null ? null : model.name()).preprocessing();
+    }
+
     /** Whether a variable is trained: under a trainable scope (default all) and under no freeze scope. */
     public boolean isTrainable(String variableName) {
         boolean selected =
@@ -192,7 +204,7 @@ public record TrainConfig(
         private Integer numClasses;
         private Precision precision = Precision.FP32;
         private Integer imageSize;
-        private Preprocessing preprocessing = Defaults.PREPROCESSING_DEFAULT;
+        private Preprocessing preprocessing;
         private double validationSplit = Defaults.VALIDATION_SPLIT_DEFAULT;
         private long seed = Defaults.SEED_DEFAULT;
         private Path checkpointPath;
@@ -264,8 +276,10 @@ public record TrainConfig(
         }
 
         /**
-         * slim's preprocessing function ({@code --preprocessing_name}): vgg (the default, slim's for resnet_v1)
-         * or inception. The train dir records it, so eval, predict, extract, export and serve apply it too.
+         * slim's preprocessing function ({@code --preprocessing_name}): vgg or inception; null (the default) is
+         * the network's zoo convention ({@link #defaultPreprocessing}: inception for the Inceptions, MobileNet and
+         * ResNet-v2, vgg for ResNet-v1 and VGG). The train dir records it, so eval, predict, extract, export and
+         * serve apply it too.
          */
         public Builder preprocessing(Preprocessing v) {
             this.preprocessing = v;
@@ -287,6 +301,12 @@ public record TrainConfig(
             return this;
         }
 
+        /**
+         * What to take from {@link #checkpointPath}. Options without {@link RestoreOptions#headScopes()} get the
+         * network's ({@link Network#headScopes()}): with no exclude scope given, a checkpoint whose logits have
+         * other classes than the model's restores all but the head, as {@code jacktf train} and
+         * {@code restore-plan} do.
+         */
         public Builder restoreOptions(RestoreOptions v) {
             this.restoreOptions = v;
             return this;
@@ -451,6 +471,21 @@ public record TrainConfig(
         }
 
         /**
+         * The options with the network's head scopes as the default exclude when they name none (null stays
+         * null, for the check to name the field).
+         */
+        private RestoreOptions withNetworksHead(RestoreOptions options) {
+            if (options == null || model == null || !options.headScopes().isEmpty()) {
+                return options;
+            }
+            Network network = model.build(NetworkOptions.defaults()
+                    .withNumClasses(1)
+                    .withHead(head == null ? Head.SLIM : head)
+                    .withAuxLogits(auxLogits));
+            return options.withHeadScopes(network.headScopes());
+        }
+
+        /**
          * The configuration, checked.
          *
          * @throws ConfigException naming the first field out of range
@@ -466,11 +501,11 @@ public record TrainConfig(
                     imageSize != null
                             ? imageSize
                             : model == null ? Defaults.IMAGE_SIZE_DEFAULT : model.defaultImageSize(),
-                    preprocessing,
+                    preprocessing != null ? preprocessing : defaultPreprocessing(model),
                     validationSplit,
                     seed,
                     checkpointPath,
-                    restoreOptions,
+                    withNetworksHead(restoreOptions),
                     trainableScopes,
                     freezeScopes,
                     frozenBatchNorm,
