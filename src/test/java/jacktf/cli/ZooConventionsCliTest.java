@@ -1,0 +1,132 @@
+package jacktf.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jacktf.checkpoint.ZooFixtures;
+import jacktf.config.Preprocessing;
+import jacktf.model.Networks;
+import jacktf.traindir.ModelInfo;
+import jacktf.traindir.TrainDir;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Each network's zoo conventions as the commands apply them (issue 28, item 2): the preprocessing slim's zoo
+ * trained it with (slim's README: inception for the Inceptions, MobileNets and ResNet-v2, vgg for ResNet-v1 and
+ * VGG) unless --preprocessing-name says otherwise, and its head left out of a warm start from a checkpoint of
+ * other classes. The checkpoint is a 7-class mobilenet_v1_025 saved by TF's SaveV2, without jacktf's files
+ * beside it (as a zoo archive unpacked by hand).
+ */
+class ZooConventionsCliTest {
+    private static final String MOBILENET = "mobilenet_v1_025";
+
+    @TempDir
+    static Path work;
+
+    /** A V2 prefix of a 7-class mobilenet_v1_025, labels.txt beside it and no jacktf.properties. */
+    private static Path sevenClasses;
+
+    @BeforeAll
+    static void writeCheckpoint() throws IOException {
+        Path dir = Files.createDirectories(work.resolve("mobilenet7"));
+        Map<String, byte[]> files =
+                ZooFixtures.v2Checkpoint(Networks.byName(MOBILENET), 7, 32, work, "mobilenet_v1_0.25.ckpt");
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Files.write(dir.resolve(f.getKey()), f.getValue());
+        }
+        TrainDir.of(dir)
+                .writeLabels(IntStream.range(0, 7).mapToObj(i -> "c" + i).toList());
+        sevenClasses = dir.resolve("mobilenet_v1_0.25.ckpt");
+    }
+
+    private static TrainCommand parseTrain(String... extra) {
+        String[] base = {"train", "--dataset-dir", "data", "--train-dir", "train"};
+        String[] args = new String[base.length + extra.length];
+        System.arraycopy(base, 0, args, 0, base.length);
+        System.arraycopy(extra, 0, args, base.length, extra.length);
+        CommandLine.ParseResult parsed = JacktfCommand.commandLine().parseArgs(args);
+        return (TrainCommand) parsed.subcommand().commandSpec().userObject();
+    }
+
+    @Test
+    void trainPreprocessesAsTheNetworksZooEntryUnlessTold() {
+        assertEquals(
+                Preprocessing.INCEPTION,
+                parseTrain("--model", MOBILENET).config().preprocessing());
+        assertEquals(
+                Preprocessing.INCEPTION,
+                parseTrain("--model", "resnet_v2_50").config().preprocessing());
+        assertEquals(
+                Preprocessing.INCEPTION,
+                parseTrain("--model", "inception_v3").config().preprocessing());
+        assertEquals(Preprocessing.VGG, parseTrain("--model", "vgg_16").config().preprocessing());
+        assertEquals(Preprocessing.VGG, parseTrain().config().preprocessing()); // resnet_v1_50
+        assertEquals(
+                Preprocessing.VGG,
+                parseTrain("--model", MOBILENET, "--preprocessing-name", "vgg")
+                        .config()
+                        .preprocessing());
+        assertEquals(
+                Preprocessing.INCEPTION,
+                parseTrain("--preprocessing-name", "inception").config().preprocessing());
+        CliTest.Run help = CliTest.run("train", "--help");
+        String text = help.out().replaceAll("\\s+", " ");
+        assertTrue(
+                text.contains("default: the network's zoo convention: inception for the Inceptions, MobileNets and"
+                        + " ResNet-v2, vgg for ResNet-v1 and VGG"),
+                help.out());
+    }
+
+    @Test
+    void restorePlanExcludesTheHeadOfACheckpointOfOtherClasses() {
+        CliTest.Run r = CliTest.run(
+                "restore-plan",
+                "--model",
+                MOBILENET,
+                "--num-classes",
+                "5",
+                "--checkpoint-path",
+                sevenClasses.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        // slim's finetune scripts exclude MobilenetV1/Logits by hand; here it is the default for other classes
+        assertTrue(r.out().contains("exclude scopes: MobilenetV1/Logits (the head, by default"), r.out());
+
+        CliTest.Run same = CliTest.run(
+                "restore-plan",
+                "--model",
+                MOBILENET,
+                "--num-classes",
+                "7",
+                "--checkpoint-path",
+                sevenClasses.toString());
+        assertEquals(0, same.exitCode(), same.err());
+        assertTrue(!same.out().contains("MobilenetV1/Logits (the head"), same.out());
+    }
+
+    @Test
+    void exportOfAZooCheckpointWithoutJacktfsFilesUsesItsZooPreprocessing() throws IOException {
+        Path base = work.resolve("savedmodels/mobilenet");
+        CliTest.Run r = CliTest.run(
+                "export",
+                "--checkpoint-path",
+                sevenClasses.toString(),
+                "--output",
+                base.toString(),
+                // MobileNet's pooled features (the default global_pool is the ResNets' name)
+                "--feature-endpoint",
+                "AvgPool_1a");
+        assertEquals(0, r.exitCode(), r.err());
+        // MobileNet-v1's zoo checkpoints: inception preprocessing at 224 (nets/mobilenet_v1.md, slim's README)
+        assertEquals(
+                new ModelInfo(224, Preprocessing.INCEPTION, 0, 0),
+                ModelInfo.readFile(base.resolve("1/assets").resolve(ModelInfo.FILE_NAME)));
+    }
+}
