@@ -326,7 +326,7 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
                 Optimizer.Params.slimDefaults().withMomentum(momentum).withEpsilon(epsilon);
         return TrainConfig.builder(datasetDir, trainDir)
                 .model(modelOptions.type())
-                .auxLogits(!modelOptions.noAuxLogits)
+                .auxLogits(modelOptions.auxLogits.auxLogits())
                 .head(modelOptions.head)
                 .precision(modelOptions.precision)
                 .numClasses(modelOptions.numClasses)

@@ -94,6 +94,9 @@ public record TrainConfig(
             throw new ConfigException("numClasses", "at least 1 (or null: the dataset's classes)", numClasses);
         }
         check("imageSize", imageSize >= 32, "at least 32 (the network's total stride)", imageSize);
+        // the network's own minimum (VGG's 224, the Inceptions' 75, or 107 with AuxLogits), before any op is built
+        model.build(NetworkOptions.defaults().withNumClasses(1).withAuxLogits(auxLogits))
+                .checkImageSize(imageSize);
         check("validationSplit", validationSplit >= 0 && validationSplit < 1, "in [0, 1)", validationSplit);
         check("batchNormDecay", batchNormDecay >= 0 && batchNormDecay < 1, "in [0, 1)", batchNormDecay);
         check("learningRate", learningRate > 0 && Float.isFinite(learningRate), "a finite number > 0", learningRate);

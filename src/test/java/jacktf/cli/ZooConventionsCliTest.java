@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.checkpoint.ZooFixtures;
+import jacktf.config.ConfigException;
 import jacktf.config.Preprocessing;
 import jacktf.model.Networks;
 import jacktf.traindir.ModelInfo;
@@ -11,6 +12,8 @@ import jacktf.traindir.TrainDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,5 +131,92 @@ class ZooConventionsCliTest {
         assertEquals(
                 new ModelInfo(224, Preprocessing.INCEPTION, 0, 0),
                 ModelInfo.readFile(base.resolve("1/assets").resolve(ModelInfo.FILE_NAME)));
+    }
+
+    /*
+     * The smallest inputs, by hand from slim's files: Inception-v3's and Inception-ResNet-v2's stem and reductions
+     * are VALID (3x3/2 conv, 3x3 conv, 3x3/2 pool, 3x3 conv, 3x3/2 pool, then the 3x3/2 reductions Mixed_6a and
+     * Mixed_7a): 75 -> 37 -> 35 -> 17 -> 15 -> 7 -> 3 -> 1, and 74 leaves Mixed_7a nothing. AuxLogits pools 5x5
+     * (VALID) on Mixed_6e / PreAuxLogits, the map after Mixed_6a: 107 -> 53 -> 51 -> 25 -> 23 -> 11 -> 5, and 106
+     * leaves it 4x4. VGG's fc6 is a 7x7 VALID convolution on pool5, 1/32 of the input: 224.
+     */
+
+    /** train with directories that need not exist: the configuration fails before anything is read. */
+    private static CliTest.Run train(String... args) {
+        List<String> all = new ArrayList<>(List.of(
+                "train",
+                "--dataset-dir",
+                work.resolve("none").toString(),
+                "--train-dir",
+                work.resolve("train").toString()));
+        all.addAll(List.of(args));
+        return CliTest.run(all.toArray(String[]::new));
+    }
+
+    private static void assertOneLine(CliTest.Run r, String command, String message) {
+        assertEquals(1, r.exitCode(), r.err());
+        assertEquals("jacktf " + command + ": error: " + message, r.err().strip());
+    }
+
+    @Test
+    void imagesBelowTheNetworksMinimumAreAUserErrorNamingTheFix() {
+        String inceptionAt32 = " must be at least 75 for inception_v3 (its VALID convolutions and pools leave no"
+                + " feature map below that); give a larger one. Received: 32";
+        assertOneLine(
+                CliTest.run("model", "--model", "inception_v3", "--image-size", "32", "--list-variables"),
+                "model",
+                "--image-size" + inceptionAt32);
+        assertOneLine(
+                train("--model", "inception_v3", "--train-image-size", "32", "--no-aux-logits"),
+                "train",
+                "--train-image-size" + inceptionAt32);
+        assertOneLine(
+                CliTest.run("bench", "infer", "--model", "vgg_16", "--image-size", "64"),
+                "bench",
+                "--image-size must be at least 224 for vgg_16 (its VALID convolutions and pools leave no feature map"
+                        + " below that); give a larger one. Received: 64");
+    }
+
+    @Test
+    void imagesTooSmallForAuxLogitsNameNoAuxLogits() {
+        String auxAt106 = " must be at least 107 for inception_resnet_v2 with AuxLogits (their 5x5 pool needs it);"
+                + " give a larger one, or turn AuxLogits off (--no-aux-logits), which builds from 75. Received: 106";
+        assertOneLine(
+                CliTest.run(
+                        "model",
+                        "--model",
+                        "inception_resnet_v2",
+                        "--num-classes",
+                        "5",
+                        "--image-size",
+                        "106",
+                        "--list-variables"),
+                "model",
+                "--image-size" + auxAt106);
+        assertOneLine(
+                train("--model", "inception_resnet_v2", "--train-image-size", "106"),
+                "train",
+                "--train-image-size" + auxAt106);
+        assertOneLine(
+                CliTest.run("bench", "train", "--model", "inception_resnet_v2", "--image-size", "106"),
+                "bench",
+                "--image-size" + auxAt106);
+        // at 107 the map AuxLogits pools is 5x5: it builds
+        CliTest.Run at107 = CliTest.run(
+                "model", "--model", "inception_v3", "--num-classes", "5", "--image-size", "107", "--list-endpoints");
+        assertEquals(0, at107.exitCode(), at107.err());
+        assertTrue(at107.out().lines().anyMatch(l -> l.startsWith("AuxLogits\t")), at107.out());
+    }
+
+    /** eval, predict, extract and export take the size from the model's jacktf.properties: the error says so. */
+    @Test
+    void commandsWithoutASizeFlagNameTheModelsFile() {
+        for (String command : new String[] {"eval", "predict", "extract", "export"}) {
+            var spec = JacktfCommand.commandLine().getSubcommands().get(command).getCommandSpec();
+            assertEquals(
+                    "image_size (the model's jacktf.properties) must be at least 75 for inception_v3. Received: 32",
+                    UserErrors.message(new ConfigException("imageSize", "at least 75 for inception_v3", 32), spec),
+                    command);
+        }
     }
 }
