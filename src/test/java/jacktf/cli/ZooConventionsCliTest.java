@@ -3,9 +3,12 @@ package jacktf.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import jacktf.checkpoint.ZooFixtures;
 import jacktf.config.ConfigException;
 import jacktf.config.Preprocessing;
+import jacktf.data.SyntheticImages;
 import jacktf.model.Networks;
 import jacktf.traindir.ModelInfo;
 import jacktf.traindir.TrainDir;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -218,5 +222,96 @@ class ZooConventionsCliTest {
                     UserErrors.message(new ConfigException("imageSize", "at least 75 for inception_v3", 32), spec),
                     command);
         }
+    }
+
+    /** bench takes --no-aux-logits as train does: below 107 the Inceptions are then measured from 75 up. */
+    @Test
+    void benchTakesNoAuxLogits() {
+        // without AuxLogits the minimum the configuration checks is 75, not 107: the flag reached the network
+        assertOneLine(
+                CliTest.run("bench", "infer", "--model", "inception_v3", "--image-size", "74", "--no-aux-logits"),
+                "bench",
+                "--image-size must be at least 75 for inception_v3 (its VALID convolutions and pools leave no"
+                        + " feature map below that); give a larger one. Received: 74");
+    }
+
+    @Test
+    @Tag("slow")
+    void benchMeasuresAnInceptionWithoutAuxLogitsBelow107(@TempDir Path bench) {
+        CliTest.Run r = CliTest.run(
+                "bench",
+                "infer",
+                "--model",
+                "inception_v3",
+                "--image-size",
+                "75",
+                "--no-aux-logits",
+                "--batch-size",
+                "1",
+                "--steps",
+                "1",
+                "--warmup",
+                "0",
+                "--json",
+                "--work-dir",
+                bench.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(75, o.get("image_size").getAsInt());
+        assertEquals("infer", o.get("mode").getAsString());
+    }
+
+    /**
+     * eval, predict, extract and export build at the model's own size (its jacktf.properties): one below the
+     * network's minimum is the same one-line error, naming the file, for each of them (they build no AuxLogits). A
+     * 2-class inception_v3 saved by SaveV2 (24M parameters: slow to write).
+     */
+    @Test
+    @Tag("slow")
+    void checkpointCommandsRefuseAModelSizeBelowTheMinimum(@TempDir Path dir) throws IOException {
+        Map<String, byte[]> files = ZooFixtures.v2Checkpoint(Networks.byName("inception_v3"), 2, 299, dir, "m.ckpt");
+        Path model = Files.createDirectories(dir.resolve("model"));
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Files.write(model.resolve(f.getKey()), f.getValue());
+        }
+        TrainDir.of(model).writeLabels(List.of("circle", "square")); // SyntheticImages' first two classes
+        TrainDir.of(model).writeModelInfo(new ModelInfo(74, Preprocessing.INCEPTION, 0, 0));
+        Path images = dir.resolve("images");
+        SyntheticImages.generate(images, 2, 1, 80, 3, 0, SyntheticImages.Layout.FOLDERS);
+        Path checkpoint = model.resolve("m.ckpt");
+        String message = "image_size (the model's jacktf.properties) must be at least 75 for inception_v3 (its VALID"
+                + " convolutions and pools leave no feature map below that); give a larger one. Received: 74";
+        assertOneLine(
+                CliTest.run("eval", "--checkpoint-path", checkpoint.toString(), "--dataset-dir", images.toString()),
+                "eval",
+                message);
+        assertOneLine(
+                CliTest.run(
+                        "extract",
+                        "--checkpoint-path",
+                        checkpoint.toString(),
+                        "--endpoint",
+                        "PreLogits",
+                        "--dataset-dir",
+                        images.toString(),
+                        "--output",
+                        dir.resolve("features").toString()),
+                "extract",
+                message);
+        assertOneLine(
+                CliTest.run(
+                        "export",
+                        "--checkpoint-path",
+                        checkpoint.toString(),
+                        "--output",
+                        dir.resolve("saved").toString(),
+                        "--feature-endpoint",
+                        "PreLogits"),
+                "export",
+                message);
+        assertOneLine(
+                CliTest.run("predict", "--checkpoint-path", checkpoint.toString(), images.toString()),
+                "predict",
+                message);
     }
 }

@@ -45,6 +45,19 @@ class TrainConfigTest {
                 bad("validationSplit", "in [0, 1)", "-0.1", b -> b.validationSplit(-0.1)),
                 bad("imageSize", "at least 32 (the network's total stride)", "31", b -> b.imageSize(31)),
                 bad("numClasses", "at least 1 (or null: the dataset's classes)", "0", b -> b.numClasses(0)),
+                // the network's own minimum (by hand: ZooConventionsCliTest's comment)
+                bad(
+                        "imageSize",
+                        "at least 224 for vgg_16 (its VALID convolutions and pools leave no feature map below"
+                                + " that); give a larger one",
+                        "64",
+                        b -> b.model(Networks.byName("vgg_16")).imageSize(64)),
+                bad(
+                        "imageSize",
+                        "at least 107 for inception_v3 with AuxLogits (their 5x5 pool needs it); give a larger one,"
+                                + " or turn AuxLogits off (auxLogits), which builds from 75",
+                        "100",
+                        b -> b.model(Networks.byName("inception_v3")).imageSize(100)),
                 bad("batchNormDecay", "in [0, 1)", "1.0", b -> b.batchNormDecay(1f)),
                 bad("learningRateDecayFactor", "in (0, 1]", "0.0", b -> b.learningRateDecayFactor(0f)),
                 bad("learningRateDecayFactor", "in (0, 1]", "1.5", b -> b.learningRateDecayFactor(1.5f)),
@@ -212,5 +225,11 @@ class TrainConfigTest {
                 .logEveryNSteps(1)
                 .build();
         assertEquals(1, c.batchSize());
+        // the smallest inputs the Inceptions build at, without and with AuxLogits
+        NetworkType inception = Networks.byName("inception_v3");
+        assertEquals(
+                75,
+                valid().model(inception).auxLogits(false).imageSize(75).build().imageSize());
+        assertEquals(107, valid().model(inception).imageSize(107).build().imageSize());
     }
 }
