@@ -1,5 +1,6 @@
 package jacktf.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import jacktf.config.ConfigException;
 import jacktf.config.Preprocessing;
 import jacktf.data.SyntheticImages;
 import jacktf.model.Networks;
+import jacktf.serve.Classifier;
 import jacktf.traindir.ModelInfo;
 import jacktf.traindir.TrainDir;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Signature;
 import picocli.CommandLine;
 
 /**
@@ -121,20 +124,29 @@ class ZooConventionsCliTest {
     @Test
     void exportOfAZooCheckpointWithoutJacktfsFilesUsesItsZooPreprocessing() throws IOException {
         Path base = work.resolve("savedmodels/mobilenet");
-        CliTest.Run r = CliTest.run(
-                "export",
-                "--checkpoint-path",
-                sevenClasses.toString(),
-                "--output",
-                base.toString(),
-                // MobileNet's pooled features (the default global_pool is the ResNets' name)
-                "--feature-endpoint",
-                "AvgPool_1a");
+        CliTest.Run r =
+                CliTest.run("export", "--checkpoint-path", sevenClasses.toString(), "--output", base.toString());
         assertEquals(0, r.exitCode(), r.err());
         // MobileNet-v1's zoo checkpoints: inception preprocessing at 224 (nets/mobilenet_v1.md, slim's README)
         assertEquals(
                 new ModelInfo(224, Preprocessing.INCEPTION, 0, 0),
                 ModelInfo.readFile(base.resolve("1/assets").resolve(ModelInfo.FILE_NAME)));
+        // without --feature-endpoint the features are MobileNet's pooled ones (slim's AvgPool_1a): 256 channels
+        try (Classifier classifier = Classifier.load(base)) {
+            Signature features = classifier.signatures().stream()
+                    .filter(sig -> sig.key().equals("features"))
+                    .findFirst()
+                    .orElseThrow();
+            assertArrayEquals(
+                    new long[] {-1, 256},
+                    features.getOutputs().get("features").shape.asArray());
+        }
+        // predict from the checkpoint builds the same graph in memory
+        Path images = work.resolve("images");
+        SyntheticImages.generate(images, 2, 1, 64, 3, 0, SyntheticImages.Layout.FOLDERS);
+        CliTest.Run predict = CliTest.run("predict", "--checkpoint-path", sevenClasses.toString(), images.toString());
+        assertEquals(0, predict.exitCode(), predict.err());
+        assertEquals(2, predict.out().lines().count(), predict.out());
     }
 
     /*
