@@ -178,6 +178,16 @@ public record TrainConfig(
         return ModelInfo.defaultsFor(model == null ? null : model.name()).preprocessing();
     }
 
+    /**
+     * The restore options a warm start of {@code network} applies, the one place this is decided (training, and
+     * {@code jacktf restore-plan}, which shows what training would do): without head scopes, the network's
+     * ({@link Network#headScopes()}, logits first), which a checkpoint whose logits have other classes leaves out
+     * when no exclude scope is given, as slim's fine-tuning scripts exclude them by hand; given ones are kept.
+     */
+    public static RestoreOptions withHeadDefault(RestoreOptions options, Network network) {
+        return options.headScopes().isEmpty() ? options.withHeadScopes(network.headScopes()) : options;
+    }
+
     /** Whether a variable is trained: under a trainable scope (default all) and under no freeze scope. */
     public boolean isTrainable(String variableName) {
         boolean selected =
@@ -473,19 +483,17 @@ public record TrainConfig(
             return this;
         }
 
-        /**
-         * The options with the network's head scopes as the default exclude when they name none (null stays
-         * null, for the check to name the field).
-         */
+        /** {@link #withHeadDefault} for this builder's network (null stays null, for the check to name the field). */
         private RestoreOptions withNetworksHead(RestoreOptions options) {
-            if (options == null || model == null || !options.headScopes().isEmpty()) {
+            if (options == null || model == null) {
                 return options;
             }
-            Network network = model.build(NetworkOptions.defaults()
-                    .withNumClasses(1)
-                    .withHead(head == null ? Head.SLIM : head)
-                    .withAuxLogits(auxLogits));
-            return options.withHeadScopes(network.headScopes());
+            return withHeadDefault(
+                    options,
+                    model.build(NetworkOptions.defaults()
+                            .withNumClasses(1)
+                            .withHead(head == null ? Head.SLIM : head)
+                            .withAuxLogits(auxLogits)));
         }
 
         /**
