@@ -17,7 +17,6 @@ import jacktf.model.NetworkType;
 import jacktf.model.Networks;
 import jacktf.model.Precision;
 import jacktf.model.ScopeSet;
-import jacktf.traindir.ModelInfo;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -175,7 +174,9 @@ public record TrainConfig(
      * {@link jacktf.model.Architecture}).
      */
     public static Preprocessing defaultPreprocessing(NetworkType model) {
-        return ModelInfo.defaultsFor(model == null ? null : model.name()).preprocessing();
+        return ZooCheckpoint.find(model == null ? null : model.name())
+                .map(ZooCheckpoint::preprocessing)
+                .orElse(Defaults.PREPROCESSING_DEFAULT);
     }
 
     /**
