@@ -131,7 +131,19 @@ class ZooConventionsCliTest {
         assertEquals(
                 new ModelInfo(224, Preprocessing.INCEPTION, 0, 0),
                 ModelInfo.readFile(base.resolve("1/assets").resolve(ModelInfo.FILE_NAME)));
-        // without --feature-endpoint the features are MobileNet's pooled ones (slim's AvgPool_1a): 256 channels
+    }
+
+    /**
+     * Without --feature-endpoint, export's features signature, predict and extract take the network's pooled
+     * features (MobileNet-v1's AvgPool_1a, 256 channels at depth 0.25), not the ResNets' global_pool.
+     */
+    @Test
+    @Tag("slow")
+    void predictExportAndExtractTakeTheNetworksPooledFeatures() throws IOException {
+        Path base = work.resolve("savedmodels/mobilenet_features");
+        CliTest.Run r =
+                CliTest.run("export", "--checkpoint-path", sevenClasses.toString(), "--output", base.toString());
+        assertEquals(0, r.exitCode(), r.err());
         try (Classifier classifier = Classifier.load(base)) {
             Signature features = classifier.signatures().stream()
                     .filter(sig -> sig.key().equals("features"))
@@ -147,6 +159,18 @@ class ZooConventionsCliTest {
         CliTest.Run predict = CliTest.run("predict", "--checkpoint-path", sevenClasses.toString(), images.toString());
         assertEquals(0, predict.exitCode(), predict.err());
         assertEquals(2, predict.out().lines().count(), predict.out());
+        // and extract takes out the same pooled features unless told otherwise
+        CliTest.Run extract = CliTest.run(
+                "extract",
+                "--checkpoint-path",
+                sevenClasses.toString(),
+                "--dataset-dir",
+                images.toString(),
+                "--output",
+                work.resolve("features").toString());
+        assertEquals(0, extract.exitCode(), extract.err());
+        assertTrue(extract.out().startsWith("AvgPool_1a: "), extract.out());
+        assertTrue(extract.out().strip().endsWith(" [2,1,1,256]"), extract.out()); // 2 images, slim's 4-d pool
     }
 
     /*
