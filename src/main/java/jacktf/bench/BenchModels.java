@@ -86,7 +86,10 @@ final class BenchModels {
                         .writeLabels(IntStream.range(0, GENERATED_CLASSES)
                                 .mapToObj(i -> "class_" + i)
                                 .toList());
-                TrainDir.of(dir).writeModelInfo(new ModelInfo(config.imageSize(), Preprocessing.VGG, 0, 0));
+                // served as the network's zoo checkpoint would be: its preprocessing (inception for MobileNet ...)
+                Preprocessing preprocessing =
+                        ModelInfo.defaultsFor(config.model().name()).preprocessing();
+                TrainDir.of(dir).writeModelInfo(new ModelInfo(config.imageSize(), preprocessing, 0, 0));
                 return saved;
             }
         }

@@ -3,7 +3,6 @@ package jacktf.bench;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.Network;
-import jacktf.model.NetworkOptions;
 import jacktf.model.Precision;
 import jacktf.model.Tower;
 import jacktf.runtime.Bf16SelfCheck;
@@ -71,8 +70,7 @@ final class BenchNetwork implements AutoCloseable {
                     tf.math.mod(
                             tf.range(tf.constant(0L), tf.constant((long) config.batchSize()), tf.constant(1L)),
                             tf.constant(1000L)));
-            Network net = config.model()
-                    .build(NetworkOptions.defaults().withNumClasses(1000).withPrecision(config.precision()));
+            Network net = config.network(1000);
             Tower tower = net.apply(model, tf.identity(images), batchNorm);
             double flopsPerImage = FlopCounter.forwardFlops(graph) / config.batchSize();
             return new BenchNetwork(graph, model, tf, labels, net, tower, flopsPerImage, List.of(setImages, setLabels));

@@ -91,7 +91,10 @@ public record Bf16Agreement(int agreeing, int images) {
     private static Operand<TInt64> top1(
             Ops tf, ModelGraph model, BenchConfig config, Precision precision, Operand<TFloat32> images) {
         Tower tower = config.model()
-                .build(NetworkOptions.defaults().withNumClasses(1000).withPrecision(precision))
+                .build(NetworkOptions.defaults()
+                        .withNumClasses(1000)
+                        .withPrecision(precision)
+                        .withAuxLogits(config.auxLogits()))
                 .apply(model, images, BatchNormPolicy.inference());
         return tf.math.argMax(tower.logits(), tf.constant(1));
     }

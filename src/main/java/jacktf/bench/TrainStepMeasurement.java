@@ -54,6 +54,7 @@ final class TrainStepMeasurement implements Measurement {
         TrainConfig.Builder training = TrainConfig.builder(data, config.work().resolve("train-dir"))
                 .model(config.model())
                 .precision(config.precision())
+                .auxLogits(config.auxLogits())
                 .imageSize(config.imageSize())
                 .batchSize(config.batchSize())
                 .optimizer(OptimizerType.MOMENTUM)

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--precision", paramLabel = "fp32|bf16", description = "(default: ${DEFAULT-VALUE})")
     Precision precision = Precision.FP32;
+
+    @Mixin
+    AuxLogitsOption auxLogits;
 
     @Option(names = "--steps", defaultValue = "10", description = "Measured steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -170,7 +174,8 @@ final class BenchCommand implements Callable<Integer> {
                 imagesPerRequest,
                 profile,
                 optimize,
-                modelsDir);
+                modelsDir,
+                auxLogits.auxLogits());
         BenchResult r = new Benchmark(benchConfig).run();
         // A bf16 speed means nothing without its answers: top-1 agreement with fp32 beside it (issue 27).
         Bf16Agreement agreement = precision == Precision.BF16 ? Bf16Agreement.measure(benchConfig) : null;

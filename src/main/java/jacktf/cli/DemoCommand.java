@@ -115,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
         Sizes s = real
                 ? new Sizes(0, 0, 0, network.defaultImageSize(), quick ? 8 : 16, 0, 0)
                 : quick ? new Sizes(4, 16, 40, 32, 8, 20, 30) : new Sizes(6, 60, 72, 64, 16, 300, 120);
-        if (s.imageSize() < network.type().minimumImageSize()) {
+        if (s.imageSize() < network.minimumImageSize()) {
             // VGG's fc6 is a 7x7 VALID convolution: it runs at its default size only.
             int size = network.defaultImageSize();
             s = new Sizes(s.classes(), s.perClass(), size, size, s.batch(), s.pretrainSteps(), s.fineTuneSteps());

@@ -120,7 +120,7 @@ final class DownloadCommand implements Callable<Integer> {
             out.println("--sha256 was not checked: the checkpoint was already in place, without its archive");
         }
         TrainDir dir = TrainDir.of(checkpoints.checkpointDir(zoo));
-        dir.writeModelInfo(new ModelInfo(zoo.evalImageSize(), zoo.preprocessing(), 0, 0));
+        dir.writeModelInfo(ModelInfo.defaultsFor(zoo.name())); // the entry's eval size and preprocessing
         if (zoo.imagenet()) {
             List<String> names = imagenetNames(checkpoints, listener);
             dir.writeLabels(ImageNetLabels.withOffset(names, zoo.labelsOffset()));

@@ -43,7 +43,8 @@ final class ExportCommand implements Callable<Integer> {
     @Option(
             names = "--feature-endpoint",
             defaultValue = "global_pool",
-            description = "Endpoint the 'features' signature returns (default: ${DEFAULT-VALUE}).")
+            description = "Endpoint the 'features' signature returns (default: the network's pooled features:"
+                    + " global_pool for the ResNets, AvgPool_1a for MobileNet-v1, PreLogits for Inception-v3).")
     String featureEndpoint;
 
     @Option(

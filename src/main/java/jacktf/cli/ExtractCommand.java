@@ -22,8 +22,9 @@ final class ExtractCommand implements Callable<Integer> {
 
     @Option(
             names = "--endpoint",
-            defaultValue = "global_pool",
-            description = "e.g. global_pool, resnet_v1_50/block4, conv4, pool5 (default: ${DEFAULT-VALUE}).")
+            description = "e.g. global_pool, resnet_v1_50/block4, conv4, pool5 (default: the network's pooled features:"
+                    + " global_pool for the ResNets, AvgPool_1a for MobileNet-v1, PreLogits for Inception-v3; see"
+                    + " `jacktf model --list-endpoints`).")
     String endpoint;
 
     @Option(names = "--dataset-dir", required = true, paramLabel = "DIR")

@@ -67,6 +67,7 @@ final class ModelCommand implements Callable<Integer> {
         if (imageSize < 1) {
             throw new JacktfException("--image-size must be positive. Received: " + imageSize);
         }
+        network.checkImageSize(imageSize); // AuxLogits' minimum too, before any op is built
         PrintWriter out = spec.commandLine().getOut();
         try (Graph graph = new Graph()) {
             ModelGraph modelGraph = ModelGraph.local(graph);

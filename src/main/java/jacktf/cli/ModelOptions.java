@@ -6,6 +6,7 @@ import jacktf.model.NetworkOptions;
 import jacktf.model.NetworkType;
 import jacktf.model.Networks;
 import jacktf.model.Precision;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options that describe a network, shared by every command that builds one. */
@@ -30,10 +31,8 @@ final class ModelOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     Head head = Head.SLIM;
 
-    @Option(
-            names = "--no-aux-logits",
-            description = "Build the Inceptions without AuxLogits (whose variables' shapes depend on the image size).")
-    boolean noAuxLogits;
+    @Mixin
+    AuxLogitsOption auxLogits;
 
     @Option(
             names = "--precision",
@@ -67,6 +66,6 @@ final class ModelOptions {
                 .withNumClasses(classes)
                 .withHead(head)
                 .withPrecision(precision)
-                .withAuxLogits(!noAuxLogits);
+                .withAuxLogits(auxLogits.auxLogits());
     }
 }

@@ -7,6 +7,7 @@ import jacktf.config.JacktfException;
 import jacktf.model.BatchNormPolicy;
 import jacktf.model.ModelGraph;
 import jacktf.model.Network;
+import jacktf.train.TrainConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.tensorflow.Graph;
@@ -53,8 +54,9 @@ final class RestorePlanCommand implements Callable<Integer> {
                     modelGraph.ops("").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, size, size, 3))),
                     BatchNormPolicy.inference());
             List<CheckpointVariable> targets = CheckpointVariable.modelVariables(modelGraph);
-            // the head is excluded by default when the checkpoint's classes differ, as train does
-            RestorePlan plan = RestorePlan.create(targets, checkpoint, warmStart.options(network.headScopes()));
+            // the head is excluded by default when the checkpoint's classes differ, as train decides it
+            RestorePlan plan =
+                    RestorePlan.create(targets, checkpoint, TrainConfig.withHeadDefault(warmStart.options(), network));
             spec.commandLine().getOut().print(plan.format(verbose));
             spec.commandLine().getOut().flush();
             plan.check();

@@ -169,10 +169,10 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
     @Option(
             names = "--preprocessing-name",
             paramLabel = "vgg|inception",
-            description = "slim's preprocessing: vgg (resnet_v1's: means subtracted) or inception (distorted crop, "
-                    + "colour, [-1, 1]); stored in the train dir for eval, export and serve "
-                    + "(default: ${DEFAULT-VALUE}).")
-    Preprocessing preprocessing = Defaults.PREPROCESSING_DEFAULT;
+            description = "slim's preprocessing: vgg (means subtracted) or inception (distorted crop, colour, "
+                    + "[-1, 1]); stored in the train dir for eval, export and serve (default: the network's zoo "
+                    + "convention: inception for the Inceptions, MobileNets and ResNet-v2, vgg for ResNet-v1 and VGG).")
+    Preprocessing preprocessing;
 
     @Option(
             names = "--validation-split",
@@ -326,7 +326,7 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
                 Optimizer.Params.slimDefaults().withMomentum(momentum).withEpsilon(epsilon);
         return TrainConfig.builder(datasetDir, trainDir)
                 .model(modelOptions.type())
-                .auxLogits(!modelOptions.noAuxLogits)
+                .auxLogits(modelOptions.auxLogits.auxLogits())
                 .head(modelOptions.head)
                 .precision(modelOptions.precision)
                 .numClasses(modelOptions.numClasses)
@@ -335,7 +335,8 @@ final class TrainCommand implements Callable<Integer>, UserErrors.FlagNames {
                 .validationSplit(validationSplit)
                 .seed(seed)
                 .checkpointPath(warmStart.checkpointPath)
-                .restoreOptions(warmStart.options(modelOptions.network(1).headScopes()))
+                // the network's head is excluded by default when the classes differ: TrainConfig adds its scopes
+                .restoreOptions(warmStart.options())
                 .trainableScopes(ScopeSet.parse(trainableScopes).scopes())
                 .freezeScopes(ScopeSet.parse(freezeScopes).scopes())
                 .frozenBatchNorm(frozenBatchNorm)

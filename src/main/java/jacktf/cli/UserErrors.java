@@ -25,6 +25,7 @@ import picocli.CommandLine.ParseResult;
 final class UserErrors implements IExecutionExceptionHandler {
     static final int USER_ERROR = 1;
     static final int INTERNAL_ERROR = 70;
+    private static final String IMAGE_SIZE = "imageSize";
 
     /**
      * A command whose configuration fields are not all named after its option fields: names them.
@@ -68,6 +69,10 @@ final class UserErrors implements IExecutionExceptionHandler {
         for (OptionSpec option : command.options()) {
             String flag = option.longestName();
             flags.putIfAbsent(camelCase(flag), flag);
+            if (flag.startsWith("--no-")) {
+                // a negated flag names the field it turns off: --no-aux-logits for auxLogits
+                flags.putIfAbsent(camelCase("--" + flag.substring("--no-".length())), flag);
+            }
             if (option.userObject() instanceof Field field) {
                 flags.put(field.getName(), flag);
             }
@@ -75,6 +80,8 @@ final class UserErrors implements IExecutionExceptionHandler {
         if (command.userObject() instanceof FlagNames named) {
             flags.putAll(named.flagNames());
         }
+        // eval, predict, extract and export take the image size from the model, not from a flag
+        flags.putIfAbsent(IMAGE_SIZE, "image_size (the model's jacktf.properties)");
         return field -> flags.getOrDefault(field, field);
     }
 

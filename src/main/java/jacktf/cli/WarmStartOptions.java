@@ -3,7 +3,6 @@ package jacktf.cli;
 import jacktf.checkpoint.RestoreOptions;
 import jacktf.model.ScopeSet;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /** The warm-start flags, named as slim's train_image_classifier.py names them. */
@@ -37,10 +36,5 @@ final class WarmStartOptions {
     RestoreOptions options() {
         return new RestoreOptions(
                 ScopeSet.parse(excludeScopes).scopes(), RestoreOptions.parseScopeMap(scopeMap), ignoreMissingVars);
-    }
-
-    /** {@link #options()} that exclude {@code headScopes} when the checkpoint's classes differ and no scope is given. */
-    RestoreOptions options(List<String> headScopes) {
-        return options().withHeadScopes(headScopes);
     }
 }

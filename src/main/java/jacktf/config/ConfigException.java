@@ -52,6 +52,18 @@ public final class ConfigException extends JacktfException {
                 UnaryOperator.identity());
     }
 
+    /**
+     * A value out of range whose remedy is another field, written {@code {other}} in {@code expected} and shown
+     * as that field is (a flag in the CLI): "imageSize must be at least 107 for inception_v3 with AuxLogits ...,
+     * or AuxLogits off (auxLogits) .... Received: 100".
+     */
+    public static ConfigException withRemedy(String field, String expected, String otherField, Object received) {
+        if (!expected.contains(PLACEHOLDER)) {
+            throw new IllegalArgumentException("expected names the other field as " + PLACEHOLDER + ": " + expected);
+        }
+        return new ConfigException(field, expected, String.valueOf(received), otherField, UnaryOperator.identity());
+    }
+
     /** The field as the Java API names it. */
     public String field() {
         return field;

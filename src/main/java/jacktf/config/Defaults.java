@@ -14,8 +14,12 @@ public final class Defaults {
     /** Crop size of training images: slim's {@code resnet_v1.default_image_size} ({@code --train_image_size None}). */
     public static final int IMAGE_SIZE_DEFAULT = 224;
     /**
-     * How images become the network's input: vgg, as slim's {@code preprocessing_factory} picks for resnet_v1
-     * ({@code --preprocessing_name None} falls back to the model's).
+     * How images become the network's input when the network has no entry in slim's zoo table
+     * ({@code checkpoint.ZooCheckpoint}; e.g. a custom ResNet-v1 {@code Architecture}): vgg, as slim's
+     * {@code preprocessing_factory} picks for resnet_v1. A zoo network's default is its entry's
+     * ({@code train.TrainConfig.defaultPreprocessing}): inception for the Inceptions, MobileNet and ResNet-v2
+     * (slim's README footnote), vgg for ResNet-v1 and VGG ({@code --preprocessing_name None} falls back to the
+     * model's).
      */
     public static final Preprocessing PREPROCESSING_DEFAULT = Preprocessing.VGG;
     /** Moving-average decay of batch norm: slim's {@code resnet_arg_scope(batch_norm_decay=0.997)}. */

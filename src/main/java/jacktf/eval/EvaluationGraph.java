@@ -42,11 +42,13 @@ final class EvaluationGraph implements AutoCloseable {
     }
 
     static EvaluationGraph open(Path checkpointPath, ImageDataset dataset, int batchSize) throws IOException {
-        ModelInfo info = TrainDir.containing(checkpointPath).modelInfo();
         Checkpoint checkpoint = Checkpoint.open(checkpointPath);
         Graph graph = new Graph();
         Session session = Sessions.open(graph);
         try {
+            // a zoo checkpoint without jacktf.properties evaluates at its zoo entry's size and preprocessing
+            ModelInfo info = TrainDir.containing(checkpointPath)
+                    .modelInfo(checkpoint.modelSpec().type().name());
             ModelGraph model = new ModelGraph(graph, Placement.local(), Defaults.SEED_DEFAULT);
             InputPipeline input = InputPipeline.build(
                     model,
@@ -63,7 +65,7 @@ final class EvaluationGraph implements AutoCloseable {
             Restorer.restoreModel(session, model, checkpoint);
             session.run(input.initializer());
             return opened;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             session.close();
             graph.close();
             checkpoint.close();

@@ -3,6 +3,7 @@ package jacktf.eval;
 import jacktf.data.DatasetException;
 import jacktf.data.ImageDataset;
 import jacktf.data.InputPipeline;
+import jacktf.model.Precision;
 import jacktf.runtime.Batches;
 import jacktf.runtime.TensorFlowRuntime;
 import java.awt.Graphics2D;
@@ -36,6 +37,12 @@ public final class FeatureExtractor {
     /** Result of an extraction. */
     public record Extraction(String endpoint, long[] shape, Path npy) {}
 
+    /**
+     * Writes {@code endpoint}'s activations for every image of {@code dataset} to {@code output}.
+     *
+     * @param endpoint a slim endpoint name or alias ({@code resnet_v1_50/block4}, {@code conv4}); null: the network's
+     *     pooled features ({@code global_pool}, MobileNet's {@code AvgPool_1a}, Inception-v3's {@code PreLogits})
+     */
     public static Extraction extract(
             Path checkpointPath, String endpoint, ImageDataset dataset, Path output, boolean projector, int batchSize)
             throws IOException {
@@ -44,7 +51,16 @@ public final class FeatureExtractor {
         try (EvaluationGraph eval = EvaluationGraph.open(checkpointPath, dataset, batchSize)) {
             Session session = eval.session;
             InputPipeline input = eval.input;
-            String name = eval.tower.endpoints().canonicalName(endpoint);
+            // null: the network's pooled features (global_pool, MobileNet's AvgPool_1a, Inception-v3's PreLogits)
+            String name = eval.tower
+                    .endpoints()
+                    .canonicalName(
+                            endpoint != null
+                                    ? endpoint
+                                    : eval.checkpoint
+                                            .modelSpec()
+                                            .network(Precision.FP32)
+                                            .featureEndpoint());
             Operand<TFloat32> activations =
                     eval.model.ops("extract").dtypes.cast(eval.tower.endpoints().get(name), TFloat32.class);
             List<float[]> rows = new ArrayList<>();

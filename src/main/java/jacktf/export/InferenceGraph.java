@@ -139,6 +139,12 @@ public final class InferenceGraph {
                         tf.constant(NdArrays.vectorOfObjects(classNames.toArray(String[]::new))),
                         classes,
                         tf.constant(0));
+        if (featureEndpoint.equals(ExportOptions.FEATURE_ENDPOINT_DEFAULT)
+                && !tower.endpoints().names().contains(featureEndpoint)) {
+            // the default is the ResNets' name of the pooled features; the other networks' is their own
+            // (MobileNet's AvgPool_1a, Inception-v3's PreLogits): predict and export work on every network unasked
+            featureEndpoint = network.featureEndpoint();
+        }
         Operand<TFloat32> features = features(tf, tower, featureEndpoint);
         if (precision == Precision.BF16) {
             Bf16SelfCheck.requireAgreement(graph, "inference"); // export, Classifier.fromCheckpoint, eval

@@ -51,7 +51,6 @@ public final class SavedModelExporter {
         TensorFlowRuntime.ensureLoaded(); // a missing platform names its Maven classifier, not an UnsatisfiedLinkError
         TrainDir model = TrainDir.containing(checkpointPath);
         List<String> classNames = model.labels();
-        ModelInfo info = model.modelInfo();
         Files.createDirectories(base);
         int v = version != null ? version : highestVersion(base) + 1;
         if (v < 1) {
@@ -67,6 +66,8 @@ public final class SavedModelExporter {
         try (Checkpoint checkpoint = Checkpoint.open(checkpointPath);
                 Graph graph = new Graph();
                 Session session = Sessions.open(graph)) {
+            // a zoo checkpoint without jacktf.properties is served at its zoo entry's size and preprocessing
+            ModelInfo info = model.modelInfo(checkpoint.modelSpec().type().name());
             InferenceGraph inference =
                     InferenceGraph.build(graph, session, checkpoint, classNames, info.imagePreprocessing(), options);
             SavedModelAssets.addConstant(graph, Labels.FILE_NAME);

@@ -48,6 +48,12 @@ final class InceptionResnetV2 extends ZooNetwork {
             return 75;
         }
 
+        /** AuxLogits pools 5x5 on PreAuxLogits (1/16 of the input after the VALID stem): 107 leaves it 5x5. */
+        @Override
+        public int minimumImageSizeWithAuxLogits() {
+            return 107;
+        }
+
         @Override
         public Network build(NetworkOptions options) {
             return new InceptionResnetV2(this, options);

@@ -39,6 +39,12 @@ final class InceptionV3 extends ZooNetwork {
             return 75;
         }
 
+        /** AuxLogits pools 5x5 on Mixed_6e (1/16 of the input after the VALID stem): 107 leaves it 5x5. */
+        @Override
+        public int minimumImageSizeWithAuxLogits() {
+            return 107;
+        }
+
         @Override
         public Network build(NetworkOptions options) {
             return new InceptionV3(this, options);

@@ -1,5 +1,6 @@
 package jacktf.model;
 
+import jacktf.config.ConfigException;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -51,6 +52,39 @@ public interface Network {
     /** The input size slim's file gives as {@code default_image_size}. */
     default int defaultImageSize() {
         return type().defaultImageSize();
+    }
+
+    /** The smallest input it builds at: its type's, with auxiliary logits when it builds them. */
+    default int minimumImageSize() {
+        return auxLogitsScope() != null ? type().minimumImageSizeWithAuxLogits() : type().minimumImageSize();
+    }
+
+    /**
+     * Checks that square images of side {@code imageSize} leave every layer a feature map, before any op is
+     * built: what a too small {@code --image-size} gets instead of TensorFlow's negative-dimension error.
+     *
+     * @throws ConfigException naming {@code imageSize}, the network and its minimum, and {@code auxLogits} where
+     *     the auxiliary logits are what need the size
+     */
+    default void checkImageSize(long imageSize) {
+        if (imageSize >= minimumImageSize()) {
+            return;
+        }
+        int withoutAux = type().minimumImageSize();
+        if (imageSize >= withoutAux) {
+            throw ConfigException.withRemedy(
+                    "imageSize",
+                    "at least " + minimumImageSize() + " for " + name() + " with AuxLogits (their 5x5 pool needs"
+                            + " it); give a larger one, or turn AuxLogits off ({other}), which builds from "
+                            + withoutAux,
+                    "auxLogits",
+                    imageSize);
+        }
+        throw new ConfigException(
+                "imageSize",
+                "at least " + withoutAux + " for " + name() + " (its VALID convolutions and pools leave no"
+                        + " feature map below that); give a larger one",
+                imageSize);
     }
 
     /**

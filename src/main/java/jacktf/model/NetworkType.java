@@ -30,6 +30,14 @@ public interface NetworkType {
         return 32;
     }
 
+    /**
+     * The smallest input it builds at with its auxiliary logits: {@link #minimumImageSize()} unless it has some
+     * (the Inceptions: their 5x5 pool needs a 5x5 map where they branch off).
+     */
+    default int minimumImageSizeWithAuxLogits() {
+        return minimumImageSize();
+    }
+
     /** The network with these options. */
     Network build(NetworkOptions options);
 

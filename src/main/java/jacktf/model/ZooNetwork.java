@@ -2,6 +2,7 @@ package jacktf.model;
 
 import java.util.List;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.types.TFloat32;
@@ -100,6 +101,15 @@ abstract class ZooNetwork implements Network {
 
     @Override
     public Tower apply(ModelGraph graph, Operand<TFloat32> images, BatchNormPolicy batchNorm, boolean training) {
+        // below the type's minimum: a user error naming the size, not TF's negative-dimension error at a VALID
+        // layer (AuxLogits' own minimum: checked by the commands that build them, and by auxLogits() itself)
+        Shape in = images.shape();
+        if (in.numDimensions() == 4 && in.get(1) > 0 && in.get(2) > 0) {
+            long side = Math.min(in.get(1), in.get(2));
+            if (side < type().minimumImageSize()) {
+                checkImageSize(side);
+            }
+        }
         Endpoints endpoints = new Endpoints(scope());
         ZooLayers z = layers(graph, batchNorm, endpoints, training);
         Operand<TFloating> pooled = body(z, z.input(images));

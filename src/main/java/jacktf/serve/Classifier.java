@@ -110,10 +110,12 @@ public final class Classifier implements AutoCloseable {
     public static Classifier fromCheckpoint(Path checkpointPath, Precision precision) throws IOException {
         TrainDir model = TrainDir.containing(checkpointPath);
         List<String> names = model.labels();
-        ImagePreprocessing preprocessing = model.modelInfo().imagePreprocessing();
         Graph graph = new Graph();
         Session session = Sessions.open(graph);
         try (Checkpoint checkpoint = Checkpoint.open(checkpointPath)) {
+            // a zoo checkpoint without jacktf.properties classifies at its zoo entry's size and preprocessing
+            ImagePreprocessing preprocessing =
+                    model.modelInfo(checkpoint.modelSpec().type().name()).imagePreprocessing();
             InferenceGraph inference =
                     InferenceGraph.build(graph, session, checkpoint, names, preprocessing, precision, "global_pool");
             AutoCloseable owner = () -> {
@@ -121,7 +123,7 @@ public final class Classifier implements AutoCloseable {
                 graph.close();
             };
             return new Classifier(owner, session, inference.signatures().get(0), names, inference.signatures());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             session.close();
             graph.close();
             throw e;

@@ -1,6 +1,7 @@
 package jacktf.train;
 
 import jacktf.checkpoint.RestoreOptions;
+import jacktf.checkpoint.ZooCheckpoint;
 import jacktf.cluster.Replicas;
 import jacktf.config.ConfigException;
 import jacktf.config.Defaults;
@@ -92,6 +93,9 @@ public record TrainConfig(
             throw new ConfigException("numClasses", "at least 1 (or null: the dataset's classes)", numClasses);
         }
         check("imageSize", imageSize >= 32, "at least 32 (the network's total stride)", imageSize);
+        // the network's own minimum (VGG's 224, the Inceptions' 75, or 107 with AuxLogits), before any op is built
+        model.build(NetworkOptions.defaults().withNumClasses(1).withAuxLogits(auxLogits))
+                .checkImageSize(imageSize);
         check("validationSplit", validationSplit >= 0 && validationSplit < 1, "in [0, 1)", validationSplit);
         check("batchNormDecay", batchNormDecay >= 0 && batchNormDecay < 1, "in [0, 1)", batchNormDecay);
         check("learningRate", learningRate > 0 && Float.isFinite(learningRate), "a finite number > 0", learningRate);
@@ -163,6 +167,28 @@ public record TrainConfig(
         return new Builder(datasetDir, trainDir);
     }
 
+    /**
+     * The preprocessing a network trains with unless told otherwise: its zoo entry's ({@link ZooCheckpoint}, the
+     * one table of slim's conventions: inception for the Inceptions, MobileNet and ResNet-v2 as slim's README
+     * says, vgg for ResNet-v1 and VGG), else {@link Defaults#PREPROCESSING_DEFAULT} (any other ResNet-v1
+     * {@link jacktf.model.Architecture}).
+     */
+    public static Preprocessing defaultPreprocessing(NetworkType model) {
+        return ZooCheckpoint.find(model == null ? null : model.name())
+                .map(ZooCheckpoint::preprocessing)
+                .orElse(Defaults.PREPROCESSING_DEFAULT);
+    }
+
+    /**
+     * The restore options a warm start of {@code network} applies, the one place this is decided (training, and
+     * {@code jacktf restore-plan}, which shows what training would do): without head scopes, the network's
+     * ({@link Network#headScopes()}, logits first), which a checkpoint whose logits have other classes leaves out
+     * when no exclude scope is given, as slim's fine-tuning scripts exclude them by hand; given ones are kept.
+     */
+    public static RestoreOptions withHeadDefault(RestoreOptions options, Network network) {
+        return options.headScopes().isEmpty() ? options.withHeadScopes(network.headScopes()) : options;
+    }
+
     /** Whether a variable is trained: under a trainable scope (default all) and under no freeze scope. */
     public boolean isTrainable(String variableName) {
         boolean selected =
@@ -192,7 +218,7 @@ public record TrainConfig(
         private Integer numClasses;
         private Precision precision = Precision.FP32;
         private Integer imageSize;
-        private Preprocessing preprocessing = Defaults.PREPROCESSING_DEFAULT;
+        private Preprocessing preprocessing;
         private double validationSplit = Defaults.VALIDATION_SPLIT_DEFAULT;
         private long seed = Defaults.SEED_DEFAULT;
         private Path checkpointPath;
@@ -264,8 +290,10 @@ public record TrainConfig(
         }
 
         /**
-         * slim's preprocessing function ({@code --preprocessing_name}): vgg (the default, slim's for resnet_v1)
-         * or inception. The train dir records it, so eval, predict, extract, export and serve apply it too.
+         * slim's preprocessing function ({@code --preprocessing_name}): vgg or inception; null (the default) is
+         * the network's zoo convention ({@link #defaultPreprocessing}: inception for the Inceptions, MobileNet and
+         * ResNet-v2, vgg for ResNet-v1 and VGG). The train dir records it, so eval, predict, extract, export and
+         * serve apply it too.
          */
         public Builder preprocessing(Preprocessing v) {
             this.preprocessing = v;
@@ -287,6 +315,12 @@ public record TrainConfig(
             return this;
         }
 
+        /**
+         * What to take from {@link #checkpointPath}. Options without {@link RestoreOptions#headScopes()} get the
+         * network's ({@link Network#headScopes()}): with no exclude scope given, a checkpoint whose logits have
+         * other classes than the model's restores all but the head, as {@code jacktf train} and
+         * {@code restore-plan} do.
+         */
         public Builder restoreOptions(RestoreOptions v) {
             this.restoreOptions = v;
             return this;
@@ -450,6 +484,19 @@ public record TrainConfig(
             return this;
         }
 
+        /** {@link #withHeadDefault} for this builder's network (null stays null, for the check to name the field). */
+        private RestoreOptions withNetworksHead(RestoreOptions options) {
+            if (options == null || model == null) {
+                return options;
+            }
+            return withHeadDefault(
+                    options,
+                    model.build(NetworkOptions.defaults()
+                            .withNumClasses(1)
+                            .withHead(head == null ? Head.SLIM : head)
+                            .withAuxLogits(auxLogits)));
+        }
+
         /**
          * The configuration, checked.
          *
@@ -466,11 +513,11 @@ public record TrainConfig(
                     imageSize != null
                             ? imageSize
                             : model == null ? Defaults.IMAGE_SIZE_DEFAULT : model.defaultImageSize(),
-                    preprocessing,
+                    preprocessing != null ? preprocessing : defaultPreprocessing(model),
                     validationSplit,
                     seed,
                     checkpointPath,
-                    restoreOptions,
+                    withNetworksHead(restoreOptions),
                     trainableScopes,
                     freezeScopes,
                     frozenBatchNorm,

@@ -1,5 +1,6 @@
 package jacktf.traindir;
 
+import jacktf.checkpoint.ZooCheckpoint;
 import jacktf.config.JacktfException;
 import jacktf.config.Preprocessing;
 import jacktf.data.ImagePreprocessing;
@@ -45,6 +46,18 @@ public record ModelInfo(int imageSize, Preprocessing preprocessing, double valid
      */
     public static ModelInfo defaults() {
         return new ModelInfo(VggPreprocessing.DEFAULT_IMAGE_SIZE, Preprocessing.VGG, 0, 0);
+    }
+
+    /**
+     * What a checkpoint of the network slim's nets_factory names {@code networkName} is taken to be without the
+     * file (a zoo checkpoint unpacked by hand): its zoo entry's eval size and preprocessing ({@link ZooCheckpoint},
+     * e.g. inception at 299 for inception_v3 and resnet_v2_50), else {@link #defaults()} (null, or a network
+     * without a zoo entry).
+     */
+    public static ModelInfo defaultsFor(String networkName) {
+        return ZooCheckpoint.find(networkName)
+                .map(zoo -> new ModelInfo(zoo.evalImageSize(), zoo.preprocessing(), 0, 0))
+                .orElse(defaults());
     }
 
     /** Writes the properties to {@code file}, atomically. */

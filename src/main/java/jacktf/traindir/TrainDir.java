@@ -117,8 +117,17 @@ public final class TrainDir {
 
     /** The model's info, or {@link ModelInfo#defaults()} when the directory has none (e.g. a slim zoo file's). */
     public ModelInfo modelInfo() throws IOException {
+        return modelInfo(null);
+    }
+
+    /**
+     * The model's info; when the directory has none (a slim zoo file unpacked by hand), what a checkpoint of the
+     * network {@code networkName} (slim's nets_factory name, null if unknown) is taken to be: its zoo entry's
+     * eval size and preprocessing ({@link ModelInfo#defaultsFor}), else {@link ModelInfo#defaults()}.
+     */
+    public ModelInfo modelInfo(String networkName) throws IOException {
         Path file = modelInfoFile();
-        return Files.isRegularFile(file) ? ModelInfo.readFile(file) : ModelInfo.defaults();
+        return Files.isRegularFile(file) ? ModelInfo.readFile(file) : ModelInfo.defaultsFor(networkName);
     }
 
     /** Writes {@code jacktf.properties}. */

@@ -180,7 +180,11 @@ class CliTest {
         assertTrue(help.contains("(default: inference)"), help);
         assertTrue(help.contains("(default: the network's arg scope's, 0.997 for the ResNets"), help);
         assertTrue(help.contains("--preprocessing-name=vgg|inception"), help);
-        assertTrue(help.contains("stored in the train dir for eval, export and serve (default: vgg)"), help);
+        assertTrue(
+                help.contains("stored in the train dir for eval, export and serve (default: the network's zoo"
+                        + " convention: inception for the Inceptions, MobileNets and ResNet-v2, vgg for ResNet-v1"
+                        + " and VGG)"),
+                help);
     }
 
     @Test

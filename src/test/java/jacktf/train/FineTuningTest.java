@@ -86,10 +86,12 @@ class FineTuningTest {
 
     @Test
     void newHeadFromAThousandClassStyleCheckpoint(@TempDir Path dir) throws IOException {
+        // exclude scopes given that leave the head in: its other classes fail, naming the scope to exclude
         CheckpointException mismatch = assertThrows(
                 CheckpointException.class,
                 () -> train(config(catsDogs, dir.resolve("a"))
                         .checkpointPath(pretrained)
+                        .restoreOptions(RestoreOptions.excluding(NET + "/block4"))
                         .maxNumberOfSteps(0L)
                         .build()));
         assertTrue(
@@ -97,8 +99,7 @@ class FineTuningTest {
                 mismatch.getMessage());
 
         TrainResult r = train(config(catsDogs, dir.resolve("b"))
-                .checkpointPath(pretrained)
-                .restoreOptions(RestoreOptions.excluding(NET + "/logits"))
+                .checkpointPath(pretrained) // no exclude scopes: the head, as its classes differ
                 .maxNumberOfSteps(0L)
                 .build());
         Map<String, float[]> source = floats(pretrained);

@@ -3,6 +3,7 @@ package jacktf.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import jacktf.checkpoint.RestoreOptions;
 import jacktf.cluster.Cluster;
 import jacktf.cluster.Replicas;
 import jacktf.config.ConfigException;
@@ -12,9 +13,14 @@ import jacktf.config.OptimizerType;
 import jacktf.config.Preprocessing;
 import jacktf.model.Architecture;
 import jacktf.model.Head;
+import jacktf.model.NetworkType;
+import jacktf.model.Networks;
 import jacktf.model.Precision;
+import jacktf.model.TinyNet;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -39,6 +45,19 @@ class TrainConfigTest {
                 bad("validationSplit", "in [0, 1)", "-0.1", b -> b.validationSplit(-0.1)),
                 bad("imageSize", "at least 32 (the network's total stride)", "31", b -> b.imageSize(31)),
                 bad("numClasses", "at least 1 (or null: the dataset's classes)", "0", b -> b.numClasses(0)),
+                // the network's own minimum (by hand: ZooConventionsCliTest's comment)
+                bad(
+                        "imageSize",
+                        "at least 224 for vgg_16 (its VALID convolutions and pools leave no feature map below"
+                                + " that); give a larger one",
+                        "64",
+                        b -> b.model(Networks.byName("vgg_16")).imageSize(64)),
+                bad(
+                        "imageSize",
+                        "at least 107 for inception_v3 with AuxLogits (their 5x5 pool needs it); give a larger one,"
+                                + " or turn AuxLogits off (auxLogits), which builds from 75",
+                        "100",
+                        b -> b.model(Networks.byName("inception_v3")).imageSize(100)),
                 bad("batchNormDecay", "in [0, 1)", "1.0", b -> b.batchNormDecay(1f)),
                 bad("learningRateDecayFactor", "in (0, 1]", "0.0", b -> b.learningRateDecayFactor(0f)),
                 bad("learningRateDecayFactor", "in (0, 1]", "1.5", b -> b.learningRateDecayFactor(1.5f)),
@@ -67,7 +86,6 @@ class TrainConfigTest {
                         .replicas(new Replicas(
                                 Cluster.parse("ps=127.0.0.1:1;worker=127.0.0.1:2", "worker", 0), false, 60))),
                 bad("optimizer", "set", "null", b -> b.optimizer(null)),
-                bad("preprocessing", "set", "null", b -> b.preprocessing(null)),
                 bad("datasetDir", "set, or a dataset given", "null", b -> TrainConfig.builder(null, Path.of("train"))));
     }
 
@@ -116,6 +134,84 @@ class TrainConfigTest {
         assertEquals(5, c.keepCheckpoints());
     }
 
+    /**
+     * slim's README: the Inceptions, MobileNets and ResNet-v2 (its footnote: "ResNet V2 models use Inception
+     * pre-processing") were trained with inception preprocessing; ResNet-v1 and VGG, converted from Caffe, with
+     * vgg's (preprocessing_factory.py). Written out here per nets_factory name, not read from jacktf's table.
+     */
+    @Test
+    void preprocessingDefaultsToTheNetworksZooConvention() {
+        Map<String, Preprocessing> slims = new LinkedHashMap<>();
+        for (String inception : List.of(
+                "inception_v1",
+                "inception_v3",
+                "inception_resnet_v2",
+                "mobilenet_v1",
+                "mobilenet_v1_075",
+                "mobilenet_v1_050",
+                "mobilenet_v1_025",
+                "mobilenet_v2",
+                "mobilenet_v2_140",
+                "resnet_v2_50",
+                "resnet_v2_101",
+                "resnet_v2_152")) {
+            slims.put(inception, Preprocessing.INCEPTION);
+        }
+        for (String vgg : List.of("resnet_v1_50", "resnet_v1_101", "resnet_v1_152", "vgg_16", "vgg_19")) {
+            slims.put(vgg, Preprocessing.VGG);
+        }
+        for (NetworkType network : Networks.all()) {
+            assertEquals(
+                    slims.get(network.name()), valid().model(network).build().preprocessing(), network.name());
+        }
+        // a ResNet-v1 of other blocks has no zoo entry: vgg, slim's for resnet_v1
+        assertEquals(
+                Preprocessing.VGG, valid().model(TinyNet.ARCHITECTURE).build().preprocessing());
+        // a given one wins, either way
+        NetworkType mobilenet = Networks.byName("mobilenet_v1_025");
+        assertEquals(
+                Preprocessing.VGG,
+                valid().model(mobilenet)
+                        .preprocessing(Preprocessing.VGG)
+                        .build()
+                        .preprocessing());
+        assertEquals(
+                Preprocessing.INCEPTION,
+                valid().preprocessing(Preprocessing.INCEPTION).build().preprocessing());
+    }
+
+    /**
+     * Without head scopes in the restore options, the network's head (slim's fine-tuning scripts' exclude
+     * scopes: finetune_inception_v3_on_flowers.sh's InceptionV3/Logits,InceptionV3/AuxLogits) is what a
+     * checkpoint of other classes leaves out, as `jacktf train` does; given ones are kept.
+     */
+    @Test
+    void restoreOptionsDefaultToTheNetworksHead() {
+        assertEquals(
+                List.of("resnet_v1_50/logits"), valid().build().restoreOptions().headScopes());
+        NetworkType inception = Networks.byName("inception_v3");
+        assertEquals(
+                List.of("InceptionV3/Logits", "InceptionV3/AuxLogits"),
+                valid().model(inception).build().restoreOptions().headScopes());
+        assertEquals(
+                List.of("InceptionV3/Logits"),
+                valid().model(inception)
+                        .auxLogits(false)
+                        .build()
+                        .restoreOptions()
+                        .headScopes());
+        assertEquals(
+                List.of("MobilenetV1/Logits"),
+                valid().model(Networks.byName("mobilenet_v1_025"))
+                        .restoreOptions(RestoreOptions.excluding("MobilenetV1/Conv2d_0"))
+                        .build()
+                        .restoreOptions()
+                        .headScopes());
+        RestoreOptions given = RestoreOptions.excluding("resnet_v1_50/block4").withHeadScopes(List.of("mine"));
+        TrainConfig c = valid().restoreOptions(given).build();
+        assertEquals(given, c.restoreOptions());
+    }
+
     @Test
     void boundaryValuesAreAccepted() {
         TrainConfig c = valid().batchSize(1)
@@ -129,5 +225,11 @@ class TrainConfigTest {
                 .logEveryNSteps(1)
                 .build();
         assertEquals(1, c.batchSize());
+        // the smallest inputs the Inceptions build at, without and with AuxLogits
+        NetworkType inception = Networks.byName("inception_v3");
+        assertEquals(
+                75,
+                valid().model(inception).auxLogits(false).imageSize(75).build().imageSize());
+        assertEquals(107, valid().model(inception).imageSize(107).build().imageSize());
     }
 }
