@@ -250,7 +250,7 @@ final class InceptionResnetV2 extends ZooNetwork {
         int kh = (int) net.shape().get(1);
         int kw = (int) net.shape().get(2);
         net = conv(z, s + "/Conv2d_2a_5x5", net, 768, kh, kw, 1, "VALID");
-        Operand<TFloating> aux = z.layers().fullyConnected(s + "/Logits", flatten(z, s, net), numClasses);
+        Operand<TFloating> aux = z.fullyConnectedLogits(s + "/Logits", flatten(z, s, net), numClasses);
         z.endpoints().put("AuxLogits", aux);
         return aux;
     }
@@ -277,7 +277,7 @@ final class InceptionResnetV2 extends ZooNetwork {
         Operand<TFloating> net = flatten(z, slimHeadScope(), pooled);
         net = z.dropout(slimHeadScope() + "/Dropout", net, DROPOUT_KEEP_PROB);
         z.endpoints().put("PreLogitsFlatten", net);
-        Operand<TFloating> logits = z.layers().fullyConnected(slimHeadScope() + "/Logits", net, numClasses);
+        Operand<TFloating> logits = z.fullyConnectedLogits(slimHeadScope() + "/Logits", net, numClasses);
         z.endpoints().put("Logits", logits);
         return logits;
     }

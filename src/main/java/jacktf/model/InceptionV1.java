@@ -134,8 +134,7 @@ final class InceptionV1 extends ZooNetwork {
     @Override
     Operand<TFloating> slimHead(ZooLayers z, Operand<TFloating> pooled, int numClasses) {
         Operand<TFloating> net = z.dropout(slimHeadScope() + "/Dropout_0b", pooled, DROPOUT_KEEP_PROB);
-        net = z.convBias(
-                slimHeadScope() + "/Conv2d_0c_1x1", net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
+        net = z.logits(slimHeadScope() + "/Conv2d_0c_1x1", net, numClasses);
         Operand<TFloating> logits = z.spatialSqueeze(slimHeadScope(), net);
         z.endpoints().put("Logits", logits);
         return logits;

@@ -209,7 +209,7 @@ final class InceptionV3 extends ZooNetwork {
         net = conv(z, s + "/Conv2d_1b_1x1", net, 128, 1);
         int[] k = ZooLayers.reducedKernel(net, 5, 5);
         net = conv(z, s + "/Conv2d_2a_" + k[0] + "x" + k[1], net, 768, k[0], k[1], 1, "VALID");
-        net = z.convBias(s + "/Conv2d_2b_1x1", net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
+        net = z.logits(s + "/Conv2d_2b_1x1", net, numClasses);
         Operand<TFloating> aux = z.spatialSqueeze(s, net);
         z.endpoints().put("AuxLogits", aux);
         return aux;
@@ -233,8 +233,7 @@ final class InceptionV3 extends ZooNetwork {
     @Override
     Operand<TFloating> slimHead(ZooLayers z, Operand<TFloating> pooled, int numClasses) {
         Operand<TFloating> net = z.dropout(slimHeadScope() + "/Dropout_1b", pooled, DROPOUT_KEEP_PROB);
-        net = z.convBias(
-                slimHeadScope() + "/Conv2d_1c_1x1", net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
+        net = z.logits(slimHeadScope() + "/Conv2d_1c_1x1", net, numClasses);
         Operand<TFloating> logits = z.spatialSqueeze(slimHeadScope(), net);
         z.endpoints().put("Logits", logits);
         return logits;

@@ -140,8 +140,7 @@ final class MobileNetV1 extends ZooNetwork {
     Operand<TFloating> slimHead(ZooLayers z, Operand<TFloating> pooled, int numClasses) {
         String logitsScope = slimHeadScope();
         Operand<TFloating> net = z.dropout(logitsScope + "/Dropout_1b", pooled, DROPOUT_KEEP_PROB);
-        net = z.convBias(
-                slimHeadScope() + "/Conv2d_1c_1x1", net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
+        net = z.logits(slimHeadScope() + "/Conv2d_1c_1x1", net, numClasses);
         Operand<TFloating> logits = z.spatialSqueeze(logitsScope, net);
         z.endpoints().put("Logits", logits);
         return logits;

@@ -163,8 +163,7 @@ final class MobileNetV2 extends ZooNetwork {
     @Override
     Operand<TFloating> slimHead(ZooLayers z, Operand<TFloating> pooled, int numClasses) {
         Operand<TFloating> net = z.dropout(slimHeadScope() + "/Dropout", pooled, DROPOUT_KEEP_PROB);
-        net = z.convBias(
-                slimHeadScope() + "/Conv2d_1c_1x1", net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
+        net = z.logits(slimHeadScope() + "/Conv2d_1c_1x1", net, numClasses);
         Operand<TFloating> logits = z.ops(slimHeadScope()).squeeze(net, org.tensorflow.op.core.Squeeze.axis(1L, 2L));
         z.endpoints().put("Logits", logits);
         return logits;

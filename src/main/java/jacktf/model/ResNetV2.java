@@ -112,8 +112,7 @@ final class ResNetV2 extends ZooNetwork {
 
     @Override
     Operand<TFloating> slimHead(ZooLayers z, Operand<TFloating> pooled, int numClasses) {
-        Operand<TFloating> logits =
-                z.convBias(slimHeadScope(), pooled, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
+        Operand<TFloating> logits = z.logits(slimHeadScope(), pooled, numClasses);
         Operand<TFloating> squeezed = z.spatialSqueeze(scope(), logits);
         z.endpoints().put(scope() + "/spatial_squeeze", squeezed);
         return squeezed;

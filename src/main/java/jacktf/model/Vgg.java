@@ -104,7 +104,7 @@ final class Vgg extends ZooNetwork {
     @Override
     Operand<TFloating> slimHead(ZooLayers z, Operand<TFloating> pooled, int numClasses) {
         Operand<TFloating> net = z.dropout(scope() + "/dropout7", pooled, DROPOUT_KEEP_PROB);
-        net = z.convBias(slimHeadScope(), net, numClasses, 1, 1, 1, "SAME", ZooLayers.Activation.NONE);
+        net = z.logits(slimHeadScope(), net, numClasses);
         Operand<TFloating> logits =
                 z.ops(slimHeadScope()).withName("squeezed").squeeze(net, org.tensorflow.op.core.Squeeze.axis(1L, 2L));
         z.endpoints().put(slimHeadScope(), logits);

@@ -78,11 +78,12 @@ final class ZooLayers {
         return graph.ops(scope);
     }
 
-    /** The images as the compute type. */
+    /**
+     * The network's input in the type its first convolution computes in: the RGB image (3 channels) stays
+     * float32 ({@link Precision#convolutionType}), so it is not rounded to bfloat16 on the way in.
+     */
     Operand<TFloating> input(Operand<TFloat32> images) {
-        return precision == Precision.FP32
-                ? Layers.cast(images)
-                : Layers.cast(graph.ops("").dtypes.cast(images, precision.computeType()));
+        return Layers.castTo(graph.ops(""), images, precision.convolutionType(Layers.channels(images)));
     }
 
     /** Back to float32 (logits, features). */
@@ -95,14 +96,16 @@ final class ZooLayers {
             String scope, Operand<TFloating> x, int depth, int kh, int kw, int stride, String padding, Activation act) {
         ModelVariable weights = weights(scope, "weights", Shape.of(kh, kw, Layers.channels(x), depth), true);
         Ops tf = ops(scope);
-        Operand<TFloating> net = tf.nn.conv2d(x, layers.read(scope, weights), strides(stride), padding);
+        Class<? extends TFloating> type = precision.convolutionType(Layers.channels(x));
+        Operand<TFloating> net =
+                tf.nn.conv2d(Layers.castTo(tf, x, type), layers.read(scope, weights, type), strides(stride), padding);
         String bnScope = BatchNormFolding.batchNormScope(scope);
         if (batchNorm.modeFor(bnScope) == BatchNormMode.FOLDED) {
-            net = tf.nn.biasAdd(net, layers.read(scope, biases(scope, depth)));
+            net = tf.nn.biasAdd(net, layers.read(scope, biases(scope, depth), type));
         } else {
             net = batchNorm(bnScope, net);
         }
-        net = activation(tf, net, act);
+        net = activation(tf, layers.toActivation(scope, net), act);
         collect(scope, net);
         return net;
     }
@@ -116,10 +119,41 @@ final class ZooLayers {
     /** slim.conv2d with {@code normalizer_fn=None}: weights and biases (logits, VGG, ResNet-v2's shortcut). */
     Operand<TFloating> convBias(
             String scope, Operand<TFloating> x, int depth, int kh, int kw, int stride, String padding, Activation act) {
+        return convBias(scope, x, depth, kh, kw, stride, padding, act, false);
+    }
+
+    /**
+     * A logits layer: a 1x1 {@link #convBias} without activation, computed and returned in float32 in every
+     * precision (the mixed-precision rule keeps the logits, softmax and loss in float32).
+     */
+    Operand<TFloating> logits(String scope, Operand<TFloating> x, int numClasses) {
+        return convBias(scope, x, numClasses, 1, 1, 1, "SAME", Activation.NONE, true);
+    }
+
+    /** slim.fully_connected as a logits layer: on float32 input, so it computes in float32 in every precision. */
+    Operand<TFloating> fullyConnectedLogits(String scope, Operand<TFloating> x, int numClasses) {
+        return layers.fullyConnected(scope, layers.toFloat32(scope, x), numClasses);
+    }
+
+    private Operand<TFloating> convBias(
+            String scope,
+            Operand<TFloating> x,
+            int depth,
+            int kh,
+            int kw,
+            int stride,
+            String padding,
+            Activation act,
+            boolean logits) {
+        Class<? extends TFloating> type = logits ? TFloat32.class : precision.convolutionType(Layers.channels(x));
         ModelVariable weights = weights(scope, "weights", Shape.of(kh, kw, Layers.channels(x), depth), true);
         Ops tf = ops(scope);
-        Operand<TFloating> net = tf.nn.conv2d(x, layers.read(scope, weights), strides(stride), padding);
-        net = tf.nn.biasAdd(net, layers.read(scope, biases(scope, depth)));
+        Operand<TFloating> net =
+                tf.nn.conv2d(Layers.castTo(tf, x, type), layers.read(scope, weights, type), strides(stride), padding);
+        net = tf.nn.biasAdd(net, layers.read(scope, biases(scope, depth), type));
+        if (!logits) {
+            net = layers.toActivation(scope, net);
+        }
         net = activation(tf, net, act);
         collect(scope, net);
         return net;
@@ -134,16 +168,18 @@ final class ZooLayers {
         ModelVariable weights =
                 weights(scope, "depthwise_weights", Shape.of(kernel, kernel, Layers.channels(x), 1), false);
         Ops tf = ops(scope);
-        Operand<TFloating> net = tf.nn.depthwiseConv2dNative(x, layers.read(scope, weights), strides(stride), padding);
+        Class<? extends TFloating> type = precision.convolutionType(Layers.channels(x));
+        Operand<TFloating> net = tf.nn.depthwiseConv2dNative(
+                Layers.castTo(tf, x, type), layers.read(scope, weights, type), strides(stride), padding);
         net = batchNorm(BatchNormFolding.batchNormScope(scope), net);
-        net = activation(tf, net, act);
+        net = activation(tf, layers.toActivation(scope, net), act);
         collect(scope, net);
         return net;
     }
 
     /** slim.batch_norm on its own (ResNet-v2's {@code preact}, {@code postnorm}); FOLDED runs as INFERENCE. */
     Operand<TFloating> batchNorm(String scope, Operand<TFloating> x, Activation act) {
-        return activation(ops(scope), batchNorm(scope, x), act);
+        return activation(ops(scope), layers.toActivation(scope, batchNorm(scope, x)), act);
     }
 
     /** resnet_utils.conv2d_same with biases and no batch norm (ResNet-v2's root {@code conv1}). */
@@ -246,8 +282,12 @@ final class ZooLayers {
                 .getOrCreate(scope, "biases", Shape.of(depth), VariableRole.BIASES, Initializers.constant(0f));
     }
 
-    /** slim.batch_norm with the arg scope's epsilon, scale and decay; moving averages updated in training. */
-    private Operand<TFloating> batchNorm(String scope, Operand<TFloating> x) {
+    /**
+     * slim.batch_norm with the arg scope's epsilon, scale and decay; moving averages updated in training.
+     * Computes in float32 in every precision and returns float32 (the caller casts to the activations' type).
+     */
+    private Operand<TFloating> batchNorm(String scope, Operand<TFloating> input) {
+        Operand<TFloating> x = layers.toFloat32(scope, input);
         long depth = Layers.channels(x);
         var variables = graph.variables();
         ModelVariable beta =

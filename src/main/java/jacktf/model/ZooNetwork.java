@@ -126,7 +126,7 @@ abstract class ZooNetwork implements Network {
         }
         Ops tf = z.ops("Predict");
         Operand<TFloating> logits =
-                z.layers().fullyConnected(headScope(), tf.squeeze(pooled, Squeeze.axis(1L, 2L)), numClasses);
+                z.fullyConnectedLogits(headScope(), tf.squeeze(pooled, Squeeze.axis(1L, 2L)), numClasses);
         z.endpoints().put(headScope(), logits);
         return logits;
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jacktf.data.SyntheticImages;
+import jacktf.model.Networks;
 import jacktf.model.Precision;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.proto.DataType;
@@ -56,6 +59,46 @@ class MixedPrecisionGraphTest {
         assertTrue(counts.getOrDefault("Relu:DT_BFLOAT16", 0) > 0, "activations between layers in bf16");
     }
 
+    /**
+     * The same rule on every zoo family's bf16 training graph, whole network trainable: the stem convolution
+     * on the RGB image and the logits layer in float32 (slim's logits are a 1x1 convolution, Inception-ResNet-v2's
+     * a fully connected layer), every other convolution (depthwise ones too) and its gradients in bfloat16,
+     * batch norm and its gradient in float32.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "mobilenet_v1_025, 32, 1",
+        "mobilenet_v2, 32, 1",
+        "inception_v1, 32, 1",
+        "inception_v3, 75, 1",
+        "inception_resnet_v2, 75, 0",
+        "resnet_v2_50, 32, 1",
+        "vgg_16, 224, 1"
+    })
+    void zooBf16TrainingGraphsFollowTheRule(String model, int imageSize, int logitsConvolutions, @TempDir Path dir)
+            throws IOException {
+        Map<String, Integer> counts = dtypeCounts(buildGraph(dir, Precision.BF16, model, imageSize));
+        System.out.println(model + " bf16 training graph, op:dtype -> count: " + counts);
+        int floatConvolutions = 1 + logitsConvolutions;
+        assertEquals(floatConvolutions, counts.getOrDefault("Conv2D:DT_FLOAT", 0), "the stem and the logits");
+        int bf16Convolutions = counts.getOrDefault("Conv2D:DT_BFLOAT16", 0);
+        assertTrue(bf16Convolutions > 0, "every other convolution in bf16");
+        assertEquals(floatConvolutions, counts.getOrDefault("Conv2DBackpropFilter:DT_FLOAT", 0));
+        assertEquals(bf16Convolutions, counts.getOrDefault("Conv2DBackpropFilter:DT_BFLOAT16", 0));
+        // TF's gradient builder adds the stem's input gradient too (pruned at run time), as in TinyNet's graph.
+        assertEquals(floatConvolutions, counts.getOrDefault("Conv2DBackpropInput:DT_FLOAT", 0));
+        assertEquals(bf16Convolutions, counts.getOrDefault("Conv2DBackpropInput:DT_BFLOAT16", 0));
+        assertEquals(0, counts.getOrDefault("DepthwiseConv2dNative:DT_FLOAT", 0), "depthwise in bf16");
+        // A dense logits layer: its MatMul and the two of its gradient (weights and input).
+        assertEquals(3 * (1 - logitsConvolutions), counts.getOrDefault("MatMul:DT_FLOAT", 0), "dense logits");
+        assertEquals(0, counts.getOrDefault("MatMul:DT_BFLOAT16", 0));
+        for (String key : counts.keySet()) {
+            if (key.startsWith("FusedBatchNorm") || key.startsWith("Softmax") || key.startsWith("Apply")) {
+                assertTrue(key.endsWith(":DT_FLOAT"), key + ": batch norm, loss and updates in float32");
+            }
+        }
+    }
+
     @Test
     void fp32TrainingGraphHasNoBf16(@TempDir Path dir) throws IOException {
         Map<String, Integer> counts = dtypeCounts(buildGraph(dir, Precision.FP32));
@@ -66,13 +109,21 @@ class MixedPrecisionGraphTest {
     }
 
     private static Graph buildGraph(Path dir, Precision precision) throws IOException {
+        return buildGraph(dir, precision, null, 32);
+    }
+
+    private static Graph buildGraph(Path dir, Precision precision, String model, int imageSize) throws IOException {
         Path data = dir.resolve("data");
         if (!data.toFile().exists()) {
             SyntheticImages.generate(data, 2, 4, 32, 1, 0, SyntheticImages.Layout.FOLDERS);
         }
-        TrainConfig config = TinyRun.config(data, dir.resolve("train-" + precision), 1)
+        TrainConfig.Builder builder = TinyRun.config(data, dir.resolve("train-" + precision), 1)
                 .precision(precision)
-                .build();
+                .imageSize(imageSize);
+        if (model != null) {
+            builder.model(Networks.byName(model)).auxLogits(false);
+        }
+        TrainConfig config = builder.build();
         Graph graph = new Graph();
         new TrainingGraph(graph, config, TrainingData.load(config), null);
         return graph;
