@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import jacktf.checkpoint.Checkpoint;
 import jacktf.checkpoint.CheckpointState;
 import jacktf.checkpoint.RestoreOptions;
@@ -30,10 +33,17 @@ import jacktf.model.ScopeSet;
 import jacktf.model.Tower;
 import jacktf.runtime.Sessions;
 import jacktf.serve.Classifier;
+import jacktf.serve.ModelServer;
 import jacktf.traindir.TrainingPlan;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -77,8 +87,9 @@ import org.tensorflow.types.TInt64;
  *       within one step of 0);
  *   <li>N steps, then M more resumed from the train dir, equal N + M steps straight, bit for bit: every
  *       variable, optimizer slot, {@code global_step} and the input position (dropout included);
- *   <li>the SavedModel export served by {@link Classifier} gives the probabilities and classes a forward
- *       pass built here with the checkpoint's values assigned gives, bit for bit.
+ *   <li>the SavedModel export, served by {@link Classifier} and by {@link ModelServer}'s REST predict, gives
+ *       the probabilities and classes a forward pass built here with the checkpoint's values assigned
+ *       gives, bit for bit.
  * </ul>
  * Small images where the network allows (the Inceptions without AuxLogits at their minimum of 75), VGG at
  * its only size, 224, with batch 1.
@@ -247,6 +258,17 @@ class ZooRoundTripTest {
         Forward expected = forward(type, f, a.checkpoint(), images);
         assertArrayEquals(floatBits(expected.probabilities()), floatBits(served), f.model() + ": served probabilities");
         assertArrayEquals(expected.classes(), servedClasses, f.model() + ": served classes");
+        // TF Serving's REST predict on the same export: floats travel as JSON in Java's shortest exact form
+        try (ModelServer server = ModelServer.start(ModelServer.Config.defaults(version.getParent())
+                .withPorts(0, -1)
+                .withThreads(1, 4, 3600))) {
+            Rest rest = restPredict(server, version.getParent().getFileName().toString(), f, images);
+            assertArrayEquals(
+                    floatBits(expected.probabilities()),
+                    floatBits(rest.probabilities()),
+                    f.model() + ": probabilities served over REST");
+            assertArrayEquals(expected.classes(), rest.classes(), f.model() + ": classes served over REST");
+        }
         long done = System.nanoTime();
         System.out.printf(
                 "%s at %d, batch %d: %d tensors equal after resume, %d frozen bit-equal, %d trained moved;"
@@ -482,6 +504,64 @@ class ZooRoundTripTest {
             b[i] = Float.floatToRawIntBits(v[i]);
         }
         return b;
+    }
+
+    // ---- serving over REST
+
+    record Rest(float[] probabilities, long[] classes) {}
+
+    /** POSTs {@code images} to the predict_images signature as TF Serving's row format and reads the rows. */
+    private static Rest restPredict(ModelServer server, String model, Family f, float[] images) {
+        StringBuilder body =
+                new StringBuilder("{\"signature_name\": \"" + InferenceGraph.PREDICT_IMAGES + "\", \"instances\": [");
+        int i = 0;
+        for (int b = 0; b < f.batch(); b++) {
+            body.append(b == 0 ? "[" : ", [");
+            for (int y = 0; y < f.size(); y++) {
+                body.append(y == 0 ? "[" : ", [");
+                for (int x = 0; x < f.size(); x++) {
+                    body.append(x == 0 ? "[" : ", [");
+                    for (int c = 0; c < 3; c++) {
+                        body.append(c == 0 ? "" : ", ").append(Float.toString(images[i++]));
+                    }
+                    body.append(']');
+                }
+                body.append(']');
+            }
+            body.append(']');
+        }
+        body.append("]}");
+        HttpResponse<String> r;
+        try {
+            r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(
+                                            "http://127.0.0.1:" + server.port() + "/v1/models/" + model + ":predict"))
+                                    .timeout(Duration.ofSeconds(120))
+                                    .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        assertEquals(200, r.statusCode(), r.body());
+        JsonArray rows = JsonParser.parseString(r.body()).getAsJsonObject().getAsJsonArray("predictions");
+        assertEquals(f.batch(), rows.size(), r.body());
+        float[] probabilities = new float[f.batch() * CLASSES];
+        long[] classes = new long[f.batch()];
+        for (int b = 0; b < f.batch(); b++) {
+            JsonObject row = rows.get(b).getAsJsonObject();
+            JsonArray p = row.getAsJsonArray("probabilities");
+            assertEquals(CLASSES, p.size());
+            for (int k = 0; k < CLASSES; k++) {
+                probabilities[b * CLASSES + k] = p.get(k).getAsFloat();
+            }
+            classes[b] = row.get("classes").getAsLong();
+        }
+        return new Rest(probabilities, classes);
     }
 
     // ---- the checkpoint's forward pass
