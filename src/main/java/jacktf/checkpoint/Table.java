@@ -21,7 +21,11 @@ final class Table {
     private static final long MAGIC = 0xdb4775248b80fb57L;
     private static final int FOOTER_SIZE = 48;
     private static final int BLOCK_TRAILER_SIZE = 5;
-    private static final int MAX_BLOCK_SIZE = 256 << 20;
+    /**
+     * The largest block read: a V1 checkpoint holds each tensor in one entry, so one block can be a whole
+     * tensor (vgg_16's {@code fc6/weights}: 411 MB); TF caps a saved slice at 2 GiB, a Java array just below.
+     */
+    private static final int MAX_BLOCK_SIZE = Integer.MAX_VALUE - 8 - BLOCK_TRAILER_SIZE;
 
     /** One key and its value; the value is a view into its (verified) block. */
     record Entry(byte[] key, ByteBuffer value) {

@@ -7,8 +7,8 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.nn.AvgPool;
 import org.tensorflow.op.nn.FusedBatchNorm;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
 
 /**
@@ -212,18 +212,19 @@ final class ZooLayers {
 
     /**
      * slim.dropout: in training, keeps each value with probability {@code keepProb} and scales it by
-     * {@code 1 / keepProb} (tf.nn.dropout); the identity otherwise.
+     * {@code 1 / keepProb} (tf.nn.dropout); the identity otherwise. The draw is stateless, a function of
+     * the graph seed, the layer's scope and {@code global_step} alone: a stateful op would restart its
+     * stream in a resumed run's new session and replay step 1's masks, so N steps then M more would not
+     * equal N + M steps.
      */
     Operand<TFloating> dropout(String scope, Operand<TFloating> x, float keepProb) {
         if (!training || keepProb >= 1f) {
             return x;
         }
         Ops tf = ops(scope);
-        Operand<TFloat32> uniform = tf.random.randomUniform(
-                tf.shape(x),
-                TFloat32.class,
-                RandomUniform.seed(graph.variables().seed()),
-                RandomUniform.seed2(scope.hashCode() & 0x7fffffffL));
+        long key = graph.variables().seed() * 1_000_003L + (scope.hashCode() & 0x7fffffffL);
+        Operand<TInt64> seed = tf.stack(List.of(tf.constant(key), tf.identity(graph.globalStep())));
+        Operand<TFloat32> uniform = tf.random.statelessRandomUniform(tf.shape(x), seed, TFloat32.class);
         Operand<TFloat32> keep =
                 tf.dtypes.cast(tf.math.greaterEqual(uniform, tf.constant(1f - keepProb)), TFloat32.class);
         Operand<TFloat32> mask = tf.math.mul(keep, tf.constant(1f / keepProb));

@@ -118,9 +118,7 @@ final class TrainingGraph {
         this.logits = inputs.logits();
         this.towerUpdates = inputs.updates();
         selectTrainable();
-        this.globalStep = model.variables()
-                .createState(
-                        "global_step", Shape.scalar(), TInt64.class, "global_step_init", init -> init.constant(0L));
+        this.globalStep = model.globalStep(); // created already when the tower has dropout
         this.inputPosition = replicas == null
                 ? model.variables()
                         .createState(
