@@ -35,10 +35,12 @@ import org.tensorflow.Session;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TString;
 
 /**
  * What the zoo download tests serve from 127.0.0.1: archives laid out as slim's, checkpoints in both of
@@ -150,6 +152,15 @@ public final class ZooFixtures {
      * through TF's {@code SaveSlices} op with empty slice specs, as TF1's V1 saver wrote slim's zoo files.
      */
     public static void writeV1(Map<String, Values> variables, Path file) {
+        write(variables, file, true);
+    }
+
+    /** A V2 checkpoint at {@code prefix} written by TF's own {@code SaveV2} op, as the MobileNets' are. */
+    public static void writeV2(Map<String, Values> variables, Path prefix) {
+        write(variables, prefix, false);
+    }
+
+    private static void write(Map<String, Values> variables, Path path, boolean v1) {
         try (Graph graph = new Graph()) {
             Ops tf = Ops.create(graph);
             List<Operand<?>> data = new ArrayList<>();
@@ -162,11 +173,12 @@ public final class ZooFixtures {
             String[] names = variables.keySet().toArray(String[]::new);
             String[] whole = new String[names.length];
             Arrays.fill(whole, "");
-            var save = tf.train.saveSlices(
-                    tf.constant(file.toString()),
-                    tf.constant(NdArrays.vectorOfObjects(names)),
-                    tf.constant(NdArrays.vectorOfObjects(whole)),
-                    data);
+            Operand<TString> target = tf.constant(path.toString());
+            Operand<TString> tensorNames = tf.constant(NdArrays.vectorOfObjects(names));
+            Operand<TString> slices = tf.constant(NdArrays.vectorOfObjects(whole));
+            Op save = v1 // TF Java's Save is the SaveV2 op
+                    ? tf.train.saveSlices(target, tensorNames, slices, data)
+                    : tf.train.save(target, tensorNames, slices, data);
             List<TFloat32> feeds = new ArrayList<>();
             try (Session session = Sessions.open(graph)) {
                 Session.Runner runner = session.runner().addTarget(save);
@@ -183,7 +195,6 @@ public final class ZooFixtures {
         }
     }
 
-    /** A tar.gz of {@code files} (name to bytes, in order), each at the archive's top level as slim's. */
     public static byte[] tarball(Map<String, byte[]> files) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(bytes);

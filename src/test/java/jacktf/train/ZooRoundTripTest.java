@@ -65,10 +65,8 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.DataType;
@@ -148,7 +146,7 @@ class ZooRoundTripTest {
         if (zoo.format() == Checkpoint.Format.V1) {
             ZooFixtures.writeV1(source, checkpoint);
         } else {
-            writeV2(source, checkpoint);
+            ZooFixtures.writeV2(source, checkpoint);
         }
         long written = System.nanoTime();
 
@@ -429,41 +427,6 @@ class ZooRoundTripTest {
             values.put(name, new Values(dims, data));
         }
         return values;
-    }
-
-    /** A V2 checkpoint at {@code prefix} written by TF's own {@code SaveV2} op, as the MobileNets' are. */
-    static void writeV2(Map<String, Values> variables, Path prefix) {
-        try (Graph graph = new Graph()) {
-            Ops tf = Ops.create(graph);
-            List<Operand<?>> tensors = new ArrayList<>();
-            List<Placeholder<TFloat32>> inputs = new ArrayList<>();
-            for (Values v : variables.values()) {
-                Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(v.shape())));
-                inputs.add(p);
-                tensors.add(p);
-            }
-            String[] names = variables.keySet().toArray(String[]::new);
-            String[] whole = new String[names.length];
-            Arrays.fill(whole, "");
-            Op save = tf.train.save( // TF Java's Save is the SaveV2 op
-                    tf.constant(prefix.toString()),
-                    tf.constant(NdArrays.vectorOfObjects(names)),
-                    tf.constant(NdArrays.vectorOfObjects(whole)),
-                    tensors);
-            List<TFloat32> feeds = new ArrayList<>();
-            try (Session session = Sessions.open(graph)) {
-                Session.Runner runner = session.runner().addTarget(save);
-                int i = 0;
-                for (Values v : variables.values()) {
-                    TFloat32 t = TFloat32.tensorOf(Shape.of(v.shape()), DataBuffers.of(v.values()));
-                    feeds.add(t);
-                    runner.feed(inputs.get(i++), t);
-                }
-                runner.run();
-            } finally {
-                feeds.forEach(TFloat32::close);
-            }
-        }
     }
 
     // ---- reading checkpoints
